@@ -1,0 +1,201 @@
+"""The ``flgraph`` command: build, validate, query, export, serve, load.
+
+Only composes the other modules. Exit codes: 0 success, 1 data invalid or query failed,
+2 usage or input error — each failure with a one-line reason on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, paths
+
+EXIT_INVALID = 1
+EXIT_INPUT = 2
+
+
+class Failure(click.ClickException):
+    """A one-line error and an exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"flgraph: error: {self.format_message()}", err=True)
+
+
+def reports_errors(command):
+    """Turn the errors a user can cause into one-line messages and exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .build import InvalidDataset
+        from .extract import SourceError
+        from .queries import ParameterError, QueryDefinitionError
+        from .rdfio import RdfInputError
+        from .reference import ReferenceError
+        from .store import QuerySyntaxError, StoreError, StoreUnavailable
+
+        try:
+            return command(*args, **kwargs)
+        except InvalidDataset as err:
+            click.echo(err.report.text(), err=True)
+            raise Failure(str(err) + "; nothing was written", EXIT_INVALID) from err
+        except (SourceError, ReferenceError, RdfInputError, QueryDefinitionError,
+                ParameterError) as err:
+            raise Failure(str(err), EXIT_INPUT) from err
+        except QuerySyntaxError as err:
+            raise Failure(f"query syntax: {_one_line(err)}", EXIT_INPUT) from err
+        except StoreUnavailable as err:
+            raise Failure(str(err), EXIT_INVALID) from err
+        except StoreError as err:
+            raise Failure(_one_line(err), EXIT_INVALID) from err
+
+    return wrapper
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flgraph")
+def main() -> None:
+    """flgraph: the ILO programme implementation report on forced labour as linked data."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Dataset file to write (default: data/flgraph.trig).")
+@click.option("--base", help="Base IRI of instances (default: https://w3id.org/flgraph/id/).")
+@reports_errors
+def build(sources: tuple[Path, ...], output: Path | None, base: str | None) -> None:
+    """Build the validated dataset from report sections (default: data/source/*.txt).
+
+    The dataset is validated with the SHACL shapes and written atomically; if it
+    violates a shape, nothing is written. The same input gives byte-identical output.
+    """
+    from .build import build as run_build, default_sources
+
+    chosen = list(sources) or default_sources()
+    if not chosen:
+        raise Failure(f"no report sections in {paths.source_dir()} (expected *.txt files)",
+                      EXIT_INPUT)
+    for source in chosen:
+        if not source.is_file():
+            raise Failure(f"{source}: no such file", EXIT_INPUT)
+    result = run_build(chosen, output, base)
+    click.echo(f"built {result.output}: {result.triples} triples in {result.graphs} graphs "
+               f"from {result.sources} source(s); {result.report.summary()}")
+
+
+@main.command()
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="Report format.")
+@reports_errors
+def validate(data: Path | None, fmt: str) -> None:
+    """Validate a dataset file (default: data/flgraph.trig) with the SHACL shapes.
+
+    Exit status 0 when it conforms, 1 when it has violations, 2 when it cannot be read.
+    """
+    from .rdfio import read_quads
+    from .validate import validate_quads
+
+    path = _data_file(data)
+    report = validate_quads(read_quads(path))
+    click.echo({"text": report.text, "turtle": lambda: report.turtle,
+                "json": report.json}[fmt]())
+    if not report.conforms:
+        sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable).")
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--store", "store_spec", default="memory", show_default=True,
+              help="memory, oxigraph:PATH or sparql:URL.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+              default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Most rows to return.")
+@reports_errors
+def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str, fmt: str,
+          limit: int | None) -> None:
+    """Run a saved query by NAME (see queries/) or a .rq FILE."""
+    from .queries import bind_params, load_queries, read_query
+    from .results import serialize, text_table
+
+    if name.endswith(".rq"):
+        saved = read_query(Path(name))
+    else:
+        saved_queries = load_queries()
+        if name not in saved_queries:
+            raise Failure(f"no saved query '{name}' (known: {', '.join(saved_queries)})",
+                          EXIT_INPUT)
+        saved = saved_queries[name]
+    raw = dict(_key_value(p) for p in params)
+    bindings = bind_params(saved, raw)
+    store = _open(store_spec, data)
+    result = store.query(saved.text, bindings, limit=limit)
+    if fmt == "table":
+        click.echo(text_table(result))
+    else:
+        out = serialize(result, fmt if fmt != "table" else "json")
+        click.echo(out.decode("utf-8"), nl=not out.endswith(b"\n"))
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: standard output).")
+@reports_errors
+def export(data: Path | None, fmt: str, output: Path | None) -> None:
+    """Export the dataset in another RDF format (ttl and nt merge the named graphs)."""
+    from .build import write_atomically
+    from .rdfio import format_for, read_quads, write_quads
+
+    quads = read_quads(_data_file(data))
+    target = format_for(fmt)
+    if output:
+        write_atomically(output, lambda path: write_quads(quads, path, target))
+    else:
+        sys.stdout.buffer.write(write_quads(quads, None, target))
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise Failure(f"--param expects NAME=VALUE, got '{text}'", EXIT_INPUT)
+    key, value = text.split("=", 1)
+    return key.strip(), value
+
+
+def _data_file(data: Path | None) -> Path:
+    path = data or paths.dataset_file()
+    if not path.is_file():
+        hint = "; run 'flgraph build' first" if data is None else ""
+        raise Failure(f"{path}: no such dataset file{hint}", EXIT_INPUT)
+    return path
+
+
+def _open(store_spec: str, data: Path | None):
+    from .store import open_store
+
+    try:
+        if store_spec in ("memory", "oxigraph"):
+            return open_store(store_spec, _data_file(data))
+        return open_store(store_spec)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err

@@ -1,0 +1,36 @@
+"""What a piece of report text mentions: counts, dates, organisations, publications.
+
+Each finder reads clean text (a ``TextMap``) and returns records whose evidence is the
+exact source span of the words found. ``statement`` bundles them for one block of text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dataclasses import replace
+
+from ..records import Evidence, Statement
+from ..textmap import TextMap
+from .dates import find_periods
+from .organisations import find_organisations
+from .publications import find_publications
+from .quantities import find_quantities
+
+if TYPE_CHECKING:
+    from ...reference import Reference
+
+
+def statement(text: TextMap, evidence: Evidence, reference: Reference,
+              country: str | None = None) -> Statement:
+    """A block of text with what it mentions; ``country`` scopes unnamed organisations."""
+    base = replace(evidence, spans=text.spans())
+    periods = find_periods(text, base)
+    return Statement(
+        text=text.text,
+        evidence=base,
+        quantities=find_quantities(text, base, exclude=[p.evidence.spans for p in periods]),
+        periods=periods,
+        organisations=find_organisations(text, base, reference, country),
+        publications=find_publications(text, base, periods),
+    )

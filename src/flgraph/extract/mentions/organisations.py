@@ -1,0 +1,85 @@
+"""Named organisations: "Central Statistical Office (CSO)", "Government of Zambia",
+"Ministry of Labour", "Pastoral Mission for Migrants of the Catholic Church".
+
+A capitalised name is an organisation when it contains a word that names a kind of
+organisation (Ministry, Office, Government …). An acronym defined in brackets after the
+name is kept. The ILO itself is not a mention: every contribution and output is the
+ILO's by the table's definition, and the model says so directly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import re
+from dataclasses import replace
+
+from ..records import Evidence, OrganisationMention
+from ..textmap import TextMap
+from .names import name_runs
+
+if TYPE_CHECKING:
+    from ...reference import Reference
+
+#: Head words naming a kind of organisation, and the kind recorded for it.
+KINDS = {
+    "ministry": "ministry", "ministries": "ministry", "government": "government",
+    "office": "office", "department": "department", "agency": "agency", "bureau": "bureau",
+    "commission": "commission", "council": "council", "committee": "committee",
+    "union": "union", "federation": "federation", "confederation": "confederation",
+    "association": "association", "inspectorate": "inspectorate", "institute": "institute",
+    "authority": "authority", "court": "court", "parliament": "parliament",
+    "service": "service", "unit": "unit", "cell": "unit", "centre": "centre",
+    "center": "centre", "church": "religious organisation", "mission": "mission",
+    "bank": "bank", "chamber": "chamber", "organization": "organisation",
+    "organisation": "organisation", "secretariat": "secretariat", "board": "board",
+    "foundation": "foundation", "university": "university", "police": "police",
+    "prosecutor": "prosecution service", "prosecutors": "prosecution service",
+}
+#: Names of the ILO itself; its role is structural, not mentioned.
+_ILO = re.compile(r"^(?:the\s+)?(?:ILO|International Labour (?:Office|Organi[sz]ation))\b", re.I)
+_ACRONYM = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,6})\)")
+_GOVERNMENT_OF = re.compile(r"^Government of (?:the )?(?P<country>.+)$")
+
+
+def find_organisations(text: TextMap, evidence: Evidence, reference: Reference,
+                       country: str | None = None) -> tuple[OrganisationMention, ...]:
+    """Organisations named in ``text``; ``country`` (ISO alpha-3) is the row's country,
+    the one an organisation belongs to unless its name says otherwise."""
+    found = []
+    for run in name_runs(text.text):
+        words = list(run.words)
+        while words and words[0].lower() == "the":
+            words.pop(0)
+        name = " ".join(words)
+        if not name or _ILO.match(name):
+            continue
+        kind = _kind(words)
+        if kind is None or len(words) < 2:  # "the Office" alone names no one in particular
+            continue
+        start = text.text.index(words[0], run.start)
+        acronym = _ACRONYM.match(text.text[run.end :])
+        end = run.end + acronym.end() if acronym else run.end
+        found.append(OrganisationMention(
+            name=name,
+            acronym=acronym["acronym"] if acronym else None,
+            kind=kind,
+            country=_named_country(name, reference) or country,
+            evidence=replace(evidence, spans=text.spans(start, end)),
+        ))
+    return tuple(found)
+
+
+def _kind(words: list[str]) -> str | None:
+    for word in words:
+        kind = KINDS.get(word.lower())
+        if kind:
+            return kind
+    return None
+
+
+def _named_country(name: str, reference: Reference) -> str | None:
+    """The country a "Government of X" name states, if the gazetteer knows it."""
+    match = _GOVERNMENT_OF.match(name)
+    country = reference.lookup_country(match["country"]) if match else None
+    return country.iso3 if country else None

@@ -1,0 +1,224 @@
+"""Plain records of what the report says, with where it says it.
+
+The extractor's output and the model's input. Nothing here knows RDF: a record holds
+values and the evidence (file, table, row, column, character spans) a reader needs to
+check each value against the source text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start``..``end`` (code points, end exclusive) of the source text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One input file, read verbatim."""
+
+    path: str  # as given to the extractor
+    name: str  # file name, the natural key of the source
+    sha256: str
+    text: str
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return self.text.count("\n", 0, offset) + 1
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: a table cell or a paragraph, and the exact spans."""
+
+    source: SourceDocument
+    spans: tuple[Span, ...]
+    table: str | None = None  # "Table 1", or None for running text
+    row: str | None = None  # the row's key: indicator code, country, typology
+    column: str | None = None  # the column's header path, "Results / Programmes"
+    section: str | None = None  # "Lessons learned", for paragraphs
+
+    @property
+    def line(self) -> int:
+        return self.source.line_of(self.spans[0].start) if self.spans else 0
+
+    @property
+    def quote(self) -> str:
+        """The cited source text, fragments joined by " … " when split by a page break."""
+        return " … ".join(self.source.text[s.start : s.end] for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A count stated in the text: "more than 400 victims"."""
+
+    value: int
+    qualifier: str | None  # normalised: "more than", "over", "nearly", "at least", "about" …
+    unit: str  # the counted noun phrase: "victims"
+    phrase: str  # the raw words as written
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date or period stated in the text, at the precision the text gives."""
+
+    start: str  # ISO 8601: "2012", "2012-11" or "2012-11-05"
+    end: str  # same precision; equal to start for a single date
+    phrase: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class OrganisationMention:
+    name: str  # as written, expanded when the text defines an acronym
+    acronym: str | None
+    kind: str  # ministry, government, office, international organisation …
+    country: str | None  # ISO alpha-3 when the name says whose ("Government of Zambia")
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PublicationMention:
+    title: str
+    kind: str  # report, study, manual, publication, estimate …
+    year: str | None
+    by_ilo: bool  # the text says the ILO produced it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence-level piece of report text and what is mentioned in it."""
+
+    text: str
+    evidence: Evidence
+    quantities: tuple[Quantity, ...] = ()
+    periods: tuple[Period, ...] = ()
+    organisations: tuple[OrganisationMention, ...] = ()
+    publications: tuple[PublicationMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionalCount:
+    region: str  # Region.slug
+    region_text: str  # as written: "Asia"
+    count: int
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CountStatement:
+    """A target or reported result: "8 member States, of which 3 in Africa …"."""
+
+    text: str
+    total: int | None
+    unit: str | None  # "member States"
+    breakdown: tuple[RegionalCount, ...]
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Typology:
+    """A column of a typology table: its label and the label of the column above it."""
+
+    label: str
+    parent: str | None = None  # "Capacity development" for "Institutional capacity"
+
+
+@dataclass(frozen=True)
+class CountryListing:
+    """One country named in one typology column of Table 1: the atomic fact of the table."""
+
+    iso3: str
+    typology: Typology
+    written: str  # the name as written in the cell
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # "15.1"
+    statement: Statement
+    target: CountStatement | None
+    result: CountStatement | None
+    listings: tuple[CountryListing, ...]
+    evidence: Evidence  # the whole row
+
+    @property
+    def countries(self) -> list[str]:
+        """Distinct ISO codes across the typology columns, in order of first mention."""
+        return list(dict.fromkeys(listing.iso3 for listing in self.listings))
+
+
+@dataclass(frozen=True)
+class ChainExample:
+    """A row of the results-chain table: what the ILO did, what the country did."""
+
+    iso3: str
+    country_written: str
+    contributions: tuple[Statement, ...]
+    results: tuple[Statement, ...]
+    gender_specific: bool | None  # None: the cell is empty, which means unknown
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an output applies, from its prefix ("Nigeria: …", "Regional Arab States: …")."""
+
+    kind: str  # "country" or "region"
+    code: str  # ISO alpha-3 or Region.slug
+    written: str
+
+
+@dataclass(frozen=True)
+class Output:
+    typology: Typology
+    ordinal: int  # position within its typology row, 1-based
+    statement: Statement
+    scope: Scope | None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    ordinal: int
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text outside the tables, under a heading other than lessons learned."""
+
+    section: str
+    ordinal: int
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class TableCaption:
+    number: str  # "1"
+    title: str
+    kind: str  # results | chain | outputs
+    evidence: Evidence
+
+
+@dataclass
+class Outcome:
+    number: str  # "15"
+    title: str
+    source: SourceDocument
+    evidence: Evidence
+    tables: list[TableCaption] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    result_typologies: list[Typology] = field(default_factory=list)
+    chain_examples: list[ChainExample] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    output_typologies: list[Typology] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)

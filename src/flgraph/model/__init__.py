@@ -1,0 +1,121 @@
+"""Records + reference data → an rdflib ``Dataset`` under the flgraph ontology.
+
+Pure: no file is written here. Named graphs separate what was read from each source
+(``id/graph/source/<name>``), the reference tables (``id/graph/reference``), the
+typology schemes (``id/graph/vocab``), the derived Data Cube (``id/graph/cube``),
+editorial links that are not facts of the report (``id/graph/editorial``), the
+ontology itself, and the build's provenance (``id/graph/build``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rdflib import Dataset, Graph, URIRef
+
+from .. import namespaces as ns
+from ..extract.records import Outcome, SourceDocument
+from .context import Context
+from .cube import add_cube
+from .examples import add_example
+from .iri import Minter
+from .outcomes import add_outcome
+from .outputs import add_lesson, add_output, add_paragraph
+from .places import add_reference
+from .provenance import add_activity, add_source, build_checksum
+from .terms import FLG, PROV
+from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from ..reference import Reference
+
+
+@dataclass
+class BuildInputs:
+    """Everything besides the records that the dataset is made from."""
+
+    reference: Reference
+    vocab: Vocabulary
+    ontology: Graph
+    editorial: Graph = field(default_factory=Graph)
+    checksums: dict[str, str] = field(default_factory=dict)  # file name → sha256
+    version: str = "0.0.0"
+    timestamp: datetime | None = None
+    base: str = ns.ID
+
+
+def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
+                  inputs: BuildInputs) -> Dataset:
+    iri = Minter(inputs.base)
+    ds = Dataset()
+    for prefix, namespace in ns.PREFIXES.items():
+        ds.bind(prefix, namespace if prefix != "id" else iri.base, replace=True)
+
+    reference_graph = ds.graph(iri.graph("reference"))
+    table = iri.reference_table("countries.csv")
+    add_reference(reference_graph, iri, inputs.reference, table)
+    _copy(inputs.vocab.graph, ds.graph(iri.graph("vocab")))
+    _copy(inputs.ontology, ds.graph(URIRef(ns.ONTOLOGY)))
+
+    graphs = []
+    for doc in sources:
+        graph = ds.graph(iri.graph("source", iri.source(doc.name).rsplit("/", 1)[-1]))
+        graphs.append(graph.identifier)
+        ctx = Context(graph, iri, inputs.reference, inputs.vocab)
+        source = add_source(graph, iri, doc)
+        graph.add((graph.identifier, PROV.wasDerivedFrom, source))
+        for outcome in (o for o in outcomes if o.source.name == doc.name):
+            _add_outcome(ctx, outcome)
+
+    cube_graph = ds.graph(iri.graph("cube"))
+    add_cube(cube_graph, Context(cube_graph, iri, inputs.reference, inputs.vocab), outcomes)
+    graphs.append(cube_graph.identifier)
+    _add_editorial(ds, iri, inputs.editorial)
+
+    checksum = build_checksum(inputs.version, sources, inputs.checksums)
+    add_activity(ds.graph(iri.graph("build")), iri, version=inputs.version, checksum=checksum,
+                 sources=[iri.source(d.name) for d in sources],
+                 tables={iri.reference_table(name): sha for name, sha in inputs.checksums.items()},
+                 graphs=graphs, timestamp=inputs.timestamp)
+    return ds
+
+
+def _add_outcome(ctx: Context, outcome: Outcome) -> None:
+    node = add_outcome(ctx, outcome)
+    for example in outcome.chain_examples:
+        ctx.add(node, FLG.resultsChainExample, add_example(ctx, outcome.number, node, example))
+    for output in outcome.outputs:
+        add_output(ctx, outcome.number, node, output)
+    for lesson in outcome.lessons:
+        add_lesson(ctx, outcome.number, node, lesson)
+    for paragraph in outcome.paragraphs:
+        add_paragraph(ctx, outcome.number, node, paragraph)
+
+
+def _copy(source: Graph, target: Graph) -> None:
+    for triple in source:
+        target.add(triple)
+
+
+def _add_editorial(ds: Dataset, iri: Minter, editorial: Graph) -> None:
+    """Editorial links (e.g. an outcome to the SDG target it relates to), kept only for
+    subjects the report produced, rebased onto the configured base."""
+    if not len(editorial):
+        return
+    graph = ds.graph(iri.graph("editorial"))
+    for s, p, o in editorial:
+        s = _rebase(s, iri)
+        if next(ds.quads((s, None, None, None)), None) is not None:
+            graph.add((s, p, _rebase(o, iri) if isinstance(o, URIRef) else o))
+
+
+def _rebase(term: URIRef, iri: Minter) -> URIRef:
+    if isinstance(term, URIRef) and str(term).startswith(ns.ID):
+        return URIRef(iri.base + str(term)[len(ns.ID):])
+    return term
+
+
+__all__ = ["BuildInputs", "Minter", "build_dataset"]

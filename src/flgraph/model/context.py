@@ -1,0 +1,71 @@
+"""What every model function needs: the graph it writes to, the IRI minter, the reference
+data and the typology schemes. One object passed explicitly, no globals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+
+from ..extract.records import Evidence
+from .iri import Minter
+from .terms import FLG, OA, PROV, RDF, RDFS, XSD
+from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from ..reference import Reference
+
+
+@dataclass
+class Context:
+    graph: Graph  # the named graph of the source being modelled
+    iri: Minter
+    reference: Reference
+    vocab: Vocabulary
+    _evidence: dict[tuple, URIRef] = field(default_factory=dict)
+
+    def add(self, s: URIRef, p: URIRef, o) -> None:
+        if o is not None:
+            self.graph.add((s, p, o))
+
+    def text(self, s: URIRef, p: URIRef, value: str | None) -> None:
+        if value:
+            self.graph.add((s, p, Literal(value, lang="en")))
+
+    def label(self, s: URIRef, value: str) -> None:
+        self.graph.add((s, RDFS.label, Literal(value, lang="en")))
+
+    def derived(self, node: URIRef, evidence: Evidence) -> URIRef:
+        """``node prov:wasDerivedFrom`` its evidence node, created once per span set."""
+        ev = self.evidence(evidence)
+        self.graph.add((node, PROV.wasDerivedFrom, ev))
+        return ev
+
+    def evidence(self, evidence: Evidence) -> URIRef:
+        spans = evidence.spans
+        key = (evidence.source.name, spans)
+        if key in self._evidence:
+            return self._evidence[key]
+        start = spans[0].start if spans else 0
+        end = spans[-1].end if spans else 0
+        node = self.iri.evidence(evidence.source.name, start, end)
+        self._evidence[key] = node
+        g = self.graph
+        g.add((node, RDF.type, FLG.Evidence))
+        g.add((node, OA.hasSource, self.iri.source(evidence.source.name)))
+        g.add((node, FLG.line, Literal(evidence.line)))
+        g.add((node, FLG.quote, Literal(evidence.quote)))
+        for attribute, prop in (("table", FLG.table), ("row", FLG.row),
+                                ("column", FLG.column), ("section", FLG.section)):
+            value = getattr(evidence, attribute)
+            if value:
+                g.add((node, prop, Literal(value)))
+        for span in spans:
+            selector = self.iri.selector(node, span.start, span.end)
+            g.add((node, OA.hasSelector, selector))
+            g.add((selector, RDF.type, OA.TextPositionSelector))
+            g.add((selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+            g.add((selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        return node

@@ -1,0 +1,85 @@
+"""Reference data as RDF: member States, ILO regions and the ILO itself.
+
+Countries are flgraph's own hub resources, linked out with skos:exactMatch (Wikidata,
+GeoNames, the EU country authority), never owl:sameAs: those resources describe the
+country under other authorities' terms, which we do not want merged into ours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import Graph, Literal, URIRef
+
+from .. import namespaces as ns
+from .iri import Minter
+from .terms import DCTERMS, FLG, ORG, PROV, RDF, RDFS, SKOS
+
+if TYPE_CHECKING:
+    from ..reference import Reference
+
+REGION_SCHEME = "ilo-region"
+
+
+def add_reference(g: Graph, iri: Minter, reference: Reference, table: URIRef) -> None:
+    _add_regions(g, iri, reference)
+    for country in reference.countries:
+        node = iri.country(country.iso3)
+        g.add((node, RDF.type, FLG.Country))
+        g.add((node, RDFS.label, Literal(country.name, lang="en")))
+        g.add((node, SKOS.prefLabel, Literal(country.name, lang="en")))
+        for alias in country.aliases:
+            if alias != country.name:
+                g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+        g.add((node, FLG.iso3166Alpha2, Literal(country.iso2)))
+        g.add((node, FLG.iso3166Alpha3, Literal(country.iso3)))
+        g.add((node, FLG.m49, Literal(country.m49)))
+        if country.region:
+            g.add((node, FLG.iloRegion, iri.region(country.region)))
+        for match in _external(country):
+            g.add((node, SKOS.exactMatch, match))
+        g.add((node, PROV.wasDerivedFrom, table))
+    _add_ilo(g, iri)
+
+
+def _external(country) -> list[URIRef]:
+    """Authorities' IRIs for a country. The EU authority keys countries by ISO alpha-3."""
+    out = [URIRef(ns.EU_COUNTRY + country.iso3)]
+    if country.wikidata:
+        out.append(URIRef(ns.WIKIDATA + country.wikidata))
+    if country.geonames:
+        out.append(URIRef(f"{ns.GEONAMES}{country.geonames}/"))
+    return out
+
+
+def _add_regions(g: Graph, iri: Minter, reference: Reference) -> None:
+    scheme = iri.scheme(REGION_SCHEME)
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, RDFS.label, Literal("ILO regions", lang="en")))
+    g.add((scheme, SKOS.prefLabel, Literal("ILO regions", lang="en")))
+    for region in reference.regions:
+        node = iri.region(region.slug)
+        g.add((node, RDF.type, FLG.Region))
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        g.add((node, SKOS.topConceptOf, scheme))
+        g.add((scheme, SKOS.hasTopConcept, node))
+        g.add((node, RDFS.label, Literal(region.label, lang="en")))
+        g.add((node, SKOS.prefLabel, Literal(region.label, lang="en")))
+        for alt in region.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt, lang="en")))
+        if region.wikidata:
+            g.add((node, SKOS.exactMatch, URIRef(ns.WIKIDATA + region.wikidata)))
+
+
+def _add_ilo(g: Graph, iri: Minter) -> None:
+    ilo = iri.ilo()
+    g.add((ilo, RDF.type, ORG.Organization))
+    g.add((ilo, RDFS.label, Literal("International Labour Organization", lang="en")))
+    g.add((ilo, SKOS.prefLabel, Literal("International Labour Organization", lang="en")))
+    for alt in ("ILO", "International Labour Office", "the Office"):
+        g.add((ilo, SKOS.altLabel, Literal(alt, lang="en")))
+    g.add((ilo, SKOS.exactMatch, URIRef(ns.WIKIDATA + "Q54129")))
+    g.add((ilo, DCTERMS.description,
+           Literal("The organisation whose programme implementation report this is; "
+                   "provider of every ILO contribution and output.", lang="en")))

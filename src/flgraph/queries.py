@@ -1,0 +1,205 @@
+"""Saved queries: ``queries/<name>.rq`` files with a YAML header of ``#+`` lines.
+
+A saved query is data — name, title, description, parameters, view, tags and the SPARQL
+text. Running it, rendering it and binding its parameters happen elsewhere; this module
+only reads and checks definitions, and turns raw parameter values into typed RDF terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from . import namespaces as ns
+from . import paths
+
+PARAM_TYPES = ("iri", "string", "integer", "date")
+VIEWS = ("table", "bar", "map", "matrix", "timeline")
+MAX_STRING = 200  # longest string parameter accepted; nothing in the graph needs more
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+#: Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF), nor control characters.
+_IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
+
+
+class QueryDefinitionError(Exception):
+    """A saved query file whose header is not valid."""
+
+
+class ParameterError(ValueError):
+    """A parameter value that does not fit its declared type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    optional: bool = False
+    default: str | None = None
+    values_from: str | None = None  # a class CURIE whose instances fill a drop-down
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = ()
+    view: str = "table"
+    tags: tuple[str, ...] = ()
+    view_options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+
+def load_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
+    """Every saved query of a folder, by name (the file name without ``.rq``)."""
+    directory = directory or paths.queries_dir()
+    return {q.name: q for q in (read_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def read_query(path: Path) -> SavedQuery:
+    name = path.stem
+    if not _NAME.match(name):
+        raise QueryDefinitionError(f"{path.name}: a saved query's file name must be lower case "
+                                   "letters, digits and hyphens")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryDefinitionError(f"{path.name}: cannot read: {err}") from err
+    header = _header(path.name, text)
+    return _from_header(path.name, name, header, text)
+
+
+def _header(file: str, text: str) -> dict:
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
+    if not lines:
+        return {}
+    try:
+        header = yaml.safe_load("\n".join(line[1:] if line.startswith(" ") else line
+                                          for line in lines))
+    except yaml.YAMLError as err:
+        raise QueryDefinitionError(f"{file}: header is not valid YAML: {err}") from err
+    if not isinstance(header, dict):
+        raise QueryDefinitionError(f"{file}: header must be 'key: value' lines")
+    return header
+
+
+def _from_header(file: str, name: str, header: dict, text: str) -> SavedQuery:
+    unknown = set(header) - {"title", "description", "params", "view", "tags", "view_options"}
+    if unknown:
+        raise QueryDefinitionError(f"{file}: unknown header keys: {', '.join(sorted(unknown))}")
+    view = header.get("view", "table")
+    if view not in VIEWS:
+        raise QueryDefinitionError(f"{file}: view '{view}' is not one of {', '.join(VIEWS)}")
+    params = tuple(_param(file, p) for p in header.get("params") or [])
+    projection = _projection(text)
+    for p in params:
+        if projection is not None and p.name not in projection:
+            # Parameters are bound by the engine (substitution) or a trailing VALUES
+            # clause; both need the variable in the results, and the latter needs it to
+            # survive any GROUP BY.
+            raise QueryDefinitionError(f"{file}: parameter '{p.name}' must be a projected "
+                                       f"variable (SELECT … ?{p.name} …)")
+    return SavedQuery(
+        name=name,
+        title=str(header.get("title") or name),
+        description=str(header.get("description") or ""),
+        text=text,
+        params=params,
+        view=view,
+        tags=tuple(str(t) for t in header.get("tags") or ()),
+        view_options=dict(header.get("view_options") or {}),
+    )
+
+
+def _projection(text: str) -> set[str] | None:
+    """Variables a SELECT projects; None for SELECT * and other query forms."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    match = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", body,
+                      re.I | re.S)
+    if not match or match.group(1).strip().startswith("*"):
+        return None
+    return set(re.findall(r"(?<!AS )[?$]([A-Za-z_][A-Za-z0-9_]*)(?=\s|\)|$)",
+                          re.sub(r"\([^()]*\bAS\s+[?$](\w+)\s*\)", r" ?\1 ", match.group(1))))
+
+
+def _param(file: str, raw) -> Param:
+    if not isinstance(raw, dict) or "name" not in raw:
+        raise QueryDefinitionError(f"{file}: each parameter needs at least a name")
+    name = str(raw["name"])
+    if not _VARIABLE.match(name):
+        raise QueryDefinitionError(f"{file}: parameter name '{name}' is not a SPARQL variable name")
+    kind = raw.get("type", "string")
+    if kind not in PARAM_TYPES:
+        raise QueryDefinitionError(f"{file}: parameter '{name}' has type '{kind}'; expected one "
+                                   f"of {', '.join(PARAM_TYPES)}")
+    return Param(name=name, type=kind, optional=bool(raw.get("optional", False)),
+                 default=None if raw.get("default") is None else str(raw["default"]),
+                 values_from=raw.get("in"), description=str(raw.get("description", "")))
+
+
+# Parameter values ----------------------------------------------------------------------
+
+def bind_params(query: SavedQuery, raw: dict[str, str], base: str = ns.ID
+                ) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Typed RDF terms for the query's parameters; missing optional ones stay unbound.
+
+    Values are checked against their declared type before any query sees them, and are
+    bound by the engine as terms, never pasted into the query text.
+    """
+    unknown = set(raw) - {p.name for p in query.params}
+    if unknown:
+        raise ParameterError(f"unknown parameter(s): {', '.join(sorted(unknown))} (this query "
+                             f"takes: {', '.join(p.name for p in query.params) or 'none'})")
+    bound = {}
+    for param in query.params:
+        value = raw.get(param.name)
+        if value in (None, ""):
+            value = param.default
+        if value in (None, ""):
+            if not param.optional:
+                raise ParameterError(f"parameter '{param.name}' is required")
+            continue
+        bound[param.name] = to_term(param, value, base)
+    return bound
+
+
+def to_term(param: Param, value: str, base: str = ns.ID) -> ox.NamedNode | ox.Literal:
+    value = value.strip()
+    if param.type == "iri":
+        return ox.NamedNode(check_iri(param.name, value, base))
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", value):
+            raise ParameterError(f"parameter '{param.name}' must be an integer, got '{value[:40]}'")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(ns.XSD + "integer"))
+    if param.type == "date":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ParameterError(f"parameter '{param.name}' must be a date YYYY-MM-DD, got "
+                                 f"'{value[:40]}'") from None
+        return ox.Literal(day.isoformat(), datatype=ox.NamedNode(ns.XSD + "date"))
+    if len(value) > MAX_STRING or any(ord(c) < 0x20 for c in value):
+        raise ParameterError(f"parameter '{param.name}' must be a string of at most {MAX_STRING} "
+                             "printable characters")
+    return ox.Literal(value)
+
+
+def check_iri(name: str, value: str, base: str = ns.ID) -> str:
+    """An absolute http(s) IRI; a relative one ("country/ZMB") is taken under ``base``."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+        value = base + value.lstrip("/")
+    if not re.match(r"^https?://[^/?#\s]+", value) or _IRI_FORBIDDEN.search(value) or len(
+            value) > 2000:
+        raise ParameterError(f"parameter '{name}' must be an http(s) IRI without spaces or any "
+                             f"of <>\"{{}}|^`\\, got '{value[:60]}'")
+    return value

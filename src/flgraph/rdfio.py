@@ -1,0 +1,163 @@
+"""RDF files in and out: format names, deterministic dataset files, rdflib ↔ pyoxigraph.
+
+rdflib builds and validates graphs; pyoxigraph parses and writes files (an order of
+magnitude faster) and is the query engine. Files are written from sorted quads so that
+the same dataset always gives the same bytes, whatever the order rdflib holds them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the CLI and URL name: ttl, nt, nq, trig, jsonld, rdfxml
+    rdf_format: ox.RdfFormat
+    media_type: str
+    extension: str
+    quads: bool  # whether named graphs survive
+
+    @property
+    def label(self) -> str:
+        return self.rdf_format.name
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
+        Format("nq", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
+        Format("ttl", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
+        Format("nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
+        Format("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
+        Format("rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False),
+    )
+}
+
+#: Prefixes written into Turtle-like files. No prefix for instance IRIs: their local
+#: parts contain slashes, which Turtle would have to escape ("id:result\/15.1").
+FILE_PREFIXES = {k: v for k, v in ns.PREFIXES.items() if k != "id"}
+
+
+class RdfInputError(Exception):
+    """An RDF file that cannot be read: the message says which and why."""
+
+
+def format_for(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise RdfInputError(f"unknown format '{name}' (choose from: "
+                            f"{', '.join(FORMATS)})") from None
+
+
+def sort_key(quad: ox.Quad) -> tuple[str, str, int, str, str]:
+    """Graph, subject, rdf:type first, predicate, object: a stable reading order."""
+    p = quad.predicate.value
+    return (str(quad.graph_name), str(quad.subject), 0 if p == ns.RDF + "type" else 1, p,
+            str(quad.object))
+
+
+def write_quads(quads: Iterable[ox.Quad], target: Path | None, fmt: Format) -> bytes | None:
+    """Quads sorted and serialised; triples only (graphs merged) for triple formats."""
+    ordered = sorted(quads, key=sort_key)
+    if not fmt.quads:
+        items: list = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered},
+                             key=lambda t: sort_key(ox.Quad(t.subject, t.predicate, t.object)))
+    else:
+        items = ordered
+    prefixes = FILE_PREFIXES if fmt.rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE,
+                                                   ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(items, str(target) if target else None, fmt.rdf_format,
+                        prefixes=prefixes)
+
+
+def read_quads(path: Path, fmt: Format | None = None) -> list[ox.Quad]:
+    """Every quad of a file; a syntax error or a DOCTYPE becomes ``RdfInputError``."""
+    fmt = fmt or format_for_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise RdfInputError(f"{path}: cannot read: {err.strerror or err}") from err
+    return parse_bytes(data, fmt, str(path))
+
+
+def parse_bytes(data: bytes, fmt: Format, name: str = "input") -> list[ox.Quad]:
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML and b"<!DOCTYPE" in data[:4096].upper():
+        raise RdfInputError(f"{name}: RDF/XML with a DOCTYPE is refused (entity expansion)")
+    try:
+        return list(ox.parse(data, fmt.rdf_format))
+    except SyntaxError as err:
+        raise RdfInputError(f"{name}: not valid {fmt.label}: {err}") from err
+
+
+def format_for_path(path: Path) -> Format:
+    suffix = path.suffix.lstrip(".").lower()
+    for fmt in FORMATS.values():
+        if suffix in (fmt.extension, fmt.name):
+            return fmt
+    raise RdfInputError(f"{path}: cannot tell the RDF format from the extension "
+                        f"'.{suffix}' (use one of: "
+                        f"{', '.join(sorted({f.extension for f in FORMATS.values()}))})")
+
+
+# rdflib ↔ pyoxigraph terms ------------------------------------------------------------
+
+def from_rdflib(dataset) -> Iterator[ox.Quad]:
+    """The quads of an rdflib ``Dataset`` as pyoxigraph quads."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        graph_id = getattr(g, "identifier", g)
+        graph = (ox.DefaultGraph() if graph_id in (None, DATASET_DEFAULT_GRAPH_ID)
+                 else _term(graph_id))
+        yield ox.Quad(_term(s), _term(p), _term(o), graph)
+
+
+def _term(term):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(quads: Iterable[ox.Quad]):
+    """pyoxigraph quads as an rdflib ``Dataset`` (for validation with pyshacl)."""
+    from rdflib import Dataset
+
+    ds = Dataset()
+    for q in quads:
+        g = ds.default_graph if isinstance(q.graph_name, ox.DefaultGraph) else ds.graph(
+            _rdflib_term(q.graph_name))
+        g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return ds
+
+
+def _rdflib_term(term):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")

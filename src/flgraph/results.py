@@ -1,0 +1,127 @@
+"""Query results in every format a client asks for.
+
+SELECT and ASK results become the SPARQL 1.1 JSON structure first; XML, CSV and TSV are
+produced from it by pyoxigraph's own results serialisers, so each format is written by
+a conforming library rather than by us. Graph results (CONSTRUCT, DESCRIBE) are written
+by pyoxigraph's RDF serialisers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .rdfio import FORMATS as RDF_FORMATS
+from .rdfio import FILE_PREFIXES
+from .store.base import AskResult, GraphResult, Result, SelectResult, Term
+
+XSD_STRING = ns.XSD + "string"
+
+
+@dataclass(frozen=True)
+class ResultsFormat:
+    name: str
+    media_type: str
+    extension: str
+
+
+RESULTS_FORMATS: dict[str, ResultsFormat] = {
+    f.name: f
+    for f in (
+        ResultsFormat("json", "application/sparql-results+json", "json"),
+        ResultsFormat("xml", "application/sparql-results+xml", "xml"),
+        ResultsFormat("csv", "text/csv", "csv"),
+        ResultsFormat("tsv", "text/tab-separated-values", "tsv"),
+    )
+}
+_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+
+def term_json(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def sparql_json(result: SelectResult | AskResult) -> dict:
+    if isinstance(result, AskResult):
+        return {"head": {}, "boolean": result.value}
+    return {
+        "head": {"vars": list(result.variables)},
+        "results": {"bindings": [
+            {var: term_json(term) for var, term in zip(result.variables, row, strict=True)
+             if term is not None}
+            for row in result.rows
+        ]},
+    }
+
+
+def serialize_results(result: SelectResult | AskResult, fmt: str) -> bytes:
+    """SELECT/ASK results as json, xml, csv or tsv."""
+    data = json.dumps(sparql_json(result), ensure_ascii=False).encode("utf-8")
+    if fmt == "json":
+        return data
+    parsed = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=_OX_RESULTS[fmt])
+
+
+def serialize_graph(result: GraphResult, fmt: str) -> bytes:
+    """CONSTRUCT/DESCRIBE results as ttl, nt, jsonld or rdfxml."""
+    rdf = RDF_FORMATS[fmt]
+    prefixes = FILE_PREFIXES if fmt in ("ttl", "rdfxml") else None
+    return ox.serialize(list(result.triples), format=rdf.rdf_format, prefixes=prefixes)
+
+
+def serialize(result: Result, fmt: str) -> bytes:
+    if isinstance(result, GraphResult):
+        return serialize_graph(result, fmt)
+    return serialize_results(result, fmt)
+
+
+def compact(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
+    """A short human form: prefixed names for IRIs, the lexical form for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in (prefixes or ns.PREFIXES).items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def text_table(result: Result, max_width: int = 60) -> str:
+    """A plain-text table for terminals."""
+    if isinstance(result, AskResult):
+        return "true" if result.value else "false"
+    if isinstance(result, GraphResult):
+        return serialize_graph(result, "ttl").decode("utf-8")
+    rows = [[_clip(compact(t), max_width) for t in row] for row in result.rows]
+    widths = [max([len(v)] + [len(r[k]) for r in rows]) for k, v in enumerate(result.variables)]
+    def line(cells):
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(result.variables), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    note = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    if result.truncated:
+        note += " (truncated)"
+    return "\n".join(out + [note])
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,65 @@
+"""The query path shared by the site, the SPARQL endpoint and the CLI.
+
+Every query, saved or typed, goes through ``QueryService.run``: the gateway checks it
+(size, form, no outbound network), then a store answers it with a row cap. Errors a
+client can cause are exceptions here, turned into HTTP statuses by the web layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .store import Result, Store
+from .store.base import Term
+
+
+class QueryRefused(Exception):
+    """The gateway will not run this query (HTTP 400); the message says why."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past its deadline and was stopped (HTTP 503)."""
+
+
+class Overloaded(Exception):
+    """Too many queries at once (HTTP 429)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Defaults in line with public endpoints: seconds per query, thousands of rows."""
+
+    row_limit: int = 10_000
+    timeout: float = 10.0
+    max_query_bytes: int = 20_000
+    max_nesting: int = 64
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    bindings: Mapping[str, Term] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    limit: int | None = None  # at most Limits.row_limit
+
+
+class QueryService:
+    """Runs checked queries against one store."""
+
+    def __init__(self, store: Store, limits: Limits | None = None) -> None:
+        self.store = store
+        self.limits = limits or Limits()
+
+    def run(self, request: QueryRequest) -> Result:
+        from .gateway import check_query
+
+        check_query(request.text, self.limits)
+        limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
+        return self.store.query(
+            request.text, dict(request.bindings), limit=limit,
+            default_graphs=list(request.default_graphs) if request.default_graphs is not None
+            else None,
+            named_graphs=list(request.named_graphs) if request.named_graphs is not None else None,
+        )

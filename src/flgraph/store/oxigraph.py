@@ -1,0 +1,98 @@
+"""The embedded store: pyoxigraph, in memory (default) or on disk.
+
+In memory the dataset is loaded at start-up (the report is small); on disk
+(``oxigraph:PATH``) it is loaded once by ``load`` and opened read-only afterwards, so a
+large dataset serves after a restart without reloading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .base import (
+    AskResult,
+    GraphResult,
+    QuerySyntaxError,
+    Result,
+    SelectResult,
+    Store,
+    StoreError,
+    Term,
+)
+
+
+class OxigraphStore(Store):
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as err:
+            raise StoreError(f"cannot open the Oxigraph store at {path}: {err}") from err
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              limit: int | None = None, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Result:
+        options: dict = {}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+        try:
+            answer = self._store.query(sparql, **options)
+            return _materialise(answer, limit)
+        except SyntaxError as err:
+            raise QuerySyntaxError(str(err)) from err
+        except (OSError, RuntimeError, ValueError, TypeError) as err:
+            raise StoreError(f"query failed: {err}") from err
+
+    def load(self, quads: Iterable[ox.Quad]) -> None:
+        self._store.clear()
+        self._store.extend(list(quads))
+
+    def load_file(self, path: Path, fmt: ox.RdfFormat) -> None:
+        """Bulk-load a file, the fast path for large dumps."""
+        self._store.clear()
+        self._store.bulk_load(path=str(path), format=fmt)
+        if self.path:
+            self._store.optimize()
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, None)
+
+    def count(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path:
+            self._store.flush()
+
+
+def _materialise(answer, limit: int | None) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        return AskResult(bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        rows = list(islice(answer, None if limit is None else limit + 1))
+        truncated = limit is not None and len(rows) > limit
+        rows = rows[:limit] if truncated else rows
+        return SelectResult(variables,
+                            tuple(tuple(row[k] for k in range(len(variables))) for row in rows),
+                            truncated)
+    triples = list(islice(answer, None if limit is None else limit + 1))
+    truncated = limit is not None and len(triples) > limit
+    return GraphResult(tuple(triples[:limit] if truncated else triples), truncated)

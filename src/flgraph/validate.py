@@ -1,0 +1,126 @@
+"""SHACL validation of a dataset against ontology/shapes.ttl.
+
+pyshacl is the reference validator. It checks the union of the dataset's graphs: the
+typology schemes and reference data are part of what the shapes look at. Only
+violations make a dataset invalid; warnings and infos are reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import namespaces as ns
+from . import paths
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # Violation | Warning | Info
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool  # no violations (warnings do not make a dataset invalid)
+    findings: tuple[Finding, ...]
+    turtle: str  # the SHACL validation report graph, for tools
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> str:
+        verdict = "conforms" if self.conforms else "does not conform"
+        counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}"
+                           for s in SEVERITIES)
+        return f"{verdict} ({counts})"
+
+    def text(self) -> str:
+        lines = [f"Validation: {self.summary()}"]
+        for f in self.findings:
+            where = f" [{_short(f.path)}]" if f.path else ""
+            value = f" = {f.value}" if f.value and f.value != f.focus else ""
+            lines.append(f"{f.severity}: {f.focus}{where}{value}: {f.message}")
+        return "\n".join(lines)
+
+    def json(self) -> str:
+        return json.dumps({"conforms": self.conforms,
+                           "counts": {s: self.count(s) for s in SEVERITIES},
+                           "findings": [asdict(f) for f in self.findings]}, indent=2)
+
+
+def shapes_file() -> Path:
+    return paths.ontology_dir() / "shapes.ttl"
+
+
+def validate_quads(quads: Iterable, shapes: Path | None = None) -> ValidationReport:
+    """Validate pyoxigraph quads (a loaded dataset) as one union graph."""
+    from rdflib import Graph
+
+    from .rdfio import _rdflib_term
+
+    data = Graph()
+    for q in quads:
+        data.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return validate_graph(data, shapes)
+
+
+def validate_dataset(dataset, shapes: Path | None = None) -> ValidationReport:
+    """Validate an rdflib ``Dataset`` as the union of its graphs."""
+    from rdflib import Graph
+
+    data = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        data.add((s, p, o))
+    return validate_graph(data, shapes)
+
+
+def validate_graph(data, shapes: Path | None = None) -> ValidationReport:
+    import pyshacl
+    from rdflib import Graph
+
+    shapes_graph = Graph().parse(shapes or shapes_file(), format="turtle")
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, advanced=True,
+                                    allow_warnings=True, inference="none")
+    findings = tuple(sorted(_findings(report), key=_order))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationReport(conforms, findings, report.serialize(format="turtle"))
+
+
+def _findings(report) -> Iterable[Finding]:
+    from rdflib import Namespace
+
+    SH = Namespace(ns.SH)
+    for result in report.subjects(SH.resultSeverity, None):
+        def one(prop):
+            value = report.value(result, prop)
+            return None if value is None else str(value)
+
+        yield Finding(
+            severity=one(SH.resultSeverity).rsplit("#", 1)[-1],
+            focus=one(SH.focusNode) or "",
+            path=one(SH.resultPath),
+            value=one(SH.value),
+            message=one(SH.resultMessage) or "",
+            shape=one(SH.sourceShape),
+        )
+
+
+def _order(f: Finding) -> tuple:
+    return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.focus,
+            f.path or "", f.message, f.value or "")
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in ns.PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

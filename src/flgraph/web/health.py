@@ -1,0 +1,19 @@
+"""``/health``: for probes. Answers without touching the store, so it measures the
+framework's own ceiling; ``?deep=1`` also asks the store one tiny question."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from .services import services
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():
+    body = {"status": "ok", "dataset": services().version}
+    if request.args.get("deep"):
+        services().query_service.store.query("ASK { }")
+        body["store"] = "ok"
+    return jsonify(body)
