@@ -25,6 +25,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import country_converter
@@ -138,9 +139,7 @@ class NameResolver:
         for row in un_names:
             for column in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
                 if row[column]:
-                    self._exact[name_key(clean_un_name(row[column]))].add(
-                        row["ISO3166-1-Alpha-3"]
-                    )
+                    self._exact[name_key(clean_un_name(row[column]))].add(row["ISO3166-1-Alpha-3"])
         for row in curated:
             self._exact[name_key(row["alias"])].add(row["iso3"])
         self._patterns = [
@@ -155,7 +154,9 @@ class NameResolver:
         if len(found) == 1:
             return next(iter(found))
         candidates = ", ".join(sorted(exact or found)) or "none"
-        raise BuildError(f"{where}: cannot resolve {name!r} to one country (candidates: {candidates})")
+        raise BuildError(
+            f"{where}: cannot resolve {name!r} to one country (candidates: {candidates})"
+        )
 
 
 # ----------------------------------------------------------------------------- members
@@ -171,8 +172,15 @@ def read_members(sources: Path, resolver: NameResolver) -> dict[str, str]:
             raise BuildError(f"{row.where}: {row['name']!r} and {members[iso3]!r} are both {iso3}")
         members[iso3] = row["name"]
     if len(members) != MEMBER_COUNT:
-        raise BuildError(f"ilo_members_wikipedia.csv: {len(members)} members, expected {MEMBER_COUNT}")
+        raise BuildError(
+            f"ilo_members_wikipedia.csv: {len(members)} members, expected {MEMBER_COUNT}"
+        )
     return members
+
+
+def library_versions() -> str:
+    """The library versions behind this run: their tables change between releases."""
+    return f"pycountry {version('pycountry')}, country-converter {country_converter.__version__}"
 
 
 def membership_notes(members: dict[str, str], cc: list[Row]) -> list[str]:
@@ -202,7 +210,9 @@ def read_ilo_regions(sources: Path, labels: list[Row], members: dict[str, str]) 
     for row in read_table(sources / "owid_ilo_regions.csv"):
         label = row["owid_name"].removesuffix(ILO_SUFFIX)
         if label not in slug_of:
-            raise BuildError(f"{row.where}: {row['owid_name']!r} is not one of the five ILO regions")
+            raise BuildError(
+                f"{row.where}: {row['owid_name']!r} is not one of the five ILO regions"
+            )
         code = row["member"]
         if OWID_ONLY_CODE.fullmatch(code):
             continue  # an area without an ISO code (e.g. Kosovo), never an ILO member
@@ -261,32 +271,67 @@ def alias_candidates(
     return found
 
 
-def other_owners(cc: list[Row], candidates: dict[str, list[str]]) -> dict[tuple, set[str]]:
-    """Which codes each name key can stand for, over all countries and territories."""
-    owners: dict[tuple, set[str]] = defaultdict(set)
+@dataclass
+class NameIndex:
+    """What each name key can stand for, over every country and territory known.
+
+    ``library`` holds the names pycountry, country-converter and the UN give each code;
+    ``exact`` those plus the alias candidates; ``inside`` every run of words inside a
+    library name, so that "Korea" is seen to occur in the names of two countries.
+    """
+
+    library: dict[str, set[tuple]] = field(default_factory=lambda: defaultdict(set))
+    exact: dict[tuple, set[str]] = field(default_factory=lambda: defaultdict(set))
+    inside: dict[tuple, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add_library_name(self, iso3: str, name: str) -> None:
+        key = name_key(name)
+        self.library[iso3].add(key)
+        self.exact[key].add(iso3)
+        for start in range(len(key)):
+            for end in range(start + 1, len(key) + 1):
+                self.inside[key[start:end]].add(iso3)
+
+    def clash(self, iso3: str, key: tuple) -> set[str]:
+        """Other codes a name could stand for: the same whole name, or (for a name no
+        library gives this country) words found inside another country's name."""
+        others = self.exact.get(key, set()) - {iso3}
+        if not others and key not in self.library.get(iso3, set()):
+            others = self.inside.get(key, set()) - {iso3}
+        return others
+
+
+def name_index(cc: list[Row], un_names: list[Row], candidates: dict[str, list[str]]) -> NameIndex:
+    index = NameIndex()
     for country in pycountry.countries:
         for name in pycountry_names(country):
-            owners[name_key(name)].add(country.alpha_3)
+            index.add_library_name(country.alpha_3, name)
     for row in cc:
         for column in ("name_short", "name_official"):
             if row[column]:
-                owners[name_key(row[column])].add(row["ISO3"])
+                index.add_library_name(row["ISO3"], row[column])
+    for row in un_names:
+        for column in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
+            if row[column]:
+                index.add_library_name(row["ISO3166-1-Alpha-3"], clean_un_name(row[column]))
     for iso3, names in candidates.items():
         for name in names:
-            owners[name_key(name)].add(iso3)
-    return owners
+            index.exact[name_key(name)].add(iso3)
+    return index
 
 
 def choose_aliases(
-    members: dict[str, str], candidates: dict[str, list[str]], owners, region_keys: set
+    members: dict[str, str], candidates: dict[str, list[str]], index: NameIndex, region_keys: set
 ) -> tuple[dict[str, list[str]], list[str]]:
     """One spelling per name key, minus any alias that could name another country."""
     chosen: dict[str, list[str]] = {}
     dropped: list[str] = []
     for iso3, name in members.items():
         own = name_key(name)
-        if owners[own] - {iso3}:
-            raise BuildError(f"the member name {name!r} ({iso3}) also names {sorted(owners[own])}")
+        if index.exact[own] - {iso3}:
+            raise BuildError(
+                f"the member name {name!r} ({iso3}) also names {sorted(index.exact[own])}"
+            )
         by_key: dict[tuple, str] = {}
         for alias in candidates[iso3]:
             if "|" in alias:
@@ -294,7 +339,7 @@ def choose_aliases(
             key = name_key(alias)
             if not key or key == own or key in by_key:
                 continue
-            clash = (owners[key] - {iso3}) or ({"a region"} if key in region_keys else set())
+            clash = index.clash(iso3, key) or ({"a region"} if key in region_keys else set())
             if clash:
                 dropped.append(f"{iso3} {alias!r} (also {', '.join(sorted(clash))})")
                 continue
@@ -306,9 +351,7 @@ def choose_aliases(
 # ------------------------------------------------------------------- wikidata, geonames
 
 
-def read_wikidata(
-    sources: Path, members: dict[str, str], resolver: NameResolver
-) -> dict[str, str]:
+def read_wikidata(sources: Path, members: dict[str, str], resolver: NameResolver) -> dict[str, str]:
     """Wikidata QIDs; each row's Wikidata label must name the same country as its code."""
     qids: dict[str, str] = {}
     for row in read_table(sources / "owid_countries_wikidata.csv"):
@@ -374,11 +417,15 @@ def missing_report(countries: list[list[str]], regions: list[list[str]]) -> list
     lines = []
     for column in REPORTED_COLUMNS:
         index = COUNTRY_COLUMNS.index(column)
-        empty = [row[0] for row in countries if not row[index]]
-        lines.append(f"countries.{column}: {len(empty)} missing" + (f" ({', '.join(empty)})" if empty else ""))
-    empty = [row[0] for row in regions if not row[REGION_COLUMNS.index("wikidata")]]
-    lines.append(f"regions.wikidata: {len(empty)} missing" + (f" ({', '.join(empty)})" if empty else ""))
+        lines.append(missing_line(f"countries.{column}", [r[0] for r in countries if not r[index]]))
+    index = REGION_COLUMNS.index("wikidata")
+    lines.append(missing_line("regions.wikidata", [r[0] for r in regions if not r[index]]))
     return lines
+
+
+def missing_line(column: str, empty: list[str]) -> str:
+    listed = f" ({', '.join(empty)})" if empty else ""
+    return f"{column}: {len(empty)} missing{listed}"
 
 
 # -------------------------------------------------------------------------------- main
@@ -391,7 +438,7 @@ def build(sources: Path) -> tuple[list[list[str]], list[list[str]], list[str]]:
     curated = read_table(sources / "aliases.csv")
     resolver = NameResolver(cc, un_names, curated)
     members = read_members(sources, resolver)
-    result = Build(names=members, notes=membership_notes(members, cc))
+    result = Build(names=members, notes=[library_versions(), *membership_notes(members, cc)])
     labels = read_region_labels(sources)
     result.regions = read_ilo_regions(sources, labels, members)
     result.notes.append(check_arab_states(sources, result.regions, resolver))
@@ -402,8 +449,8 @@ def build(sources: Path) -> tuple[list[list[str]], list[list[str]], list[str]]:
         if name
     }
     candidates = alias_candidates(members, cc, un_names, curated)
-    owners = other_owners(cc, candidates)
-    result.aliases, dropped = choose_aliases(members, candidates, owners, region_keys)
+    index = name_index(cc, un_names, candidates)
+    result.aliases, dropped = choose_aliases(members, candidates, index, region_keys)
     result.notes.append(f"aliases dropped as ambiguous: {len(dropped)}")
     result.notes.extend(f"  {line}" for line in dropped)
     result.wikidata = read_wikidata(sources, members, resolver)

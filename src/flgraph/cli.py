@@ -175,6 +175,44 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(write_quads(quads, None, target))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file for the embedded "
+              "store (default: data/flgraph.trig).")
+@click.option("--store", "store_spec", default="memory", show_default=True,
+              help="memory, oxigraph:PATH (on disk, loaded by 'flgraph load') or sparql:URL.")
+@click.option("--base", default="https://w3id.org/flgraph/", show_default=True,
+              help="The dataset's base IRI, served under this site's own address.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Web server processes.")
+@click.option("--access-log", is_flag=True, help="Log every request to standard output.")
+@reports_errors
+def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, workers: int,
+          access_log: bool) -> None:
+    """Serve the site, the SPARQL endpoint and the linked data (gunicorn)."""
+    from .web.serve import serve as run_server
+
+    if store_spec in ("memory", "oxigraph"):
+        data = _data_file(data)
+    config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base}
+    _check_store(config)
+    click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
+    run_server(config, host=host, port=port, workers=workers, access_log=access_log)
+
+
+def _check_store(config: dict) -> None:
+    """Open the store once before forking workers, so a bad --store fails here, clearly."""
+    from .store import open_store
+
+    spec = config["FLGRAPH_STORE"]
+    try:
+        store = open_store(spec, None)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+    store.close()
+
+
 def _key_value(text: str) -> tuple[str, str]:
     if "=" not in text:
         raise Failure(f"--param expects NAME=VALUE, got '{text}'", EXIT_INPUT)

@@ -55,12 +55,14 @@ _GEONAMES = re.compile(r"[1-9][0-9]*")
 NameKey = tuple[str, ...]
 
 
-class ReferenceError(Exception):  # noqa: A001 - the name other modules catch
+class ReferenceError(Exception):
     """A reference table is missing or malformed; the message names the file and line."""
 
 
 @dataclass(frozen=True)
 class Region:
+    """An ILO region, as the ILO groups its member States (not the UN M49 regions)."""
+
     slug: str
     label: str
     alt_labels: tuple[str, ...]
@@ -69,6 +71,8 @@ class Region:
 
 @dataclass(frozen=True)
 class Country:
+    """An ILO member State; ``region`` is None where no source gives its ILO region."""
+
     iso3: str
     iso2: str
     m49: str
@@ -81,6 +85,8 @@ class Country:
 
 @dataclass(frozen=True)
 class CountryMatch:
+    """A name found by ``match_countries``; offsets are code points into its text."""
+
     country: Country
     start: int
     end: int
@@ -89,6 +95,8 @@ class CountryMatch:
 
 @dataclass(frozen=True)
 class Unmatched:
+    """A piece of a country list that is no known name, for the caller to report."""
+
     start: int
     end: int
     text: str
@@ -129,6 +137,8 @@ def name_key(name: str) -> NameKey:
 
 @dataclass(frozen=True)
 class Reference:
+    """Both tables, with the indexes that make lookups and matching cheap."""
+
     countries: tuple[Country, ...]
     regions: tuple[Region, ...]
     _by_iso3: dict[str, Country] = field(init=False, repr=False, compare=False)
@@ -274,7 +284,8 @@ def _only_spaces(text: str, start: int, end: int) -> bool:
 
 def load_reference(directory: Path | None = None) -> Reference:
     """Read ``countries.csv`` and ``regions.csv``; cached per directory, as it is read often."""
-    return _load_cached(Path(directory if directory is not None else paths.reference_dir()).resolve())
+    chosen = directory if directory is not None else paths.reference_dir()
+    return _load_cached(Path(chosen).resolve())
 
 
 @lru_cache(maxsize=8)
@@ -288,23 +299,25 @@ def _load_cached(directory: Path) -> Reference:
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of a CSV table with the expected header, each with its line number."""
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from _checked_rows(path, csv.DictReader(handle), columns)
     except OSError as err:
         raise ReferenceError(f"{path}: cannot read reference table ({err.strerror})") from err
-    with handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        if header != columns:
-            raise ReferenceError(f"{path}:1: expected columns {','.join(columns)}")
-        try:
-            for row in reader:
-                if None in row or any(value is None for value in row.values()):
-                    raise ReferenceError(
-                        f"{path}:{reader.line_num}: expected {len(columns)} fields"
-                    )
-                yield reader.line_num, row
-        except UnicodeDecodeError as err:
-            raise ReferenceError(f"{path}: not UTF-8 ({err.reason})") from err
+    except UnicodeDecodeError as err:
+        raise ReferenceError(f"{path}: not UTF-8 ({err.reason})") from err
+    except csv.Error as err:
+        raise ReferenceError(f"{path}: not a readable CSV table ({err})") from err
+
+
+def _checked_rows(
+    path: Path, reader: csv.DictReader, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    if tuple(reader.fieldnames or ()) != columns:
+        raise ReferenceError(f"{path}:1: expected columns {','.join(columns)}")
+    for row in reader:
+        if None in row or any(value is None for value in row.values()):
+            raise ReferenceError(f"{path}:{reader.line_num}: expected {len(columns)} fields")
+        yield reader.line_num, row
 
 
 def _read_regions(path: Path) -> Iterator[Region]:
@@ -327,6 +340,7 @@ def _read_regions(path: Path) -> Iterator[Region]:
 
 def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
     seen: set[str] = set()
+    names: dict[NameKey, str] = {}
     for line, row in _rows(path, COUNTRY_COLUMNS):
         where = f"{path}:{line}"
         iso3 = _checked(row, "iso3", _ISO3, where)
@@ -336,7 +350,7 @@ def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
         region = row["ilo_region"] or None
         if region is not None and region not in regions:
             raise ReferenceError(f"{where}: unknown ilo_region {region!r}")
-        yield Country(
+        country = Country(
             iso3=iso3,
             iso2=_checked(row, "iso2", _ISO2, where),
             m49=_checked(row, "m49", _M49, where),
@@ -346,6 +360,16 @@ def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
             geonames=_optional(row, "geonames", _GEONAMES, where),
             region=region,
         )
+        _claim_names(country, names, where)
+        yield country
+
+
+def _claim_names(country: Country, names: dict[NameKey, str], where: str) -> None:
+    """A name that stands for two member States would make lookups guess: refuse it."""
+    for name in (country.name, *country.aliases):
+        owner = names.setdefault(name_key(name), country.iso3)
+        if owner != country.iso3:
+            raise ReferenceError(f"{where}: the name {name!r} is also a name of {owner}")
 
 
 def _required(row: dict[str, str], column: str, where: str) -> str:
@@ -362,9 +386,7 @@ def _checked(row: dict[str, str], column: str, pattern: re.Pattern[str], where: 
     return value
 
 
-def _optional(
-    row: dict[str, str], column: str, pattern: re.Pattern[str], where: str
-) -> str | None:
+def _optional(row: dict[str, str], column: str, pattern: re.Pattern[str], where: str) -> str | None:
     return _checked(row, column, pattern, where) if row[column] else None
 
 

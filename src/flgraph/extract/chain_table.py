@@ -32,7 +32,7 @@ _COLUMNS = {
 
 def read_chain_table(doc: SourceDocument, table: RawTable,
                      reference: Reference) -> list[ChainExample]:
-    width = max(len(row.cells) for row in table.rows)
+    width = len(table.rows[0].cells)  # the header's width
     labels = [" / ".join(p) for p in header_paths(table.rows[:1], width)]
     columns = _columns(doc, table, labels)
     rows = group_rows(table.rows[1:], width, doc, table)

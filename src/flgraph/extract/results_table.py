@@ -49,7 +49,7 @@ def read_results_table(doc: SourceDocument, table: RawTable, outcome: str,
         raise SourceError(doc.name, table.rows[0].line.number,
                           f"Table {table.number}: expected header rows (Indicators, Target, "
                           "Results …) above the first indicator row")
-    width = max(len(row.cells) for row in table.rows)
+    width = max(len(row.cells) for row in table.rows[:first_data])  # the header's width
     columns = _columns(doc, table, header_paths(table.rows[:first_data], width))
     rows = group_rows(table.rows[first_data:], width, doc, table)
     indicators = [_indicator(doc, table, row, columns, outcome, reference) for row in rows]

@@ -42,7 +42,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import errors, health
+    from . import (
+        downloads,
+        errors,
+        health,
+        ontology,
+        overview,
+        queries,
+        resources,
+        sparql,
+        validation,
+    )
 
-    app.register_blueprint(health.bp)
+    for module in (overview, queries, sparql, resources, ontology, validation, downloads,
+                   health):
+        app.register_blueprint(module.bp)
     errors.register(app)
+    app.after_request(_safe_headers)
+
+
+def _safe_headers(response):
+    """Headers every response carries: no MIME sniffing, assets only from this site."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            "form-action 'self'")
+    return response

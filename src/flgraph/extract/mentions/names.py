@@ -19,8 +19,12 @@ class NameRun:
     words: tuple[str, ...]
 
 
+#: "d'Ivoire", "l’Est": an elided particle before a capital is part of a proper name.
+_ELIDED = re.compile(r"^[a-z]{1,2}['’][A-Z]")
+
+
 def capitalised(word: str) -> bool:
-    return word[:1].isupper()
+    return word[:1].isupper() or bool(_ELIDED.match(word))
 
 
 def name_runs(text: str) -> list[NameRun]:
@@ -55,7 +59,8 @@ def _after_connectors(text: str, tokens: list[tuple[int, int, str]], j: int) -> 
     """Index of the capitalised word after "of", "of the", "for the" … at ``j``, or None."""
     n = 0
     while j < len(tokens) and n < 2 and tokens[j][2].lower() in CONNECTORS:
-        if n and tokens[j][2].lower() != "the":
+        # "of the", "for the" join a name; "and the" usually joins two of them
+        if n and (tokens[j][2].lower() != "the" or tokens[j - 1][2].lower() in ("and", "&")):
             return None
         n += 1
         j += 1

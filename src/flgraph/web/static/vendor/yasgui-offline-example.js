@@ -32,6 +32,7 @@
    * `options.lockEndpoint` (default true): every query goes to `endpoint`
    * whatever is typed in the endpoint field, picked from its history, stored in
    * localStorage or passed in a shared link.
+   * `options.persistenceId`: localStorage key prefix (null: keep nothing).
    */
   function offlineConfig(endpoint, options) {
     options = options || {};
@@ -84,11 +85,34 @@
     }
   }
 
-  /** Create a Yasgui on `element` that talks only to `endpoint`. */
+  var LOCKED_CLASS = "flgraph-endpoint-locked";
+
+  /** Hide the endpoint field (it would be misleading when the endpoint is locked). */
+  function hideEndpointField(element) {
+    if (!document.getElementById("flgraph-yasgui-offline-style")) {
+      var style = document.createElement("style");
+      style.id = "flgraph-yasgui-offline-style";
+      style.textContent =
+        "." + LOCKED_CLASS + " .controlbar .autocompleteWrapper," +
+        "." + LOCKED_CLASS + " .controlbar .clearEndpointBtn{display:none}";
+      document.head.appendChild(style);
+    }
+    element.classList.add(LOCKED_CLASS);
+  }
+
+  /**
+   * Create a Yasgui on `element` that talks only to `endpoint`.
+   * options: lockEndpoint (default true), persistenceId (see offlineConfig),
+   * hideEndpointField (default: same as lockEndpoint).
+   */
   function create(element, endpoint, options) {
+    options = options || {};
     var Yasgui = global.Yasgui;
     if (!Yasgui) throw new Error("yasgui.min.js must be loaded before yasgui-offline-example.js");
     disableNetworkAutocompleters(Yasgui);
+    var locked = options.lockEndpoint !== false;
+    var hide = options.hideEndpointField === undefined ? locked : options.hideEndpointField;
+    if (hide) hideEndpointField(element);
     return new Yasgui(element, offlineConfig(endpoint, options));
   }
 

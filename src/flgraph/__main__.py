@@ -1,0 +1,5 @@
+"""``python -m flgraph`` is the ``flgraph`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Every output format is a renderer: a result and a media type in, a response out.
+
+Tabular results (SELECT, ASK) and graph results (CONSTRUCT, DESCRIBE) share one path up
+to this last step; HTML is rendered by the views themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+
+from ..results import serialize_graph, serialize_results
+from ..store import GraphResult, Result
+
+#: Media types offered for SELECT/ASK, the default first.
+TABULAR = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+#: Media types offered for CONSTRUCT/DESCRIBE and resources, the default first.
+GRAPH = {
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
+CHARSET = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
+
+
+def offers(result: Result) -> list[str]:
+    return list(GRAPH if isinstance(result, GraphResult) else TABULAR)
+
+
+def content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type in CHARSET else media_type
+
+
+def render(result: Result, media_type: str) -> Response:
+    if isinstance(result, GraphResult):
+        body = serialize_graph(result, GRAPH[media_type])
+    else:
+        body = serialize_results(result, TABULAR[media_type])
+    response = Response(body, content_type=content_type(media_type))
+    if result.truncated:
+        response.headers["X-Flgraph-Truncated"] = "true"
+    return response

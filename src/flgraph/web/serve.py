@@ -1,0 +1,43 @@
+"""``flgraph serve``: the site under gunicorn, a production WSGI server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Server(BaseApplication):
+    def __init__(self, config: dict[str, Any], options: dict[str, Any]) -> None:
+        self._config = config
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app(self._config)
+
+
+def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
+          workers: int = 2, threads: int = 4, access_log: bool = False) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": 60,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        # Request line and headers: a SPARQL query in a URL is the longest thing we take.
+        "limit_request_line": 16_384,
+        "limit_request_field_size": 16_384,
+    }
+    _Server(config, options).run()

@@ -1,0 +1,24 @@
+"""Every saved query answers its competency question, through ``flgraph query`` on the
+embedded store; the expected answers (tests/expected.py) were read from the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from flgraph.queries import load_queries
+
+from .expected import EXPECTED
+from .helpers import query_rows
+
+CASES = [(name, k) for name, cases in EXPECTED.items() for k in range(len(cases))]
+
+
+def test_every_saved_query_has_expected_results():
+    assert set(load_queries()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "case"), CASES)
+def test_saved_query(name, case):
+    expectation = EXPECTED[name][case]
+    rows = query_rows(name, *(f"{k}={v}" for k, v in expectation.params.items()))
+    expectation.check(rows)
