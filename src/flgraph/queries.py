@@ -19,7 +19,7 @@ from . import namespaces as ns
 from . import paths
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
-VIEWS = ("table", "bar", "map", "matrix", "timeline")
+VIEWS = ("table", "bar", "map", "timeline")
 MAX_STRING = 200  # longest string parameter accepted; nothing in the graph needs more
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -203,3 +203,17 @@ def check_iri(name: str, value: str, base: str = ns.ID) -> str:
         raise ParameterError(f"parameter '{name}' must be an http(s) IRI without spaces or any "
                              f"of <>\"{{}}|^`\\, got '{value[:60]}'")
     return value
+
+
+def values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """A trailing ``VALUES`` clause binding parameters, for engines without substitution.
+
+    Terms are written in their N-Triples form by pyoxigraph, which escapes quotes,
+    backslashes and line breaks; IRIs were checked by ``check_iri`` and cannot contain
+    ``>``, so no value can end the term or the block early.
+    """
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"

@@ -34,6 +34,11 @@ class Limits:
     timeout: float = 10.0
     max_query_bytes: int = 20_000
     max_nesting: int = 64
+    max_patterns: int = 150
+    max_unions: int = 64
+    max_subqueries: int = 16
+    max_paths: int = 32
+    queue_wait: float = 2.0  # longest wait for a free worker before answering 429
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,29 @@ class QueryRequest:
 class QueryService:
     """Runs checked queries against one store."""
 
-    def __init__(self, store: Store, limits: Limits | None = None) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None, pool=None) -> None:
         self.store = store
         self.limits = limits or Limits()
+        self.pool = pool  # a WorkerPool, or None to run queries in this process
+        self._graphs: frozenset[str] | None = None
+
+    def graph_names(self) -> frozenset[str]:
+        """The store's named graphs, read once: the dataset only changes with a restart."""
+        if self._graphs is None:
+            self._graphs = frozenset(self.store.graph_names())
+        return self._graphs
 
     def run(self, request: QueryRequest) -> Result:
         from .gateway import check_query
 
-        check_query(request.text, self.limits)
+        check_query(request.text, self.limits, self.graph_names())
+        for graph in (*(request.default_graphs or ()), *(request.named_graphs or ())):
+            if graph not in self.graph_names():
+                raise QueryRefused(f"<{graph}> is not a graph of this dataset (graphs are "
+                                   "never fetched)")
         limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
+        if self.pool is not None:
+            return self.pool.run(request, limit)
         return self.store.query(
             request.text, dict(request.bindings), limit=limit,
             default_graphs=list(request.default_graphs) if request.default_graphs is not None

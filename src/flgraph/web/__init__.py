@@ -7,10 +7,12 @@ results into responses.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from .. import paths
 from ..service import Limits
@@ -21,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "FLGRAPH_BASE": "https://w3id.org/flgraph/",  # what local /id/… and /ontology map onto
     "FLGRAPH_LIMITS": Limits(),
     "FLGRAPH_PAGE_SIZE": 50,
+    # Worker processes running queries with enforced deadlines (0: run in the web process,
+    # which cannot stop a runaway query; `flgraph serve` uses workers).
+    "FLGRAPH_QUERY_WORKERS": 0,
+    "FLGRAPH_WORKER_MEMORY": 2 * 1024**3,  # address-space cap of each query worker
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies; a query is far smaller
 }
 
@@ -37,8 +43,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .services import Services
 
     app.extensions["flgraph"] = Services.from_config(app.config)
+    app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
     return app
+
+
+def safe_json(value: Any) -> Markup:
+    """JSON to embed in a ``<script>`` block: ``<``, ``>`` and ``&`` escaped, so that data
+    holding ``</script>`` cannot end the block."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _register(app: Flask) -> None:

@@ -67,8 +67,8 @@ def negotiate(offers: list[str], explicit: str | None = None) -> str | None:
         return offers[0]
     best, best_q = None, 0.0
     for offer in offers:
-        q = max(accept.quality(offer),
-                *(accept.quality(alias) for alias, target in SYNONYMS.items() if target == offer))
+        q = max([accept.quality(offer),
+                 *(accept.quality(alias) for alias, target in SYNONYMS.items() if target == offer)])
         if q > best_q:
             best, best_q = offer, q
     return best

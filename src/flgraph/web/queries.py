@@ -1,5 +1,140 @@
-"""(being written)"""
+"""Saved queries: ``/queries/`` lists them, ``/queries/<name>`` runs one.
 
-from flask import Blueprint
+One URL per state (parameters and page in the query string), so every view can be
+shared; the same URL gives CSV, TSV, SPARQL JSON or XML by ``Accept`` or by extension
+(``/queries/table-1.csv``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+
+from .. import namespaces as ns
+from ..queries import SavedQuery, bind_params, values_clause
+from ..service import QueryRequest
+from ..store import SelectResult
+from . import cells
+from .internal_queries import sparql
+from .negotiation import negotiate
+from .renderers import offers, render
+from .services import services
 
 bp = Blueprint("queries", __name__)
+
+_EXTENSIONS = ("csv", "tsv", "json", "xml", "html")
+#: Query-string names of the page itself, never parameters of a query.
+_RESERVED = ("page", "page_size", "format")
+
+
+@bp.get("/queries/")
+def index():
+    return render_template("queries/index.html", queries=services().queries.values())
+
+
+@bp.get("/queries/<path:name>")
+def show(name: str):
+    name, extension = _split_extension(name)
+    saved = services().queries.get(name)
+    if saved is None:
+        abort(404, f"no saved query '{name}'")
+    raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
+    bindings = bind_params(saved, raw, base=services().base + "id/")
+    started = time.perf_counter()
+    result = services().query_service.run(QueryRequest(saved.text, bindings))
+    elapsed = time.perf_counter() - started
+    media = negotiate(["text/html", *offers(result)], extension or request.args.get("format"))
+    if media is None:
+        abort(406, "offered: text/html, " + ", ".join(offers(result)))
+    if media != "text/html":
+        response = render(result, media)
+        if extension:
+            response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
+    else:
+        response = _page(saved, raw, bindings, result, elapsed)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _split_extension(name: str) -> tuple[str, str | None]:
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in _EXTENSIONS:
+        return stem, ext
+    return name, None
+
+
+def _page(saved: SavedQuery, raw: dict, bindings: dict, result, elapsed: float):
+    svc = services()
+    page_size = request.args.get("page_size", type=int) or 50
+    page_size = max(1, min(page_size, 1000))
+    rows = len(result.rows) if isinstance(result, SelectResult) else 0
+    pages = max(1, math.ceil(rows / page_size))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    shown = range((page - 1) * page_size, min(rows, page * page_size))
+    html = render_template(
+        "queries/show.html",
+        query=saved,
+        params=[(p, raw.get(p.name, p.default or ""), _options(p)) for p in saved.params],
+        result=result,
+        table=cells.table(result, svc.links, shown) if isinstance(result, SelectResult) else [],
+        evidence_column=_evidence_column(result),
+        rows=rows, page=page, pages=pages, first=shown.start + 1, last=shown.stop,
+        elapsed_ms=round(elapsed * 1000, 1),
+        page_url=lambda p: _url(saved.name, raw, p),
+        format_url=lambda ext: url_for("queries.show", name=f"{saved.name}.{ext}", **raw),
+        chart=_chart(saved, result) if saved.view != "table" else None,
+        curl=_curl(saved, raw),
+        python=_python(saved, bindings),
+    )
+    return make_response(html)
+
+
+def _url(name: str, raw: dict, page: int) -> str:
+    return url_for("queries.show", name=name, **raw, page=page)
+
+
+def _evidence_column(result) -> int | None:
+    if isinstance(result, SelectResult) and "evidence" in result.variables:
+        return result.variables.index("evidence")
+    return None
+
+
+def _options(param) -> list[tuple[str, str]]:
+    """Drop-down values for a parameter declared ``in: <class>``, taken from the graph."""
+    if not param.values_from:
+        return []
+    prefix, _, local = param.values_from.partition(":")
+    iri = ns.PREFIXES.get(prefix, "") + local if local else param.values_from
+    result = services().query_service.run(
+        QueryRequest(sparql("options"), {"class": ox.NamedNode(iri)}))
+    return [(row[1].value, row[2].value) for row in result.rows]
+
+
+def _chart(saved: SavedQuery, result) -> dict:
+    if not isinstance(result, SelectResult):
+        return {}
+    return {"view": saved.view, "options": saved.view_options,
+            "columns": list(result.variables), "rows": cells.lexical_rows(result)}
+
+
+def _curl(saved: SavedQuery, raw: dict) -> str:
+    query = f"?{urlencode(raw)}" if raw else ""
+    return f"curl -H 'Accept: text/csv' '{request.host_url}queries/{saved.name}.csv{query}'"
+
+
+def _python(saved: SavedQuery, bindings: dict) -> str:
+    text = saved.text + values_clause(bindings)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+    quoted = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return (
+        "from SPARQLWrapper import SPARQLWrapper, JSON\n\n"
+        f'sparql = SPARQLWrapper("{request.host_url}sparql")\n'
+        f'sparql.setQuery("""{quoted.strip()}""")\n'
+        "sparql.setReturnFormat(JSON)\n"
+        'for row in sparql.queryAndConvert()["results"]["bindings"]:\n'
+        '    print({name: value["value"] for name, value in row.items()})\n'
+    )

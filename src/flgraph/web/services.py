@@ -28,10 +28,19 @@ class Services:
     def from_config(cls, config: dict[str, Any]) -> Services:
         spec = config["FLGRAPH_STORE"]
         data = config["FLGRAPH_DATA"]
-        store = open_store(spec, data if spec in ("memory", "oxigraph") else None)
-        version = _version(spec, data)
-        return cls(store=store, query_service=QueryService(store, config["FLGRAPH_LIMITS"]),
-                   queries=load_queries(), version=version, base=config["FLGRAPH_BASE"])
+        embedded = spec in ("memory", "oxigraph") or spec.startswith("oxigraph:")
+        store = open_store(spec, data if embedded else None)
+        limits = config["FLGRAPH_LIMITS"]
+        pool = None
+        if embedded and config["FLGRAPH_QUERY_WORKERS"]:
+            from ..pool import StoreSpec, WorkerPool
+
+            pool = WorkerPool(StoreSpec(spec, data if spec in ("memory", "oxigraph") else None),
+                              limits, size=config["FLGRAPH_QUERY_WORKERS"],
+                              memory_bytes=config["FLGRAPH_WORKER_MEMORY"])
+        return cls(store=store, query_service=QueryService(store, limits, pool),
+                   queries=load_queries(), version=_version(spec, data),
+                   base=config["FLGRAPH_BASE"])
 
     @cached_property
     def links(self) -> Links:
