@@ -40,6 +40,7 @@ def reports_errors(command):
         from .queries import ParameterError, QueryDefinitionError
         from .rdfio import RdfInputError
         from .reference import ReferenceError
+        from .service import QueryRefused, QueryTimeout
         from .store import QuerySyntaxError, StoreError, StoreUnavailable
 
         try:
@@ -52,6 +53,10 @@ def reports_errors(command):
             raise Failure(str(err), EXIT_INPUT) from err
         except QuerySyntaxError as err:
             raise Failure(f"query syntax: {_one_line(err)}", EXIT_INPUT) from err
+        except QueryRefused as err:
+            raise Failure(f"query refused: {err}", EXIT_INPUT) from err
+        except QueryTimeout as err:
+            raise Failure(str(err), EXIT_INVALID) from err
         except StoreUnavailable as err:
             raise Failure(str(err), EXIT_INVALID) from err
         except StoreError as err:
@@ -145,8 +150,10 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
         saved = saved_queries[name]
     raw = dict(_key_value(p) for p in params)
     bindings = bind_params(saved, raw)
-    store = _open(store_spec, data)
-    result = store.query(saved.text, bindings, limit=limit)
+    from .service import QueryRequest, QueryService
+
+    service = QueryService(_open(store_spec, data))
+    result = service.run(QueryRequest(saved.text, bindings, limit=limit))
     if fmt == "table":
         click.echo(text_table(result))
     else:

@@ -9,6 +9,7 @@ by pyoxigraph's RDF serialisers.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -68,12 +69,34 @@ def sparql_json(result: SelectResult | AskResult) -> dict:
 
 
 def serialize_results(result: SelectResult | AskResult, fmt: str) -> bytes:
-    """SELECT/ASK results as json, xml, csv or tsv."""
-    data = json.dumps(sparql_json(result), ensure_ascii=False).encode("utf-8")
+    """SELECT/ASK results as json, xml, csv or tsv.
+
+    CSV is what spreadsheets open, and a cell starting with ``=``, ``+``, ``-`` or ``@``
+    is a formula to them: anyone who can put such a value in a result (a crafted query
+    link is enough) could make a spreadsheet run it. Those cells get a leading ``'``
+    (OWASP's advice); plain numbers are left alone. TSV writes literals in quotes and
+    needs nothing.
+    """
+    structure = sparql_json(result)
+    if fmt == "csv" and isinstance(result, SelectResult):
+        _neutralise_formulas(structure)
+    data = json.dumps(structure, ensure_ascii=False).encode("utf-8")
     if fmt == "json":
         return data
     parsed = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
     return parsed.serialize(format=_OX_RESULTS[fmt])
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _neutralise_formulas(structure: dict) -> None:
+    for binding in structure["results"]["bindings"]:
+        for term in binding.values():
+            value = term["value"]
+            if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+                term["value"] = "'" + value
 
 
 def serialize_graph(result: GraphResult, fmt: str) -> bytes:

@@ -74,6 +74,10 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     errors.register(app)
     app.after_request(_safe_headers)
+    if app.config.get("FLGRAPH_CACHE", True):
+        from . import cache
+
+        cache.init_app(app)
 
 
 def _safe_headers(response):

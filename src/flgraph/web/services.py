@@ -4,6 +4,7 @@ version (for caching) and the mapping of local addresses onto dataset IRIs."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -12,8 +13,11 @@ from flask import current_app
 
 from ..queries import SavedQuery, load_queries
 from ..service import QueryService
-from ..store import Store, open_store
+from ..store import Store, StoreError, open_store
+from .internal_queries import sparql
 from .links import Links
+
+REMOTE_VERSION_TTL = 2.0  # seconds a remote store's version is trusted
 
 
 @dataclass
@@ -23,6 +27,8 @@ class Services:
     queries: dict[str, SavedQuery]
     version: str  # changes whenever the served dataset changes
     base: str
+    _checked: float = 0.0
+    _remote_version: str = ""
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Services:
@@ -41,6 +47,26 @@ class Services:
         return cls(store=store, query_service=QueryService(store, limits, pool),
                    queries=load_queries(), version=_version(spec, data),
                    base=config["FLGRAPH_BASE"])
+
+    def current_version(self) -> str:
+        """The dataset's version now. An embedded store only changes with a restart; a
+        remote one can be reloaded behind our back, so its build checksum is asked for
+        again every couple of seconds."""
+        if self.query_service.pool is not None or self.store.name == "oxigraph":
+            return self.version
+        now = time.monotonic()
+        if now - self._checked > REMOTE_VERSION_TTL:
+            self._checked = now
+            self._remote_version = self._ask_version()
+        return self._remote_version or self.version
+
+    def _ask_version(self) -> str:
+        try:
+            result = self.store.query(sparql("dataset-version"))
+        except StoreError:
+            return ""
+        values = sorted(row[0].value for row in result.rows if row[0] is not None)
+        return hashlib.sha256("|".join(values).encode()).hexdigest()[:16]
 
     @cached_property
     def links(self) -> Links:
