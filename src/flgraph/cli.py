@@ -255,3 +255,67 @@ def _open(store_spec: str, data: Path | None):
         return open_store(store_spec)
     except ValueError as err:
         raise Failure(str(err), EXIT_INPUT) from err
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--store", "store_spec", metavar="oxigraph:PATH",
+              help="Bulk-load an on-disk Oxigraph store, for 'serve --store oxigraph:PATH'.")
+@click.option("--endpoint", metavar="URL", help="The remote store's SPARQL query endpoint: it "
+              "checks the load, and receives it as SPARQL Update unless told otherwise.")
+@click.option("--graph-store", metavar="URL", help="A SPARQL 1.1 Graph Store endpoint: each "
+              "graph is replaced by PUT (Virtuoso: /sparql-graph-crud-auth).")
+@click.option("--update", "update_url", metavar="URL", help="A SPARQL 1.1 Update endpoint, if "
+              "not the query endpoint (Virtuoso: /sparql-auth).")
+@click.option("--virtuoso-isql", metavar="HOST:PORT", help="Use Virtuoso's bulk loader through "
+              "isql on this SQL port (fastest for large data).")
+@click.option("--virtuoso-dir", type=click.Path(path_type=Path), help="With --virtuoso-isql: "
+              "a directory the server may read (DirsAllowed) to stage the files in.")
+@click.option("--user", envvar="FLGRAPH_STORE_USER", help="User for the write endpoint "
+              "[env FLGRAPH_STORE_USER].")
+@click.option("--password", envvar="FLGRAPH_STORE_PASSWORD", help="Its password; prefer the "
+              "environment [env FLGRAPH_STORE_PASSWORD].")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400),
+              help="Seconds per request.")
+@reports_errors
+def load(data: Path | None, store_spec: str | None, endpoint: str | None,
+         graph_store: str | None, update_url: str | None, virtuoso_isql: str | None,
+         virtuoso_dir: Path | None, user: str | None, password: str | None,
+         timeout: float) -> None:
+    """Load the dataset into a store that outlives the process.
+
+    Remote: one named graph per graph of the file, each replaced, so loading twice gives
+    the same store; the counts are checked through --endpoint afterwards. On-disk
+    Oxigraph: bulk-loaded, then served after every restart without reloading.
+    """
+    from .store import loading
+
+    path = _data_file(data)
+    if (store_spec is None) == (endpoint is None):
+        raise Failure("give either --store oxigraph:PATH or --endpoint URL", EXIT_INPUT)
+    if store_spec is not None:
+        if not store_spec.startswith("oxigraph:") or not store_spec[len("oxigraph:"):]:
+            raise Failure(f"--store {store_spec}: only oxigraph:PATH is loaded this way",
+                          EXIT_INPUT)
+        report = loading.load_oxigraph(Path(store_spec[len("oxigraph:"):]), path)
+        click.echo(report.summary())
+        return
+    if sum(x is not None for x in (graph_store, update_url, virtuoso_isql)) > 1:
+        raise Failure("choose one of --graph-store, --update and --virtuoso-isql", EXIT_INPUT)
+    credentials = loading.Credentials(user, password or "") if user else None
+    try:
+        if virtuoso_isql is not None:
+            if virtuoso_dir is None or credentials is None:
+                raise Failure("--virtuoso-isql needs --virtuoso-dir and --user/--password",
+                              EXIT_INPUT)
+            writer = loading.VirtuosoBulkLoader(virtuoso_isql, virtuoso_dir, credentials,
+                                                timeout=max(timeout, 600.0))
+        elif graph_store is not None:
+            writer = loading.GraphStoreWriter(graph_store, credentials, timeout)
+        else:
+            writer = loading.UpdateWriter(update_url or endpoint, credentials, timeout)
+        report = loading.load_remote(path, writer, endpoint, timeout)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+    click.echo(report.summary())

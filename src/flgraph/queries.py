@@ -25,6 +25,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 #: Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF), nor control characters.
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 
 class QueryDefinitionError(Exception):
@@ -191,6 +192,10 @@ def to_term(param: Param, value: str, base: str = ns.ID) -> ox.NamedNode | ox.Li
     if len(value) > MAX_STRING or any(ord(c) < 0x20 for c in value):
         raise ParameterError(f"parameter '{param.name}' must be a string of at most {MAX_STRING} "
                              "printable characters")
+    if _CODEPOINT_ESCAPE.search(value):
+        # SPARQL decodes \uXXXX anywhere in a query's text before parsing it, so such a
+        # value could not be passed through a VALUES clause unchanged.
+        raise ParameterError(f"parameter '{param.name}' may not contain \\u or \\U sequences")
     return ox.Literal(value)
 
 
@@ -202,6 +207,10 @@ def check_iri(name: str, value: str, base: str = ns.ID) -> str:
             value) > 2000:
         raise ParameterError(f"parameter '{name}' must be an http(s) IRI without spaces or any "
                              f"of <>\"{{}}|^`\\, got '{value[:60]}'")
+    try:
+        ox.NamedNode(value)  # RFC 3987 in full, as the engine will read it
+    except ValueError as err:
+        raise ParameterError(f"parameter '{name}' is not a valid IRI: {err}") from None
     return value
 
 
@@ -210,10 +219,12 @@ def values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
 
     Terms are written in their N-Triples form by pyoxigraph, which escapes quotes,
     backslashes and line breaks; IRIs were checked by ``check_iri`` and cannot contain
-    ``>``, so no value can end the term or the block early.
+    ``>``, and strings cannot contain ``\\u`` (see ``to_term``), so no value can end the
+    term or the block early, nor be changed by the decoding of escapes.
     """
     if not bindings:
         return ""
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+

@@ -20,7 +20,7 @@ from .base import (
 )
 
 __all__ = ["AskResult", "GraphResult", "QuerySyntaxError", "Result", "SelectResult", "Store",
-           "StoreError", "StoreUnavailable", "load_dataset_file", "open_store"]
+           "StoreError", "StoreUnavailable", "describe_resource", "load_dataset_file", "open_store"]
 
 
 def open_store(spec: str = "memory", data: Path | None = None) -> Store:
@@ -37,7 +37,7 @@ def open_store(spec: str = "memory", data: Path | None = None) -> Store:
     if spec.startswith("sparql:"):
         from .remote import RemoteStore
 
-        return RemoteStore(spec.split(":", 1)[1])
+        return RemoteStore.from_environment(spec.split(":", 1)[1])
     raise ValueError(f"unknown store '{spec}' (use memory, oxigraph:PATH or sparql:URL)")
 
 
@@ -45,3 +45,22 @@ def load_dataset_file(store: Store, path: Path) -> None:
     from ..rdfio import format_for_path, read_quads
 
     store.load(read_quads(path, format_for_path(path)))
+
+
+#: A resource's description: every triple with it as subject or object. Written as a
+#: SELECT because DESCRIBE differs by engine (Oxigraph: outgoing triples and blank-node
+#: closure; Virtuoso: incoming ones too) and Virtuoso binds parameters only in SELECT.
+_DESCRIBE = """SELECT ?resource ?s ?p ?o WHERE {
+  { ?resource ?p ?o . BIND (?resource AS ?s) }
+  UNION
+  { ?s ?p ?resource . BIND (?resource AS ?o) }
+}"""
+
+
+def describe_resource(store: Store, iri: str, limit: int | None = None) -> GraphResult:
+    """The triples about ``iri`` (as subject or object), the same on every store."""
+    import pyoxigraph as ox
+
+    result = store.query(_DESCRIBE, {"resource": ox.NamedNode(iri)}, limit=limit)
+    triples = tuple(dict.fromkeys(ox.Triple(s, p, o) for _, s, p, o in result.rows))
+    return GraphResult(triples, result.truncated)

@@ -1,5 +1,145 @@
-"""(being written)"""
+"""``/download/`` and ``/.well-known/void``: the dataset in every format, and its description.
 
-from flask import Blueprint
+Dumps are written from the store's quads by flgraph.rdfio (sorted, so the same data
+always gives the same bytes) once per format and dataset version, and kept. Quad formats
+(TriG, N-Quads, JSON-LD) keep the named graphs; triple formats merge them. The saved
+queries come one by one or zipped (fixed timestamps: the same queries, the same zip).
+The VoID + DCAT description is built by flgraph.void with this site's absolute URLs.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..rdfio import FORMATS, Format, write_quads
+from ..results import serialize_graph
+from ..store import GraphResult
+from ..validate import shapes_file
+from ..void import Dump, Site, describe
+from .dataset_stats import dataset_about, dataset_stats
+from .errors import error_response
+from .memo import per_version
+from .negotiation import negotiate
+from .ontology import ontology_file
+from .renderers import GRAPH, content_type
+from .services import services
 
 bp = Blueprint("downloads", __name__)
+
+DUMP_NAME = "flgraph"
+_BY_EXTENSION = {f.extension: f for f in FORMATS.values()}
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build time in the bytes
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file on the downloads page."""
+
+    title: str
+    href: str
+    media_type: str
+    size: int
+    note: str = ""
+
+
+@bp.get("/download/")
+def index():
+    dumps = [Item(f"{f.label} ({'named graphs kept' if f.quads else 'graphs merged'})",
+                  f"/download/{DUMP_NAME}.{f.extension}", f.media_type, len(_dump(f)))
+             for f in FORMATS.values()]
+    vocab = [Item("Ontology (OWL, Turtle)", "/download/ontology.ttl", "text/turtle",
+                  ontology_file().stat().st_size),
+             Item("SHACL shapes (Turtle)", "/download/shapes.ttl", "text/turtle",
+                  shapes_file().stat().st_size)]
+    queries = [Item(q.title, f"/download/queries/{q.name}.rq", "application/sparql-query",
+                    len(q.text.encode("utf-8")), q.name)
+               for q in services().queries.values()]
+    return render_template("downloads/index.html", dumps=dumps, vocab=vocab, queries=queries,
+                           archive=Item("All saved queries (zip)", "/download/queries.zip",
+                                        "application/zip", len(_queries_zip())),
+                           quads=services().store.count())
+
+
+@bp.get(f"/download/{DUMP_NAME}.<ext>")
+def dump(ext: str):
+    fmt = _BY_EXTENSION.get(ext)
+    if fmt is None:
+        abort(404, f"no dump in '.{ext}' (choose from: {', '.join(_BY_EXTENSION)})")
+    return _attachment(_dump(fmt), fmt.media_type, f"{DUMP_NAME}.{fmt.extension}")
+
+
+@bp.get("/download/ontology.ttl")
+def ontology_ttl():
+    return _attachment(ontology_file().read_bytes(), "text/turtle", "flgraph-ontology.ttl")
+
+
+@bp.get("/download/shapes.ttl")
+def shapes_ttl():
+    return _attachment(shapes_file().read_bytes(), "text/turtle", "flgraph-shapes.ttl")
+
+
+@bp.get("/download/queries.zip")
+def queries_zip():
+    return _attachment(_queries_zip(), "application/zip", "flgraph-queries.zip")
+
+
+@bp.get("/download/queries/<name>.rq")
+def query_file(name: str):
+    saved = services().queries.get(name)
+    if saved is None:
+        abort(404, f"no saved query '{name}'")
+    return _attachment(saved.text.encode("utf-8"), "application/sparql-query", f"{name}.rq")
+
+
+def _dump(fmt: Format) -> bytes:
+    return per_version(("dump", fmt.name),
+                       lambda: write_quads(services().store.quads(), None, fmt) or b"")
+
+
+def _queries_zip() -> bytes:
+    def build() -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, saved in sorted(services().queries.items()):
+                info = zipfile.ZipInfo(f"queries/{name}.rq", date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, saved.text.encode("utf-8"))
+        return buffer.getvalue()
+
+    return per_version("queries.zip", build)
+
+
+def _attachment(body: bytes, media: str, filename: str) -> Response:
+    response = Response(body, content_type=content_type(media))
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# VoID ---------------------------------------------------------------------------------
+
+@bp.get("/.well-known/void")
+def void():
+    offers = list(GRAPH)
+    media = negotiate(offers, request.args.get("format"))
+    if media is None:
+        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
+                              {"Vary": "Accept"})
+    root = request.host_url.rstrip("/")
+    site = Site(document=f"{root}/.well-known/void", sparql=f"{root}/sparql",
+                uri_space=services().links.iri_for("id/"))
+    dumps = [Dump(f"{DUMP_NAME}.{f.extension}", f"{root}/download/{DUMP_NAME}.{f.extension}",
+                  f.media_type, f.label) for f in FORMATS.values()]
+    try:
+        triples = describe(dataset_stats(), site, dumps, dataset_about())
+    except ValueError:  # pyoxigraph refused an IRI made from the Host header
+        abort(400, "the request's Host does not make valid IRIs")
+    response = Response(serialize_graph(GraphResult(tuple(triples)), GRAPH[media]),
+                        content_type=content_type(media))
+    response.headers["Vary"] = "Accept"
+    return response
+

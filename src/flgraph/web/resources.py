@@ -1,5 +1,104 @@
-"""(being written)"""
+"""``/id/…``: every dataset IRI dereferences, as HTML for people and RDF for programs.
 
-from flask import Blueprint
+``/id/country/ZMB`` serves ``<base>id/country/ZMB``: its description (resource-
+description.rq: outgoing triples with the labels of their objects, incoming triples with
+the labels of their subjects, one level of blank nodes) in Turtle, N-Triples, JSON-LD or
+RDF/XML by ``Accept`` or by extension (``/id/country/ZMB.ttl``), or as a page showing
+the evidence of the fact in the report's own text. An IRI without triples is 404.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+
+from .. import paths
+from ..rdfio import sort_key
+from ..results import serialize_graph
+from ..service import QueryRequest
+from ..store import GraphResult
+from .description import describe
+from .errors import error_response
+from .evidence import citations
+from .internal_queries import sparql
+from .negotiation import negotiate
+from .renderers import render
+from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
+from .services import services
 
 bp = Blueprint("resources", __name__)
+
+#: Plain JSON clients get JSON-LD: it is JSON.
+_OFFERS = ["text/html", *RDF_MEDIA, "application/json"]
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str):
+    links = services().links
+    iri = links.iri_for("id/" + path)
+    result = _description(iri)
+    explicit = request.args.get("format")
+    if not result.triples:
+        # The exact IRI wins (``id/reference/flgraph.ttl`` is a resource); only then is a
+        # known extension a request for a format.
+        stem, extension = split_extension(path)
+        if extension:
+            iri = links.iri_for("id/" + stem)
+            result = _description(iri)
+            explicit = extension
+    if not result.triples:
+        abort(404, f"<{iri}> is not described in this dataset")
+    media = negotiate(_OFFERS, explicit)
+    if media is None:
+        return error_response(406, "Not Acceptable", "offered: " + ", ".join(
+            EXTENSIONS.values()), {"Vary": "Accept"})
+    local = links.local_path(iri) or "/id/" + path
+    if media == "text/html":
+        response = make_response(_page(iri, result, alternates(local)))
+    else:
+        response = _rdf(result, "application/ld+json" if media == "application/json" else media)
+    return add_link_header(response, alternates(local))
+
+
+def _description(iri: str) -> GraphResult:
+    try:
+        this = ox.NamedNode(iri)
+    except ValueError:
+        abort(404, "not an IRI of this dataset")
+    result = services().query_service.run(
+        QueryRequest(sparql("resource-description"), {"this": this}))
+    # The resource's own triples first, then the others by subject: stable, readable files.
+    ordered = sorted(result.triples, key=lambda t: (t.subject != this, sort_key(
+        ox.Quad(t.subject, t.predicate, t.object))))
+    return GraphResult(tuple(ordered), result.truncated)
+
+
+def _rdf(result: GraphResult, media: str):
+    try:
+        return render(result, media)
+    except (ValueError, SyntaxError) as err:  # RDF/XML cannot write every predicate IRI
+        abort(406, f"this description cannot be written as {media}: {err}")
+
+
+def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) -> str:
+    svc = services()
+    evidence = svc.query_service.run(
+        QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
+    return render_template(
+        "resource/show.html",
+        resource=describe(iri, result.triples, svc.links),
+        citations=citations(evidence.dicts(), _source_dirs(), svc.links),
+        truncated=result.truncated,
+        formats=formats,
+        jsonld=json.loads(serialize_graph(result, "jsonld")),
+    )
+
+
+def _source_dirs() -> list[Path]:
+    """Where the report's text may be: beside the served data file, then the project's."""
+    data = current_app.config.get("FLGRAPH_DATA")
+    found = [Path(data).parent / "source"] if data else []
+    return [*found, paths.source_dir()]

@@ -1,5 +1,93 @@
-"""(being written)"""
+"""``/validation``: the SHACL report of the data this site serves.
 
-from flask import Blueprint
+The store's own quads are validated (not the file they came from: what SPARQL users get
+is what is checked), against ontology/shapes.ttl, with flgraph.validate. pyshacl takes a
+fifth of a second to import and validation is a full pass over the data, so both happen
+on the first request and the report is kept for the dataset version. People get a page
+(counts by severity, each finding linked to its focus node); programs get the findings
+as JSON or the SHACL report graph as Turtle, by ``?format=`` or ``Accept``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from ..results import compact
+from ..validate import SEVERITIES, Finding, ValidationReport, validate_quads
+from .errors import error_response
+from .memo import per_version
+from .negotiation import negotiate
+from .services import services
 
 bp = Blueprint("validation", __name__)
+
+_OFFERS = ["text/html", "application/json", "text/turtle"]
+_FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/turtle",
+            "ttl": "text/turtle"}
+
+
+@bp.get("/validation")
+def report():
+    name = request.args.get("format")
+    if name is not None and name.lower() not in _FORMATS:
+        return error_response(406, "Not Acceptable", "format is one of: html, json, turtle")
+    media = _FORMATS[name.lower()] if name else negotiate(_OFFERS)
+    if media is None:
+        return error_response(406, "Not Acceptable", "offered: " + ", ".join(_OFFERS),
+                              {"Vary": "Accept"})
+    result = per_version("validation", _validate)
+    if media == "application/json":
+        response = Response(result.json(), content_type="application/json")
+    elif media == "text/turtle":
+        response = Response(result.turtle, content_type="text/turtle; charset=utf-8")
+    else:
+        response = Response(_page(result), content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _validate() -> ValidationReport:
+    return validate_quads(services().store.quads())
+
+
+@dataclass(frozen=True)
+class Row:
+    """A finding as the page shows it."""
+
+    severity: str
+    focus: str
+    focus_href: str | None
+    path: str | None
+    path_href: str | None
+    value: str | None
+    message: str
+
+
+def _page(result: ValidationReport) -> str:
+    links = services().links
+    return render_template(
+        "validation/report.html",
+        report=result,
+        counts=[(s, result.count(s)) for s in SEVERITIES],
+        rows=[_row(f, links) for f in result.findings],
+        formats=[("?format=json", "application/json", "JSON"),
+                 ("?format=turtle", "text/turtle", "SHACL report (Turtle)")],
+    )
+
+
+def _row(f: Finding, links) -> Row:
+    return Row(severity=f.severity, focus=f.focus, focus_href=links.href(f.focus),
+               path=_short(f.path), path_href=links.href(f.path) if f.path else None,
+               value=f.value if f.value != f.focus else None, message=f.message)
+
+
+def _short(iri: str | None) -> str | None:
+    if iri is None:
+        return None
+    try:
+        return compact(ox.NamedNode(iri)).strip("<>")
+    except ValueError:  # a path that is not an IRI (a blank-node path)
+        return iri

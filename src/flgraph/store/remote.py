@@ -1,0 +1,384 @@
+"""A remote SPARQL 1.1 endpoint as a store, through SPARQLWrapper; Virtuoso is the reference.
+
+What a user can rely on, whatever the server:
+
+- **Parameters** are bound as RDF terms in a trailing ``VALUES`` clause written from the
+  terms' N-Triples form (pyoxigraph escapes quotes, backslashes and line breaks); IRIs,
+  datatypes and language tags are checked first, so no value can end its term or the
+  block early. Virtuoso accepts a trailing ``VALUES`` only after SELECT (``SP031``), so
+  bound ASK / CONSTRUCT / DESCRIBE queries are refused here rather than half-working.
+- **Every request has a client timeout** (default 10 s) and opens a fresh connection (no
+  keep-alive: DESIGN §10 measured a 40 ms stall on reused connections, and a connection
+  that died with the server is never reused). Refused, reset or timed-out connections are
+  ``StoreUnavailable`` with one line; the next query simply tries again.
+- **Nothing incomplete is shown as complete**: ``limit`` reads at most ``limit + 1`` rows
+  from the stream; Virtuoso's own row cap (``ResultSetMaxRows``, which it applies silently)
+  and its "anytime" partial answers are reported as ``truncated`` (see ``_truncated``).
+- **Results compare equal to Oxigraph's**: a few terms Virtuoso writes differently are
+  normalised (see ``normalise``).
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import os
+import re
+import socket
+import urllib.error
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+
+import pyoxigraph as ox
+from SPARQLWrapper import JSON, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+)
+
+from .. import namespaces as ns
+from ..queries import ParameterError, check_iri
+from .base import (
+    AskResult,
+    GraphResult,
+    QuerySyntaxError,
+    Result,
+    SelectResult,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    Term,
+)
+
+DEFAULT_TIMEOUT = 10.0
+#: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
+#: saying so, so a graph answer this long is reported as truncated unless told otherwise.
+DEFAULT_SERVER_MAX_ROWS = 10_000
+#: Rows per request when dumping a graph; never more than the server's cap.
+DUMP_PAGE = 10_000
+
+#: Graphs Virtuoso keeps for itself (its RDF views, LDP vocabulary): not the dataset. Its
+#: service description lives in a third graph named after the endpoint's host, found by
+#: content instead (``_service_description_graphs``).
+SYSTEM_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#",
+                           "http://www.w3.org/ns/ldp#"})
+
+_SOLUTIONS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+_GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+#: Virtuoso answers ``text/plain`` with N-Triples (its name from before the media type).
+_GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
+                  "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 query endpoint; read-only unless given a ``writer`` (see loading)."""
+
+    name = "sparql"
+
+    def __init__(self, endpoint: str, *, timeout: float = DEFAULT_TIMEOUT,
+                 server_max_rows: int | None = DEFAULT_SERVER_MAX_ROWS,
+                 server_timeout: bool = True, writer=None) -> None:
+        if not re.match(r"^https?://[^/?#\s]+", endpoint):
+            raise ValueError(f"sparql:{endpoint}: the endpoint must be an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.server_max_rows = server_max_rows
+        self.server_timeout = server_timeout
+        self.writer = writer
+
+    @classmethod
+    def from_environment(cls, endpoint: str, environ: Mapping[str, str] | None = None
+                         ) -> RemoteStore:
+        """Settings for ``--store sparql:URL``, which has no room for options:
+        ``FLGRAPH_SPARQL_TIMEOUT`` (seconds) and ``FLGRAPH_SPARQL_MAX_ROWS`` (the server's
+        row cap, 0 if it has none)."""
+        env = os.environ if environ is None else environ
+        try:
+            timeout = float(env.get("FLGRAPH_SPARQL_TIMEOUT") or DEFAULT_TIMEOUT)
+            max_rows = int(env.get("FLGRAPH_SPARQL_MAX_ROWS") or DEFAULT_SERVER_MAX_ROWS)
+        except ValueError as err:
+            raise ValueError(f"FLGRAPH_SPARQL_TIMEOUT / FLGRAPH_SPARQL_MAX_ROWS: {err}") from None
+        if timeout <= 0:
+            raise ValueError("FLGRAPH_SPARQL_TIMEOUT must be a positive number of seconds")
+        return cls(endpoint, timeout=timeout, server_max_rows=max_rows or None)
+
+    # Queries -------------------------------------------------------------------------
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              limit: int | None = None, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Result:
+        wrapper = self._wrapper(sparql, default_graphs, named_graphs)
+        form = wrapper.queryType
+        if wrapper.isSparqlUpdateRequest():
+            raise QuerySyntaxError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run here")
+        if bindings:
+            if form != "SELECT":
+                raise ParameterError(f"parameters can only be bound in SELECT queries on a "
+                                     f"remote store (not {form})")
+            wrapper.setQuery(sparql + values_clause(bindings))
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        wrapper.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if graph_form else _SOLUTIONS_ACCEPT)
+        response = self._send(wrapper)
+        try:
+            if graph_form:
+                return self._read_graph(response, limit)
+            return self._read_solutions(response, limit)
+        except SyntaxError as err:
+            raise StoreError(f"{self.endpoint} sent an answer that cannot be read: "
+                             f"{_one_line(err)}") from err
+        except (OSError, http.client.HTTPException) as err:
+            raise StoreUnavailable(f"SPARQL store {self.endpoint} stopped answering: "
+                                   f"{_reason(err)}") from err
+        finally:
+            response.close()
+
+    def _wrapper(self, sparql: str, default_graphs, named_graphs) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoint, returnFormat=JSON)
+        wrapper.setQuery(sparql)
+        wrapper.setMethod("POST")  # long queries and VALUES blocks do not fit in a URL
+        wrapper.setOnlyConneg(True)  # the Accept header, not vendor "format" parameters
+        # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all)
+        wrapper.timeout = self.timeout
+        if self.server_timeout:
+            # Virtuoso's "anytime" mode (milliseconds): it stops the work itself shortly
+            # before we would give up, and answers what it has, flagged S1TAT.
+            wrapper.addParameter("timeout", str(max(500, int((self.timeout - 1) * 1000))))
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        return wrapper
+
+    def _send(self, wrapper: SPARQLWrapper) -> http.client.HTTPResponse:
+        """The open response, or one of our errors with the server's reason."""
+        where = self.endpoint
+        try:
+            return wrapper.query().response
+        except QueryBadFormed as err:
+            raise QuerySyntaxError(_server_message(err)) from None
+        except Unauthorized:
+            raise StoreError(f"SPARQL store {where} refused the query (HTTP 401)") from None
+        except EndPointNotFound:
+            raise StoreUnavailable(f"no SPARQL endpoint at {where} (HTTP 404)") from None
+        except EndPointInternalError as err:
+            raise StoreError(f"SPARQL store {where} failed: {_server_message(err)}") from None
+        except SPARQLWrapperException as err:
+            raise StoreError(f"SPARQL store {where}: {_server_message(err)}") from None
+        except urllib.error.HTTPError as err:
+            if err.code in (502, 503, 504):
+                raise StoreUnavailable(f"SPARQL store {where} is unavailable (HTTP "
+                                       f"{err.code})") from None
+            raise StoreError(f"SPARQL store {where} answered HTTP {err.code}") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            raise StoreUnavailable(f"SPARQL store {where} is unreachable: {_reason(err)}") \
+                from None
+
+    def _read_solutions(self, response, limit: int | None) -> SelectResult | AskResult:
+        fmt = ox.QueryResultsFormat.from_media_type(_media_type(response)) \
+            or ox.QueryResultsFormat.JSON
+        answer = ox.parse_query_results(response, fmt)
+        if isinstance(answer, ox.QueryBoolean):
+            return AskResult(bool(answer), self._truncated(response, 0))
+        variables = tuple(v.value for v in answer.variables)
+        rows = [tuple(normalise(row[k]) for k in range(len(variables)))
+                for row in islice(answer, None if limit is None else limit + 1)]
+        over = limit is not None and len(rows) > limit
+        return SelectResult(variables, tuple(rows[:limit] if over else rows),
+                            over or self._truncated(response, len(rows), select=True))
+
+    def _read_graph(self, response, limit: int | None) -> GraphResult:
+        fmt = _GRAPH_FORMATS.get(_media_type(response))
+        if fmt is None:
+            raise StoreError(f"{self.endpoint} answered a graph query with "
+                             f"'{_media_type(response)}', not N-Triples or Turtle")
+        triples = [ox.Triple(t.subject, t.predicate, normalise(t.object))
+                   for t in islice(ox.parse(response, fmt), None if limit is None else limit + 1)]
+        over = limit is not None and len(triples) > limit
+        return GraphResult(tuple(triples[:limit] if over else triples),
+                           over or self._truncated(response, len(triples)))
+
+    def _truncated(self, response, size: int, select: bool = False) -> bool:
+        """Whether the server itself cut the answer short.
+
+        - HTTP 206, or ``X-SQL-State: S1TAT``: Virtuoso's anytime answer, interrupted by
+          its time limit (7.2.5 sends 200 with the header; later versions send 206).
+        - ``X-SPARQL-MaxRows``: Virtuoso sends it when ResultSetMaxRows bit a SELECT.
+        - A graph answer as long as the server's cap: Virtuoso caps CONSTRUCT/DESCRIBE
+          without any header, so reaching the cap is all there is to go on (a complete
+          answer of exactly that length is reported too — truncated is the safe side).
+        """
+        headers = response.headers
+        if response.status == 206 or (headers.get("X-SQL-State") or "").strip() == "S1TAT":
+            return True
+        if headers.get("X-SPARQL-MaxRows"):
+            return True
+        return (not select and self.server_max_rows is not None
+                and size >= self.server_max_rows)
+
+    # Dataset-wide operations ------------------------------------------------------
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph of the dataset (the server's own graphs left out)."""
+        result = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                              "GROUP BY ?g")
+        system = SYSTEM_GRAPHS | self._service_description_graphs()
+        return {g.value: int(n.value) for g, n in result.rows
+                if isinstance(g, ox.NamedNode) and g.value not in system}
+
+    def _service_description_graphs(self) -> set[str]:
+        """Graphs that describe the endpoint itself (Virtuoso names one after its host)."""
+        result = self._select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a <{ns.SD}Service> }} }}")
+        return {row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)}
+
+    def graph_names(self) -> list[str]:
+        return sorted(self.graph_sizes())
+
+    def count(self) -> int:
+        return sum(self.graph_sizes().values())
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for graph in self.graph_names():
+            yield from self._graph_quads(graph)
+
+    def _graph_quads(self, graph: str) -> Iterator[ox.Quad]:
+        """One graph, page by page in a stable order: the server caps each answer."""
+        page = min(DUMP_PAGE, self.server_max_rows or DUMP_PAGE)
+        name = ox.NamedNode(graph)
+        offset = 0
+        while True:
+            result = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }} "
+                                  f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset}")
+            for s, p, o in result.rows:
+                yield ox.Quad(s, p, o, name)
+            offset += len(result.rows)
+            if result.truncated and 0 < len(result.rows) < page:
+                page = len(result.rows)  # the server's cap is lower than we were told
+            elif len(result.rows) < page:
+                return
+
+    def _select(self, sparql: str) -> SelectResult:
+        result = self.query(sparql)
+        assert isinstance(result, SelectResult)
+        return result
+
+    def load(self, quads: Iterable[ox.Quad]) -> None:
+        """Replace each named graph of ``quads`` (other graphs are left as they are)."""
+        if self.writer is None:
+            raise StoreError(f"SPARQL store {self.endpoint} is read-only here; load it with "
+                             "'flgraph load --endpoint …'")
+        from .loading import load_quads
+
+        load_quads(quads, self.writer, self)
+
+
+# Binding parameters ----------------------------------------------------------------------
+
+def values_clause(bindings: Mapping[str, Term]) -> str:
+    """``VALUES (?a ?b) { (<iri> "lit") }`` for a SELECT, every term checked first.
+
+    pyoxigraph already refuses IRIs with ``>`` and malformed language tags; the checks
+    here make the guarantee ours rather than a library's: an IRI (or datatype) cannot
+    contain ``<>"{}|^`\\`` or spaces, so it cannot close its brackets, and a literal is
+    written with its quotes and backslashes escaped, so it cannot close its quotes. A
+    ``\\u0022`` typed by a user reaches the text as ``\\\\u0022``: even a server that
+    decodes ``\\u`` escapes before parsing (SPARQL allows it) sees an escaped quote.
+    """
+    from ..queries import values_clause as clause
+
+    return clause({name: _checked(name, term) for name, term in bindings.items()})
+
+
+def _checked(name: str, term: Term) -> ox.NamedNode | ox.Literal:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ParameterError(f"'{name[:40]}' is not a variable name")
+    if isinstance(term, ox.NamedNode):
+        check_iri(name, term.value)
+        return term
+    if isinstance(term, ox.Literal):
+        if term.language:
+            if not _LANGUAGE.match(term.language):
+                raise ParameterError(f"parameter '{name}' has a bad language tag")
+        else:
+            check_iri(name, term.datatype.value)
+        return term
+    raise ParameterError(f"parameter '{name}' must be an IRI or a literal (a blank node "
+                         "cannot be bound on a remote store)")
+
+
+# Normalisation -----------------------------------------------------------------------------
+
+#: Integer types Oxigraph stores as xsd:integer (it keeps the value, not the subtype), so
+#: the embedded store answers ``"782"^^xsd:integer`` where the file says
+#: ``xsd:nonNegativeInteger``; Virtuoso keeps the subtype, and answers COUNT in some
+#: versions as xsd:int. Mapped to xsd:integer so both stores give the same term.
+_INTEGER_TYPES = frozenset(ns.XSD + t for t in (
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
+    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+_INTEGER = ox.NamedNode(ns.XSD + "integer")
+_BOOLEAN = ns.XSD + "boolean"
+
+
+def normalise(term):
+    """The term as Oxigraph would answer it. Two differences, both lexical or subtype only:
+
+    - integer subtypes (``xsd:nonNegativeInteger``, ``xsd:int`` …) → ``xsd:integer``
+      with the canonical lexical form, as Oxigraph stores them;
+    - ``"1"^^xsd:boolean`` / ``"0"`` → ``"true"`` / ``"false"``: Virtuoso stores booleans
+      as numbers and answers with the numeric lexical form, Oxigraph with the canonical one.
+
+    Not normalisable, because the type is lost on the server: Virtuoso answers boolean
+    *expressions* (``?a = ?b AS ?x``, even the constant ``true``) as ``1``/``0`` of
+    xsd:integer — wrap them in ``xsd:boolean(…)`` in queries meant for both stores — and
+    drops the common language tag of ``GROUP_CONCAT`` (plain string, any order).
+    """
+    if not isinstance(term, ox.Literal) or term.language:
+        return term
+    datatype = term.datatype.value
+    if datatype in _INTEGER_TYPES:
+        try:
+            return ox.Literal(str(int(term.value)), datatype=_INTEGER)
+        except ValueError:
+            return term
+    if datatype == _BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
+
+
+# Messages -----------------------------------------------------------------------------------
+
+def _media_type(response) -> str:
+    return (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def _reason(err: BaseException) -> str:
+    """Why a connection failed, in a few words ('connection refused', 'timed out')."""
+    reason = getattr(err, "reason", None) or err
+    if isinstance(reason, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    return _one_line(reason.strerror if isinstance(reason, OSError) and reason.strerror
+                     else reason) or type(reason).__name__
+
+
+def _server_message(err: SPARQLWrapperException) -> str:
+    """The server's own message from a SPARQLWrapper exception (which keeps it only as
+    the repr of the response body), without the query Virtuoso echoes after it."""
+    text = str(err)
+    if "Response:\n" in text:
+        try:
+            body = ast.literal_eval(text.split("Response:\n", 1)[1])
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        except (ValueError, SyntaxError):
+            pass
+    text = text.split("\nSPARQL query:", 1)[0]
+    return _one_line(text)[:300]
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())

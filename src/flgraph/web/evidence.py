@@ -1,0 +1,153 @@
+"""The report text behind a fact: the cited spans cut out of the source with their context.
+
+Evidence nodes name their source document by file name and SHA-256 and select text by
+character offsets (``oa:TextPositionSelector``) into the file's text as stored — UTF-8
+decoded, no newline translation, exactly as the extractor read it. Source files are found
+by checksum, never by a path taken from the data: a name in the graph cannot make the
+site read another file, and a source edited since the build (different checksum) is not
+used, since its offsets would point at the wrong words. Without the file, a page shows
+the evidence's ``flg:quote`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CONTEXT = 160  # characters of source text shown either side of a cited span
+MAX_SOURCE_BYTES = 50 * 1024 * 1024  # the extractor's own limit for a report section
+SOURCE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    marked: bool = False  # part of the cited span
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A window of the source text: plain and cited pieces, and whether text was cut off."""
+
+    pieces: tuple[Piece, ...]
+    cut_before: bool
+    cut_after: bool
+
+
+@dataclass(frozen=True)
+class SourceText:
+    name: str
+    sha256: str
+    text: str
+
+
+def find_source(directories: Sequence[Path], sha256: str | None,
+                name: str | None) -> SourceText | None:
+    """The source document with this checksum (or, if the data gives none, this name)."""
+    index = _index(tuple(d.resolve() for d in directories))
+    if sha256:
+        return index.get(sha256.lower())
+    matches = [s for s in index.values() if s.name == name]
+    return matches[0] if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=8)
+def _index(directories: tuple[Path, ...]) -> dict[str, SourceText]:
+    """Every source file of these folders by checksum, read once per process."""
+    found: dict[str, SourceText] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            source = _read(path)
+            if source is not None:
+                found.setdefault(source.sha256, source)
+    return found
+
+
+def _read(path: Path) -> SourceText | None:
+    if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+        return None
+    try:
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            return None
+        data = path.read_bytes()
+        return SourceText(path.name, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def excerpts(text: str, spans: Iterable[tuple[int, int]],
+             context: int = CONTEXT) -> tuple[Excerpt, ...] | None:
+    """The spans highlighted in windows of ``context`` characters; windows that touch are
+    merged, so the two fragments of a phrase split by a page break share one excerpt when
+    they are close. None when a span does not lie inside the text (stale offsets)."""
+    ordered = sorted(set(spans))
+    if not ordered or any(not 0 <= s < e <= len(text) for s, e in ordered):
+        return None
+    windows: list[list[tuple[int, int]]] = []
+    for span in ordered:
+        if windows and span[0] - context <= windows[-1][-1][1] + context:
+            windows[-1].append(span)
+        else:
+            windows.append([span])
+    return tuple(_excerpt(text, group, context) for group in windows)
+
+
+def _excerpt(text: str, spans: list[tuple[int, int]], context: int) -> Excerpt:
+    lo = max(0, spans[0][0] - context)
+    hi = min(len(text), max(e for _, e in spans) + context)
+    pieces, pos = [], lo
+    for start, end in spans:
+        start = max(start, pos)  # overlapping spans: mark the union once
+        if start > pos:
+            pieces.append(Piece(text[pos:start]))
+        if end > start:
+            pieces.append(Piece(text[start:end], marked=True))
+        pos = max(pos, end)
+    if hi > pos:
+        pieces.append(Piece(text[pos:hi]))
+    return Excerpt(tuple(pieces), cut_before=lo > 0, cut_after=hi < len(text))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One evidence node as a page shows it: where it lies, and the text it cites."""
+
+    iri: str
+    href: str | None
+    where: tuple[tuple[str, str], ...]  # (what, value): table, row, column, section, line
+    source: str | None  # the source document's name
+    quote: str | None
+    excerpts: tuple[Excerpt, ...] | None  # None: the source text is not at hand
+
+
+_WHERE = ("table", "row", "column", "section", "line")
+
+
+def citations(rows: Iterable[dict], directories: Sequence[Path], links) -> list[Citation]:
+    """Evidence rows (one per selector, from resource-evidence.rq) as citations, in the
+    order of the source."""
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["evidence"].value, []).append(row)
+    out = []
+    for iri, group in grouped.items():
+        first = group[0]
+        value = {k: first[k].value for k in first}
+        spans = [(int(r["start"].value), int(r["end"].value)) for r in group
+                 if "start" in r and "end" in r and _integer(r["start"].value, r["end"].value)]
+        source = find_source(directories, value.get("sha256"), value.get("sourceName"))
+        out.append(Citation(
+            iri=iri, href=links.href(iri),
+            where=tuple((k, value[k]) for k in _WHERE if k in value),
+            source=value.get("sourceName"), quote=value.get("quote"),
+            excerpts=excerpts(source.text, spans) if source and spans else None))
+    return out
+
+
+def _integer(*values: str) -> bool:
+    return all(v.isdigit() for v in values)

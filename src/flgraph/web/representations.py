@@ -1,0 +1,47 @@
+"""The representations of an RDF document (a resource, the ontology, the shapes): which
+extensions name them, and how a response points at the others.
+
+Only these extensions count: dataset IRIs contain dots (``/id/indicator/15.1``,
+``/id/reference/flgraph.ttl``), so anything else after a dot is part of the name.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+
+#: Extension → media type, in the order alternates are listed.
+EXTENSIONS = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+MEDIA_EXTENSIONS = {media: ext for ext, media in EXTENSIONS.items()}
+#: Media types of RDF only, Turtle first (the default where HTML is not offered).
+RDF_MEDIA = [m for m in EXTENSIONS.values() if m != "text/html"]
+LABELS = {"text/html": "HTML", "text/turtle": "Turtle", "application/n-triples": "N-Triples",
+          "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF/XML"}
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """``country/ZMB.ttl`` → (``country/ZMB``, ``ttl``); unknown suffixes stay in the name."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and stem and ext in EXTENSIONS:
+        return stem, ext
+    return path, None
+
+
+def alternates(path: str, media: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(href, media type, label) of each representation of the document at ``path``."""
+    return [(f"{path}.{MEDIA_EXTENSIONS[m]}", m, LABELS[m])
+            for m in (media or list(EXTENSIONS.values()))]
+
+
+def add_link_header(response: Response, links: list[tuple[str, str, str]]) -> Response:
+    """``Link: <…>; rel="alternate"; type=…`` for each representation, and ``Vary``."""
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
+                                         for href, media, _ in links)
+    vary = {v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()}
+    response.headers["Vary"] = ", ".join(sorted(vary | {"Accept"}))
+    return response

@@ -1,0 +1,80 @@
+/* flgraph SPARQL editor: YASGUI locked to this site's /sparql, completing from the graph's
+   own prefixes and terms. Everything it needs is in the page's #sparql-data JSON block
+   (the CSP forbids inline scripts); it contacts nothing but the endpoint. */
+(function () {
+  "use strict";
+
+  const DEFAULT_QUERY = [
+    "PREFIX flg: <https://w3id.org/flgraph/ontology#>",
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
+    "",
+    "# Countries with results under each typology column of Table 1",
+    "SELECT ?typology ?country WHERE {",
+    "  ?listing a flg:TypologyListing ;",
+    "           flg:resultTypology/skos:prefLabel ?typology ;",
+    "           flg:country/skos:prefLabel ?country .",
+    "}",
+    "ORDER BY ?typology ?country",
+  ].join("\n");
+
+  function readData() {
+    return JSON.parse(document.getElementById("sparql-data").textContent);
+  }
+
+  /* Completion from local data only. The offline helper drops the LOV-backed "property"
+     and "class" completers; the bundled prefix list (a prefix.cc snapshot) is replaced
+     by ours. Forks keep YASQE's own position and IRI handling and change only the word
+     list. The defaults array is edited in place: Yasgui merges a config's array into it
+     index by index, so a config cannot remove entries. */
+  function installCompleters(Yasqe, data) {
+    const names = Yasqe.defaults.autocompleters;
+    names.splice(0, names.length, "variables");
+    const prefixes = Object.keys(data.prefixes).sort()
+      .map(p => p + ": <" + data.prefixes[p] + ">");
+    Yasqe.forkAutocompleter("prefixes",
+      { name: "flgraph-prefixes", get: prefixes, persistenceId: null });
+    Yasqe.forkAutocompleter("property",
+      { name: "flgraph-properties", get: data.terms.property, bulk: true, persistenceId: null });
+    Yasqe.forkAutocompleter("class",
+      { name: "flgraph-classes", get: data.terms.class, bulk: true, persistenceId: null });
+    return names.slice();
+  }
+
+  function create(element, data) {
+    const Yasgui = window.Yasgui;
+    window.flgraphYasgui.disableNetworkAutocompleters(Yasgui);
+    const completers = installCompleters(Yasgui.Yasqe, data);
+    const config = window.flgraphYasgui.offlineConfig(data.endpoint);
+    config.yasqe.autocompleters = completers;
+    config.yasqe.value = DEFAULT_QUERY;
+    config.yasr.prefixes = data.prefixes;
+    element.classList.add("flgraph-endpoint-locked");
+    return new Yasgui(element, config);
+  }
+
+  function load(yasgui, text, run) {
+    const tab = yasgui.getTab();
+    if (!tab) return;
+    tab.setQuery(text);
+    if (run) tab.getYasqe().query().catch(() => {});
+    tab.getYasqe().focus();
+  }
+
+  function bindExamples(yasgui, data) {
+    const byName = new Map(data.examples.map(e => [e.name, e]));
+    document.querySelectorAll("button[data-example]").forEach(button => {
+      button.addEventListener("click", () => {
+        const example = byName.get(button.dataset.example);
+        if (!example) return;
+        load(yasgui, example.text, false);
+        document.getElementById("yasgui").scrollIntoView({ behavior: "smooth" });
+      });
+    });
+  }
+
+  const data = readData();
+  const yasgui = create(document.getElementById("yasgui"), data);
+  if (data.query) load(yasgui, data.query, data.run);
+  bindExamples(yasgui, data);
+  window.flgraphEditor = yasgui; // for the console and the browser tests
+})();

@@ -1,0 +1,256 @@
+"""``/id/…``: dataset IRIs dereference as RDF and as pages with the report's evidence.
+
+Expected values are read from the report (data/source/000_2635207760a74e4f.txt): Table 1,
+row 15.1, lists Zambia under *Programmes* and under *Data collection and analysis*;
+Table 2's Brazil row states the result across a page break ("… the Pastoral" / "Mission
+for Migrants of the Catholic Church …") and lists four ILO contributions.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+ID = Namespace("https://w3id.org/flgraph/id/")
+FLG = Namespace("https://w3id.org/flgraph/ontology#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+#: Extension → (media type, rdflib parser).
+RDF_FORMATS = {
+    "ttl": ("text/turtle", "turtle"),
+    "nt": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdf": ("application/rdf+xml", "xml"),
+}
+
+
+def parse(response) -> Graph:
+    media = response.headers["Content-Type"].split(";")[0]
+    parser = next(p for m, p in RDF_FORMATS.values() if m == media)
+    return Graph().parse(data=response.content, format=parser)
+
+
+def labels(graph: Graph, nodes) -> set[str]:
+    return {str(graph.value(n, RDFS.label)) for n in nodes}
+
+
+@pytest.mark.parametrize("ext", list(RDF_FORMATS))
+def test_national_result_in_every_format_by_extension(server, ext):
+    response = server.get(f"/id/result/15.1/ZMB.{ext}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(RDF_FORMATS[ext][0])
+    g = parse(response)
+    zmb = ID["result/15.1/ZMB"]
+    assert (zmb, RDF.type, FLG.NationalResult) in g
+    assert (zmb, FLG.country, ID["country/ZMB"]) in g
+    assert (zmb, FLG.indicator, ID["indicator/15.1"]) in g
+    # Table 1, row 15.1: Zambia under Programmes and under Data collection and analysis.
+    typologies = set(g.objects(zmb, FLG.resultTypology))
+    assert labels(g, typologies) == {"Programmes", "Data collection and analysis"}
+    # Each listing is also there, pointing back (incoming triples).
+    assert (ID["result/15.1/ZMB/programmes"], FLG.nationalResult, zmb) in g
+    assert (ID["result/15.1/ZMB/data-collection-and-analysis"], FLG.nationalResult, zmb) in g
+
+
+@pytest.mark.parametrize("ext", list(RDF_FORMATS))
+def test_country_by_accept_header(server, ext):
+    media = RDF_FORMATS[ext][0]
+    response = server.get("/id/country/ZMB", headers={"Accept": media})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(media)
+    g = parse(response)
+    zmb = ID["country/ZMB"]
+    assert (zmb, SKOS.prefLabel, Literal("Zambia", lang="en")) in g
+    assert (zmb, FLG.iso3166Alpha3, Literal("ZMB")) in g
+    # Incoming: Zambia's Table 1 result and its Table 2 results-chain example.
+    assert (ID["result/15.1/ZMB"], FLG.country, zmb) in g
+    assert (ID["chain/15/ZMB"], FLG.country, zmb) in g
+    # The labels of linked resources come along, for clients that show names.
+    assert (ID["result/15.1/ZMB"], RDFS.label, None) in g
+
+
+@pytest.mark.parametrize("ext", list(RDF_FORMATS))
+def test_brazil_country_result_in_every_format(server, ext):
+    g = parse(server.get(f"/id/chain/15/BRA/result/1.{ext}"))
+    result = ID["chain/15/BRA/result/1"]
+    assert (result, RDF.type, FLG.CountryResult) in g
+    assert (result, FLG.country, ID["country/BRA"]) in g
+    text = str(g.value(result, FLG.text))
+    # The page break is gone from the clean text: one phrase again.
+    assert "the Pastoral Mission for Migrants of the Catholic Church" in text
+    assert text.endswith("conducted in the state of Mato Grosso.")
+    # Table 2, Brazil: four bullets of ILO contribution, all towards this result.
+    assert len(set(g.subjects(FLG.contributesTo, result))) == 4
+
+
+def test_dotted_iris_are_not_extensions(server):
+    page = server.get("/id/indicator/15.1", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "Indicator 15.1" in page.text
+    g = parse(server.get("/id/indicator/15.1.ttl"))
+    assert (ID["indicator/15.1"], RDF.type, FLG.Indicator) in g
+    # An IRI that itself ends in ".ttl" is a resource; its Turtle is ".ttl.ttl".
+    page = server.get("/id/reference/flgraph.ttl", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<h1>flgraph.ttl</h1>" in page.text
+    g = parse(server.get("/id/reference/flgraph.ttl.ttl"))
+    assert (ID["reference/flgraph.ttl"], RDF.type, PROV.Entity) in g
+
+
+def test_html_extension_and_format_parameter(server):
+    assert server.get("/id/country/ZMB.html").headers["Content-Type"].startswith("text/html")
+    response = server.get("/id/country/ZMB?format=nt")
+    assert response.headers["Content-Type"].startswith("application/n-triples")
+
+
+def test_unknown_iri_is_404(server):
+    assert server.get("/id/country/XYZ").status_code == 404
+    assert server.get("/id/country/ZMB.csv").status_code == 404  # not a known extension
+    assert server.get("/id/nothing/here.ttl").status_code == 404
+
+
+def test_unacceptable_media_type_is_406(server):
+    response = server.get("/id/country/ZMB", headers={"Accept": "text/csv"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.text
+    assert "Accept" in response.headers["Vary"]
+    assert server.get("/id/country/ZMB?format=csv").status_code == 406
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/rdf+xml;q=0.5, text/turtle;q=0.9", "text/turtle"),
+    ("text/html;q=0.1, application/n-triples", "application/n-triples"),
+    ("application/json", "application/ld+json"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ("*/*", "text/html"),
+])
+def test_accept_with_q_values(server, accept, expected):
+    response = server.get("/id/result/15.1/ZMB", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == expected
+
+
+def test_vary_and_link_headers(server):
+    for accept in ("text/html", "text/turtle"):
+        response = server.get("/id/result/15.1/ZMB", headers={"Accept": accept})
+        assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
+        link = response.headers["Link"]
+        for ext, (media, _) in RDF_FORMATS.items():
+            assert f'</id/result/15.1/ZMB.{ext}>; rel="alternate"; type="{media}"' in link
+    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    assert '<link rel="alternate" type="text/turtle" href="/id/result/15.1/ZMB.ttl"' in page
+    assert '<link rel="alternate" type="application/ld+json" href="/id/result/15.1/ZMB.jsonld"' \
+        in page
+
+
+def evidence_blocks(page: str) -> list[str]:
+    section = page[page.index('<section id="evidence">'):]
+    section = section[:section.index("</section>")]
+    return section.split('<div class="evidence">')[1:]
+
+
+def test_zambia_evidence_is_highlighted_in_the_table_1_row(server):
+    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    blocks = evidence_blocks(page)
+    assert len(blocks) == 2  # Zambia appears in two typology columns of row 15.1
+    for block in blocks:
+        assert "table <strong>Table 1</strong>" in block
+        assert "row <strong>15.1</strong>" in block
+        assert "line <strong>10</strong>" in block
+        assert block.count("<mark>") == 1 and "<mark>Zambia</mark>" in block
+    text = "\n".join(blocks)
+    # The Programmes cell and the Data collection and analysis cell of the report's row.
+    assert "Ethiopia, Nigeria, <mark>Zambia</mark>, Nepal Peru Brazil" in text
+    assert "Nigeria Jordan Nepal\t<mark>Zambia</mark> India Nepal" in text
+    assert "column <strong>Results / Programmes</strong>" in text
+    assert "column <strong>Results / Capacity development / Data collection and analysis" in text
+
+
+def test_brazil_evidence_shows_both_page_break_fragments(server):
+    page = server.get("/id/chain/15/BRA/result/1", headers={"Accept": "text/html"}).text
+    [block] = evidence_blocks(page)
+    assert "table <strong>Table 2</strong>" in block and "row <strong>Brazil</strong>" in block
+    marks = re.findall(r"<mark>(.*?)</mark>", block, re.S)
+    assert len(marks) == 2
+    assert marks[0].startswith("The Integration Action Programme (IAP)")
+    assert marks[0].endswith("vocational training schools, the Pastoral")
+    assert marks[1].startswith("Mission for Migrants of the Catholic Church")
+    # The source's own markup is shown as text, escaped.
+    assert "&lt;/li&gt;" in block
+
+
+def test_page_shows_labels_types_and_links(server):
+    page = server.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
+    assert "<h1>Zambia</h1>" in page
+    assert 'href="/ontology#Country"' in page  # the type, on the ontology page
+    assert 'href="/id/result/15.1/ZMB"' in page  # incoming, to its local page
+    assert 'href="http://www.wikidata.org/entity/Q953"' in page  # external, as it is
+    assert "<span class=\"muted\">@en</span>" in page  # literals keep their language
+    incoming = page[page.index('<section id="incoming">'):]
+    assert re.search(r'flg:country</a> <span class="muted">\(\d+\)</span>', incoming)
+
+
+def test_literals_show_their_datatype(server):
+    page = server.get("/id/result/15.1/region/africa", headers={"Accept": "text/html"}).text
+    # Table 1, row 15.1: "of which 3 in Africa".
+    assert re.search(r'<span class="literal">3</span> <span class="muted" '
+                     r'title="http://www.w3.org/2001/XMLSchema#integer">\^\^xsd:integer</span>',
+                     page)
+
+
+def test_page_embeds_its_json_ld(server):
+    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert match
+    data = json.loads(match.group(1))
+    g = Dataset().parse(data=json.dumps(data), format="json-ld")
+    assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) in g
+
+
+def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, dataset_file):
+    """A source file whose checksum differs (edited since the build) is not used."""
+    from flgraph.web import create_app
+
+    home = tmp_path / "home"
+    (home / "data" / "source").mkdir(parents=True)
+    data = home / "data" / "flgraph.trig"
+    data.write_bytes(dataset_file.read_bytes())
+    original = dataset_file.parent / "source" / "000_2635207760a74e4f.txt"
+    edited = original.read_text(encoding="utf-8").replace("Zambia", "Zimbabwe")
+    (home / "data" / "source" / original.name).write_text(edited, encoding="utf-8")
+    monkeypatch.setenv("FLGRAPH_HOME", str(home))
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False})
+    page = app.test_client().get("/id/result/15.1/ZMB", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert "<mark>" not in text and "Zimbabwe" not in text
+    assert '<blockquote class="quote">Zambia</blockquote>' in text
+
+
+def test_linked_iris_dereference(server):
+    """Every local link on a resource page answers 200."""
+    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    hrefs = sorted({html.unescape(h) for h in re.findall(r'href="(/id/[^"]+)"', page)})
+    assert len(hrefs) >= 6
+    for href in hrefs:
+        assert server.get(href, headers={"Accept": "text/html"}).status_code == 200, href
+
+
+def test_description_includes_blank_node_closure(tmp_path):
+    from flgraph.web import create_app
+
+    data = tmp_path / "bnode.trig"
+    data.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "<https://w3id.org/flgraph/id/thing/1> ex:part [ ex:name \"inner\" ] .\n",
+        encoding="utf-8")
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False})
+    client = app.test_client()
+    g = Graph().parse(data=client.get("/id/thing/1.ttl").data, format="turtle")
+    [part] = list(g.objects(URIRef(ID["thing/1"]), URIRef("http://example.org/part")))
+    assert str(g.value(part, URIRef("http://example.org/name"))) == "inner"
+    page = client.get("/id/thing/1", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<span class="literal">inner</span>' in page
