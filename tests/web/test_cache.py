@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import gzip
 
+import pytest
 import requests
 
-from ..conftest import SEED, start_server, stop_server
+from ..conftest import DATA, SEED, start_server, stop_server
 from ..helpers import run_cli
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One web process: each process has its own cache, and these tests look at it."""
+    live = start_server("--data", str(DATA), "--workers", "1")
+    yield live
+    stop_server(live)
 
 
 def test_repeated_request_is_served_from_the_cache(server):

@@ -111,6 +111,9 @@ def test_unknown_iri_is_404(server):
     assert server.get("/id/country/XYZ").status_code == 404
     assert server.get("/id/country/ZMB.csv").status_code == 404  # not a known extension
     assert server.get("/id/nothing/here.ttl").status_code == 404
+    assert server.get("/id/not%20an%20iri").status_code == 404
+    page = server.get("/id/%3Cscript%3Ealert(1)", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "<script>alert" not in page.text
 
 
 def test_unacceptable_media_type_is_406(server):
@@ -254,3 +257,59 @@ def test_description_includes_blank_node_closure(tmp_path):
     assert str(g.value(part, URIRef("http://example.org/name"))) == "inner"
     page = client.get("/id/thing/1", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<span class="literal">inner</span>' in page
+
+
+def test_evidence_is_found_through_derived_resources(server):
+    """A Table 1 cube observation is derived from the listing, which cites the cell."""
+    page = server.get("/id/cube/table-1/15.1/ZMB/programmes", headers={"Accept": "text/html"})
+    [block] = evidence_blocks(page.text)
+    assert "column <strong>Results / Programmes</strong>" in block
+    assert "Ethiopia, Nigeria, <mark>Zambia</mark>, Nepal Peru Brazil" in block
+
+
+def test_every_dataset_iri_dereferences(app):
+    """Every IRI of the dataset under /id/ (subject or object) has a page and Turtle."""
+    import pyoxigraph as ox
+
+    svc = app.extensions["flgraph"]
+    terms = {t for q in svc.store.quads() for t in (q.subject, q.object)
+             if isinstance(t, ox.NamedNode)}
+    paths = sorted(p for p in (svc.links.local_path(t.value) for t in terms)
+                   if p and p.startswith("/id/"))
+    assert len(paths) > 500
+    client = app.test_client()
+    for path in paths:
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, path
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 200, path
+
+
+def app_on(store, dataset_file, monkeypatch):
+    """The site on ``store``, one of the three kinds (memory, Oxigraph on disk, Virtuoso)."""
+    from flgraph.web import create_app
+
+    if store.name == "sparql":
+        spec = f"sparql:{store.endpoint}"
+        monkeypatch.setenv("FLGRAPH_SPARQL_MAX_ROWS", str(store.server_max_rows or 0))
+    elif getattr(store, "path", None):
+        spec = f"oxigraph:{store.path}"
+    else:
+        spec = "memory"
+    return create_app({"TESTING": True, "FLGRAPH_STORE": spec, "FLGRAPH_DATA": dataset_file,
+                       "FLGRAPH_CACHE": False})
+
+
+@pytest.fixture
+def store_app(any_store, dataset_file, monkeypatch):
+    return app_on(any_store, dataset_file, monkeypatch)
+
+
+def test_resource_pages_on_every_store(store_app):
+    client = store_app.test_client()
+    g = Graph().parse(data=client.get("/id/result/15.1/ZMB.ttl").data, format="turtle")
+    zmb = ID["result/15.1/ZMB"]
+    assert labels(g, g.objects(zmb, FLG.resultTypology)) == {
+        "Programmes", "Data collection and analysis"}  # Table 1, row 15.1
+    page = client.get("/id/chain/15/BRA/result/1", headers={"Accept": "text/html"})
+    [block] = evidence_blocks(page.get_data(as_text=True))
+    assert re.search(r"the Pastoral</mark>.*<mark>Mission for Migrants", block, re.S)
+    assert client.get("/id/country/XYZ").status_code == 404

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..extract.records import Evidence
 from .iri import Minter
-from .terms import FLG, OA, PROV, RDF, RDFS, XSD
+from .terms import FLG, OA, PROV, RDF, RDFS
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ class Context:
             selector = self.iri.selector(node, span.start, span.end)
             g.add((node, OA.hasSelector, selector))
             g.add((selector, RDF.type, OA.TextPositionSelector))
-            g.add((selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-            g.add((selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            # xsd:integer, not Web Annotation's xsd:nonNegativeInteger: stores (Oxigraph,
+            # Virtuoso) normalise integer subtypes to xsd:integer, and the dataset must read
+            # the same in its file, its store and its dumps. Shapes check the sign.
+            g.add((selector, OA.start, Literal(span.start)))
+            g.add((selector, OA.end, Literal(span.end)))
         return node

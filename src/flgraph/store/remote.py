@@ -2,11 +2,9 @@
 
 What a user can rely on, whatever the server:
 
-- **Parameters** are bound as RDF terms in a trailing ``VALUES`` clause written from the
-  terms' N-Triples form (pyoxigraph escapes quotes, backslashes and line breaks); IRIs,
-  datatypes and language tags are checked first, so no value can end its term or the
-  block early. Virtuoso accepts a trailing ``VALUES`` only after SELECT (``SP031``), so
-  bound ASK / CONSTRUCT / DESCRIBE queries are refused here rather than half-working.
+- **Parameters** are bound as RDF terms in a ``VALUES`` block written from the terms'
+  N-Triples form, every term checked first, so no value can end its term or the block
+  early (see ``binding``).
 - **Every request has a client timeout** (default 10 s) and opens a fresh connection (no
   keep-alive: DESIGN §10 measured a 40 ms stall on reused connections, and a connection
   that died with the server is never reused). Refused, reset or timed-out connections are
@@ -14,8 +12,9 @@ What a user can rely on, whatever the server:
 - **Nothing incomplete is shown as complete**: ``limit`` reads at most ``limit + 1`` rows
   from the stream; Virtuoso's own row cap (``ResultSetMaxRows``, which it applies silently)
   and its "anytime" partial answers are reported as ``truncated`` (see ``_truncated``).
-- **Results compare equal to Oxigraph's**: a few terms Virtuoso writes differently are
-  normalised (see ``normalise``).
+- **Results compare equal to Oxigraph's**: queries run over the dataset's own graphs
+  (``dataset_graphs``), and a few terms Virtuoso writes differently are normalised
+  (``normalise``).
 """
 
 from __future__ import annotations
@@ -25,12 +24,13 @@ import http.client
 import os
 import re
 import socket
+import time
 import urllib.error
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, SPARQLWrapper
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
     EndPointNotFound,
@@ -40,7 +40,6 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .. import namespaces as ns
-from ..queries import ParameterError, check_iri
 from .base import (
     AskResult,
     GraphResult,
@@ -52,6 +51,7 @@ from .base import (
     StoreUnavailable,
     Term,
 )
+from .binding import bind, has_dataset_clause, query_form
 
 DEFAULT_TIMEOUT = 10.0
 #: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
@@ -59,10 +59,15 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_SERVER_MAX_ROWS = 10_000
 #: Rows per request when dumping a graph; never more than the server's cap.
 DUMP_PAGE = 10_000
+#: Seconds the list of the dataset's graphs is trusted (a reload may add graphs).
+DATASET_TTL = 10.0
+#: Stands for "no graph at all" when the store holds none, so that an empty dataset is
+#: not taken for "no dataset given" (which would mean every graph, Virtuoso's included).
+NO_GRAPH = "urn:x-flgraph:no-graph"
 
 #: Graphs Virtuoso keeps for itself (its RDF views, LDP vocabulary): not the dataset. Its
 #: service description lives in a third graph named after the endpoint's host, found by
-#: content instead (``_service_description_graphs``).
+#: content instead (``_discover_system_graphs``).
 SYSTEM_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#",
                            "http://www.w3.org/ns/ldp#"})
 
@@ -71,7 +76,6 @@ _GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 #: Virtuoso answers ``text/plain`` with N-Triples (its name from before the media type).
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
                   "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
-_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
 class RemoteStore(Store):
@@ -89,6 +93,8 @@ class RemoteStore(Store):
         self.server_max_rows = server_max_rows
         self.server_timeout = server_timeout
         self.writer = writer
+        self._graphs: tuple[str, ...] | None = None
+        self._graphs_at = 0.0
 
     @classmethod
     def from_environment(cls, endpoint: str, environ: Mapping[str, str] | None = None
@@ -111,22 +117,24 @@ class RemoteStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
-        wrapper = self._wrapper(sparql, default_graphs, named_graphs)
-        form = wrapper.queryType
-        if wrapper.isSparqlUpdateRequest():
-            raise QuerySyntaxError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run here")
-        if bindings:
-            if form != "SELECT":
-                raise ParameterError(f"parameters can only be bound in SELECT queries on a "
-                                     f"remote store (not {form})")
-            wrapper.setQuery(sparql + values_clause(bindings))
-        graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        wrapper.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if graph_form else _SOLUTIONS_ACCEPT)
-        response = self._send(wrapper)
+        form = query_form(sparql)
+        text = bind(sparql, form, bindings) if bindings else sparql
+        if not has_dataset_clause(sparql):  # a query's own FROM wins, as on Oxigraph
+            graphs = list(self.dataset_graphs()) or [NO_GRAPH]
+            default_graphs = graphs if default_graphs is None else default_graphs
+            named_graphs = graphs if named_graphs is None else named_graphs
+        return self._run(text, form, limit, default_graphs, named_graphs)[0]
+
+    def _run(self, text: str, form: str, limit: int | None = None, default_graphs=None,
+             named_graphs=None) -> tuple[Result, str]:
+        """The answer, and the server's name (its ``Server`` header)."""
+        response = self._send(self._wrapper(text, form, default_graphs, named_graphs))
         try:
-            if graph_form:
-                return self._read_graph(response, limit)
-            return self._read_solutions(response, limit)
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                result = self._read_graph(response, limit)
+            else:
+                result = self._read_solutions(response, limit)
+            return result, response.headers.get("Server") or ""
         except SyntaxError as err:
             raise StoreError(f"{self.endpoint} sent an answer that cannot be read: "
                              f"{_one_line(err)}") from err
@@ -136,11 +144,17 @@ class RemoteStore(Store):
         finally:
             response.close()
 
-    def _wrapper(self, sparql: str, default_graphs, named_graphs) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.endpoint, returnFormat=JSON)
-        wrapper.setQuery(sparql)
+    def _wrapper(self, text: str, form: str, default_graphs=None,
+                 named_graphs=None) -> SPARQLWrapper:
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        wrapper = SPARQLWrapper(self.endpoint, returnFormat=TURTLE if graph_form else JSON)
+        wrapper.setQuery(text)
+        # The form read by query_form, not SPARQLWrapper's guess (a regular expression
+        # that can take a word inside an IRI for an update keyword).
+        wrapper.queryType = form
         wrapper.setMethod("POST")  # long queries and VALUES blocks do not fit in a URL
         wrapper.setOnlyConneg(True)  # the Accept header, not vendor "format" parameters
+        wrapper.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if graph_form else _SOLUTIONS_ACCEPT)
         # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all)
         wrapper.timeout = self.timeout
         if self.server_timeout:
@@ -152,6 +166,52 @@ class RemoteStore(Store):
         for graph in named_graphs or ():
             wrapper.addNamedGraph(graph)
         return wrapper
+
+    def dataset_graphs(self) -> tuple[str, ...]:
+        """The dataset's named graphs, asked again every ``DATASET_TTL`` seconds.
+
+        Every query runs over them (as ``default-graph-uri`` and ``named-graph-uri``),
+        unless it names graphs itself. That makes the default graph the union of the
+        dataset's graphs on any server — Fuseki's is not a union unless configured so —
+        and leaves out Virtuoso's own graphs, which its default graph includes (RDF view
+        definitions: 2,479 triples; the LDP vocabulary; a service description), so that
+        counts and ``GRAPH ?g`` agree with Oxigraph's. Its ``DEFINE
+        input:default-graph-exclude`` would do the latter, but 7.2.5 then answers
+        ``GRAPH <iri>`` patterns wrongly.
+        """
+        now = time.monotonic()
+        # an empty store is asked again each time: it is most likely being loaded
+        if not self._graphs or now - self._graphs_at > DATASET_TTL:
+            self._graphs = self._discover_graphs()
+            self._graphs_at = now
+        return self._graphs
+
+    def _discover_graphs(self) -> tuple[str, ...]:
+        listed, server = self._select_all("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                          "?g", dataset=False)
+        names = {row[0].value for row in listed if isinstance(row[0], ox.NamedNode)}
+        if server.startswith("Virtuoso"):
+            # its service description: a graph describing the endpoint, named after its host
+            described, _ = self._select_all(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a "
+                                            f"<{ns.SD}Service> }} }}", "?g", dataset=False)
+            names -= SYSTEM_GRAPHS | {row[0].value for row in described if row[0]}
+        return tuple(sorted(names))
+
+    def _select_all(self, select: str, order: str, dataset: bool = True
+                    ) -> tuple[list[tuple], str]:
+        """Every row of a SELECT, page after page if the server caps answers (Virtuoso's
+        ResultSetMaxRows can be lower than the number of graphs)."""
+        rows: list[tuple] = []
+        server = ""
+        while True:
+            text = f"{select} ORDER BY {order} OFFSET {len(rows)}"
+            if dataset:
+                result = self._select(text)
+            else:
+                result, server = self._run(text, "SELECT")
+            rows += result.rows
+            if not result.truncated or not result.rows:
+                return rows, server
 
     def _send(self, wrapper: SPARQLWrapper) -> http.client.HTTPResponse:
         """The open response, or one of our errors with the server's reason."""
@@ -222,18 +282,10 @@ class RemoteStore(Store):
     # Dataset-wide operations ------------------------------------------------------
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per named graph of the dataset (the server's own graphs left out)."""
-        result = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                              "GROUP BY ?g")
-        system = SYSTEM_GRAPHS | self._service_description_graphs()
-        return {g.value: int(n.value) for g, n in result.rows
-                if isinstance(g, ox.NamedNode) and g.value not in system}
-
-    def _service_description_graphs(self) -> set[str]:
-        """Graphs that describe the endpoint itself (Virtuoso names one after its host)."""
-        result = self._select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a <{ns.SD}Service> }} }}")
-        return {row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)}
+        """Triples per named graph of the dataset (Virtuoso's own graphs left out)."""
+        rows, _ = self._select_all("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                   "GROUP BY ?g", "?g")
+        return {g.value: int(n.value) for g, n in rows if isinstance(g, ox.NamedNode)}
 
     def graph_names(self) -> list[str]:
         return sorted(self.graph_sizes())
@@ -273,41 +325,8 @@ class RemoteStore(Store):
                              "'flgraph load --endpoint …'")
         from .loading import load_quads
 
+        self._graphs = None  # the loaded graphs must be seen at once
         load_quads(quads, self.writer, self)
-
-
-# Binding parameters ----------------------------------------------------------------------
-
-def values_clause(bindings: Mapping[str, Term]) -> str:
-    """``VALUES (?a ?b) { (<iri> "lit") }`` for a SELECT, every term checked first.
-
-    pyoxigraph already refuses IRIs with ``>`` and malformed language tags; the checks
-    here make the guarantee ours rather than a library's: an IRI (or datatype) cannot
-    contain ``<>"{}|^`\\`` or spaces, so it cannot close its brackets, and a literal is
-    written with its quotes and backslashes escaped, so it cannot close its quotes. A
-    ``\\u0022`` typed by a user reaches the text as ``\\\\u0022``: even a server that
-    decodes ``\\u`` escapes before parsing (SPARQL allows it) sees an escaped quote.
-    """
-    from ..queries import values_clause as clause
-
-    return clause({name: _checked(name, term) for name, term in bindings.items()})
-
-
-def _checked(name: str, term: Term) -> ox.NamedNode | ox.Literal:
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ParameterError(f"'{name[:40]}' is not a variable name")
-    if isinstance(term, ox.NamedNode):
-        check_iri(name, term.value)
-        return term
-    if isinstance(term, ox.Literal):
-        if term.language:
-            if not _LANGUAGE.match(term.language):
-                raise ParameterError(f"parameter '{name}' has a bad language tag")
-        else:
-            check_iri(name, term.datatype.value)
-        return term
-    raise ParameterError(f"parameter '{name}' must be an IRI or a literal (a blank node "
-                         "cannot be bound on a remote store)")
 
 
 # Normalisation -----------------------------------------------------------------------------

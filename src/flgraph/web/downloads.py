@@ -20,7 +20,7 @@ from ..results import serialize_graph
 from ..store import GraphResult
 from ..validate import shapes_file
 from ..void import Dump, Site, describe
-from .dataset_stats import dataset_about, dataset_stats
+from .dataset_stats import dataset_about, dataset_stats, served_quads
 from .errors import error_response
 from .memo import per_version
 from .negotiation import negotiate
@@ -97,7 +97,7 @@ def query_file(name: str):
 
 def _dump(fmt: Format) -> bytes:
     return per_version(("dump", fmt.name),
-                       lambda: write_quads(services().store.quads(), None, fmt) or b"")
+                       lambda: write_quads(served_quads(), None, fmt) or b"")
 
 
 def _queries_zip() -> bytes:

@@ -68,7 +68,8 @@ def negotiate(offers: list[str], explicit: str | None = None) -> str | None:
     best, best_q = None, 0.0
     for offer in offers:
         q = max([accept.quality(offer),
-                 *(accept.quality(alias) for alias, target in SYNONYMS.items() if target == offer)])
+                 # a synonym counts when named, not through a wildcard (text/* ≠ text/xml)
+                 *(named for alias, named in accept if SYNONYMS.get(alias.lower()) == offer)])
         if q > best_q:
             best, best_q = offer, q
     return best

@@ -59,7 +59,7 @@ def resource(path: str):
     if media == "text/html":
         response = make_response(_page(iri, result, alternates(local)))
     else:
-        response = _rdf(result, "application/ld+json" if media == "application/json" else media)
+        response = render(result, "application/ld+json" if media == "application/json" else media)
     return add_link_header(response, alternates(local))
 
 
@@ -74,13 +74,6 @@ def _description(iri: str) -> GraphResult:
     ordered = sorted(result.triples, key=lambda t: (t.subject != this, sort_key(
         ox.Quad(t.subject, t.predicate, t.object))))
     return GraphResult(tuple(ordered), result.truncated)
-
-
-def _rdf(result: GraphResult, media: str):
-    try:
-        return render(result, media)
-    except (ValueError, SyntaxError) as err:  # RDF/XML cannot write every predicate IRI
-        abort(406, f"this description cannot be written as {media}: {err}")
 
 
 def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) -> str:

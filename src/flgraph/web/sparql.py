@@ -20,6 +20,8 @@ renderers. Decisions a client can observe:
   send: ``json``, ``xml``, ``turtle``, … read according to the query form, so ``xml``
   is RDF/XML for a CONSTRUCT) or else by ``Accept`` with q-values; 406 lists the
   offers. Every answer carries ``Vary: Accept`` and ``Access-Control-Allow-Origin: *``.
+- **BASE**: queries are parsed with the endpoint's public IRI (``<base>sparql``) as
+  their base, so relative IRIs resolve instead of failing.
 - **HTML** (the editor) only when ``text/html`` is named in ``Accept`` and ranks at least
   as high as every data format, or ``format=html``: browsers get the editor, while curl's
   ``*/*`` gets data (a service description when there is no query).
@@ -110,9 +112,20 @@ def endpoint():
     offers = list(GRAPH if graph else TABULAR)
     media = _choose(offers, operation.formats, graph)
     default, named = _dataset(operation)
-    result = service.run(
-        QueryRequest(operation.query, default_graphs=default, named_graphs=named))
+    result = service.run(QueryRequest(_with_base(operation.query), default_graphs=default,
+                                      named_graphs=named))
     return render(result, media)
+
+
+def _with_base(query: str) -> str:
+    """The query with the service's BASE, so relative IRIs (``<s>``) resolve as the
+    protocol allows ("a service-defined BASE URI, which MAY be the service endpoint").
+
+    The endpoint's public IRI under the configured base, not the request's Host: the
+    same query means the same thing whatever address it came through. A BASE in the
+    query itself still applies to what follows it.
+    """
+    return f"BASE <{services().base}sparql>\n{query}"
 
 
 def read_operation() -> Operation:

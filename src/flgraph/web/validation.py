@@ -10,6 +10,7 @@ as JSON or the SHACL report graph as Turtle, by ``?format=`` or ``Accept``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..results import compact
 from ..validate import SEVERITIES, Finding, ValidationReport, validate_quads
+from .dataset_stats import served_quads
 from .errors import error_response
 from .memo import per_version
 from .negotiation import negotiate
@@ -50,7 +52,7 @@ def report():
 
 
 def _validate() -> ValidationReport:
-    return validate_quads(services().store.quads())
+    return validate_quads(served_quads())
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Row:
 
     severity: str
     focus: str
+    focus_iri: str
     focus_href: str | None
     path: str | None
     path_href: str | None
@@ -68,18 +71,24 @@ class Row:
 
 def _page(result: ValidationReport) -> str:
     links = services().links
+    rows = [_row(f, links) for f in result.findings]
+    # Many findings share one constraint (a systematic fault): say so once, up front.
+    by_constraint = Counter((r.severity, r.path or "", r.message) for r in rows)
     return render_template(
         "validation/report.html",
         report=result,
         counts=[(s, result.count(s)) for s in SEVERITIES],
-        rows=[_row(f, links) for f in result.findings],
+        constraints=sorted(by_constraint.items(), key=lambda kv: (
+            SEVERITIES.index(kv[0][0]) if kv[0][0] in SEVERITIES else 9, -kv[1], kv[0])),
+        rows=rows,
         formats=[("?format=json", "application/json", "JSON"),
                  ("?format=turtle", "text/turtle", "SHACL report (Turtle)")],
     )
 
 
 def _row(f: Finding, links) -> Row:
-    return Row(severity=f.severity, focus=f.focus, focus_href=links.href(f.focus),
+    return Row(severity=f.severity, focus=_short(f.focus) or "", focus_iri=f.focus,
+               focus_href=links.href(f.focus),
                path=_short(f.path), path_href=links.href(f.path) if f.path else None,
                value=f.value if f.value != f.focus else None, message=f.message)
 
@@ -89,5 +98,5 @@ def _short(iri: str | None) -> str | None:
         return None
     try:
         return compact(ox.NamedNode(iri)).strip("<>")
-    except ValueError:  # a path that is not an IRI (a blank-node path)
+    except ValueError:  # not an IRI: a blank node or a complex path
         return iri

@@ -1,0 +1,212 @@
+"""Parameters written into query text, for engines that cannot bind them (remote stores).
+
+Oxigraph binds parameters itself (substitution). A remote endpoint only receives text, so
+the terms go into a ``VALUES`` block written from their N-Triples form (pyoxigraph
+escapes quotes, backslashes and line breaks), after every term was checked:
+
+- an IRI or datatype cannot contain ``<>"{}|^`\\`` or spaces, so it cannot close its
+  brackets; a language tag is letters, digits and hyphens;
+- a literal is written with its quotes and backslashes escaped, so it cannot close its
+  quotes. A ``\\u0022`` typed by a user arrives as ``\\\\u0022``: even a server that
+  decodes ``\\u`` escapes before parsing (SPARQL allows it) sees an escaped quote (and
+  ``queries.to_term`` refuses such values anyway).
+
+Where the block goes: first in the query's WHERE group, for every query form. That is
+a join of the bindings with the whole pattern — what Oxigraph's substitution does — and
+it is the placement Virtuoso gets right: it refuses a trailing ``VALUES`` after ASK,
+CONSTRUCT and DESCRIBE (``SP031``), and after a SELECT it drops every row in which the
+variable is not bound by the pattern itself, where SPARQL would bind it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from ..queries import ParameterError, check_iri
+from .base import QuerySyntaxError, Term
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+_MODIFIERS = ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES")
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_KEYWORD = re.compile(r"[A-Za-z]+(?![\w:-])")  # a keyword, not a prefixed name
+_OTHER = re.compile(r"[^\s{}()<>\"'#]+")
+
+
+def bind(sparql: str, form: str, bindings: Mapping[str, Term]) -> str:
+    """The query text with ``bindings`` as a VALUES block; ``form`` is its query form."""
+    block = values_block(bindings)
+    start = _where_group(sparql)
+    if start is None:  # DESCRIBE <…> ?x with no WHERE clause: give it one
+        end = _modifiers_start(sparql)
+        return f"{sparql[:end]}\nWHERE {{ {block} }}\n{sparql[end:]}"
+    return f"{sparql[:start + 1]} {block}\n{sparql[start + 1:]}"
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword after the prologue."""
+    try:
+        return _after_prologue(sparql)[1]
+    except ParameterError:
+        raise QuerySyntaxError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run "
+                               "here") from None
+
+
+def values_block(bindings: Mapping[str, Term]) -> str:
+    """``VALUES (?a ?b) { (<iri> "lit") }``, every variable and term checked first."""
+    checked = {name: _checked(name, term) for name, term in bindings.items()}
+    names = " ".join(f"?{name}" for name in checked)
+    terms = " ".join(str(term) for term in checked.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _checked(name: str, term: Term) -> ox.NamedNode | ox.Literal:
+    if not _VARIABLE.match(name):
+        raise ParameterError(f"'{name[:40]}' is not a variable name")
+    if isinstance(term, ox.NamedNode):
+        check_iri(name, term.value)
+        return term
+    if isinstance(term, ox.Literal):
+        if term.language:
+            if not _LANGUAGE.match(term.language):
+                raise ParameterError(f"parameter '{name}' has a bad language tag")
+        else:
+            check_iri(name, term.datatype.value)
+        return term
+    raise ParameterError(f"parameter '{name}' must be an IRI or a literal (a blank node "
+                         "cannot be bound on a remote store)")
+
+
+# Reading just enough of the query text ---------------------------------------------------
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query names its own dataset (FROM / FROM NAMED)."""
+    return _scan_header(sparql)[1]
+
+
+def _where_group(text: str) -> int | None:
+    """Index of the ``{`` opening the query's WHERE group (None: a DESCRIBE without one)."""
+    return _scan_header(text)[0]
+
+
+def _scan_header(text: str) -> tuple[int | None, bool]:
+    """Read up to the WHERE group: where it opens, and whether FROM came before it.
+
+    Skipped on the way: the prologue, a CONSTRUCT template, and the projection, whose
+    parenthesised expressions may hold braces of their own (``EXISTS { … }``).
+    """
+    i, form = _after_prologue(text)
+    if form == "CONSTRUCT":
+        i = _skip_space(text, i)
+        if not text.startswith("{", i):
+            raise ParameterError("parameters cannot be bound in a short-form CONSTRUCT WHERE "
+                                 "on a remote store; write the template out")
+        i = _after_braces(text, i)
+    depth = 0
+    dataset = False
+    while i < len(text):
+        i = _skip_space(text, i)
+        if i >= len(text):
+            break
+        char = text[i]
+        if char == "{" and depth == 0:
+            return i, dataset
+        word = _word_at(text, i).upper() if depth == 0 else ""
+        if word in _MODIFIERS:
+            break
+        dataset = dataset or word == "FROM"
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i = _token_end(text, i)
+    return None, dataset
+
+
+def _after_prologue(text: str) -> tuple[int, str]:
+    """Index after the query form keyword, and the keyword, past PREFIX and BASE lines."""
+    i = 0
+    while True:
+        i = _skip_space(text, i)
+        word = _word_at(text, i)
+        upper = word.upper()
+        if upper in _FORMS:
+            return i + len(word), upper
+        if upper not in ("PREFIX", "BASE"):
+            raise ParameterError("cannot find the query form to bind parameters into")
+        i = _skip_space(text, i + len(word))
+        if upper == "PREFIX":
+            i = _skip_space(text, _token_end(text, i))  # the prefix name
+        if not text.startswith("<", i):
+            raise ParameterError("cannot read the query's prologue")
+        i = _token_end(text, i)
+
+
+def _modifiers_start(text: str) -> int:
+    i, _ = _after_prologue(text)
+    while i < len(text):
+        i = _skip_space(text, i)
+        if i >= len(text) or _word_at(text, i).upper() in _MODIFIERS:
+            return i
+        i = _token_end(text, i)
+    return len(text)
+
+
+def _after_braces(text: str, i: int) -> int:
+    depth = 0
+    while i < len(text):
+        i = _skip_space(text, i)
+        if i >= len(text):
+            break
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i = _token_end(text, i) if text[i] not in "{}" else i + 1
+    raise ParameterError("unbalanced braces in the query")
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+        elif text[i] == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end + 1
+        else:
+            break
+    return i
+
+
+def _word_at(text: str, i: int) -> str:
+    match = _KEYWORD.match(text, i)
+    return match.group(0) if match else ""
+
+
+def _token_end(text: str, i: int) -> int:
+    """The end of the token at ``i``: an IRI, a string (any quoting), a bracket, or a run
+    of anything else up to a space, bracket, quote or comment. ``<`` starts an IRI only
+    if an IRIREF follows (no spaces, quotes or braces before ``>``), as in SPARQL's own
+    grammar; otherwise it is the less-than operator."""
+    iri = _IRIREF.match(text, i)
+    if iri:
+        return iri.end()
+    for quote in ('"""', "'''", '"', "'"):
+        if text.startswith(quote, i):
+            return _string_end(text, i + len(quote), quote)
+    match = _OTHER.match(text, i)
+    return match.end() if match else i + 1
+
+
+def _string_end(text: str, i: int, quote: str) -> int:
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text.startswith(quote, i):
+            return i + len(quote)
+        else:
+            i += 1
+    raise ParameterError("a string in the query is not closed")

@@ -1,0 +1,147 @@
+"""Parameters written into query text for remote stores (store/binding.py), and the
+normalisation of terms a remote store answers (store/remote.py) — no server needed: the
+bound text is run on Oxigraph *without* substitution, so what the text says is what is
+checked."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flgraph.queries import ParameterError
+from flgraph.store.binding import bind, values_block
+from flgraph.store.remote import normalise
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ZMB = ox.NamedNode("https://w3id.org/flgraph/id/country/ZMB")
+P = ox.NamedNode("http://example.org/p")
+
+
+@pytest.fixture(scope="module")
+def tiny() -> ox.Store:
+    store = ox.Store()
+    store.add(ox.Quad(ZMB, P, ox.Literal("Zambia", language="en"), ox.DefaultGraph()))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/other"), P, ZMB, ox.DefaultGraph()))
+    return store
+
+
+def run(store: ox.Store, text: str, **options):
+    return answer_of(store.query(text, **options))
+
+
+def answer_of(answer):
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        return sorted(tuple(str(row[n]) for n in names) for row in answer)
+    return sorted(str(t) for t in answer)
+
+
+def test_the_block_opens_the_where_group():
+    text = bind("SELECT ?x WHERE { ?x ?p ?o }", "SELECT", {"x": ZMB})
+    assert text == ("SELECT ?x WHERE { VALUES (?x) { (<https://w3id.org/flgraph/id/country/ZMB>) }"
+                    "\n ?x ?p ?o }")
+
+
+@pytest.mark.parametrize(("form", "query"), [
+    ("SELECT", "SELECT ?this ?o WHERE { ?this ?p ?o }"),
+    ("SELECT", "SELECT ?this WHERE { OPTIONAL { ?this <http://example.org/none> ?o } }"),
+    ("SELECT", "SELECT ?this (EXISTS { ?this ?p ?o } AS ?known) (1 < 2 AS ?lt) "
+               "(STR(\"{\") AS ?brace) WHERE { ?s ?p ?o }"),
+    ("SELECT", "SELECT ?this (COUNT(?o) AS ?n) FROM <http://example.org/g> "
+               "WHERE { ?this ?p ?o } GROUP BY ?this ORDER BY ?n LIMIT 5"),
+    ("ASK", "ASK { ?this ?p ?o }"),
+    ("ASK", "PREFIX h: <http://example.org/#>\nPREFIX ex: <http://example.org/>\n"
+            "# a { comment\nASK WHERE { ?this ex:p ?o }"),
+    ("CONSTRUCT", "CONSTRUCT { ?this <http://example.org/q> \"}{\" } WHERE { ?this ?p ?o }"),
+    ("CONSTRUCT", "CONSTRUCT { ?s ?p ?this } WHERE { { ?s ?p ?this } UNION { ?this ?p ?s } }"),
+    ("DESCRIBE", "DESCRIBE ?this"),
+    ("DESCRIBE", "DESCRIBE ?this WHERE { ?this ?p ?o }"),
+])
+def test_the_bound_text_answers_as_substitution_does(tiny, form, query):
+    """Same answer as Oxigraph's own substitution: the text carries the binding."""
+    bound = bind(query, form, {"this": ZMB})
+    assert "VALUES (?this)" in bound
+    expected = run(tiny, query, substitutions={ox.Variable("this"): ZMB})
+    assert run(tiny, bound) == expected
+
+
+def test_a_short_form_construct_cannot_be_bound():
+    with pytest.raises(ParameterError, match="short-form"):
+        bind("CONSTRUCT WHERE { ?this ?p ?o }", "CONSTRUCT", {"this": ZMB})
+
+
+@pytest.mark.parametrize(("name", "term", "message"), [
+    ("x", ox.BlankNode("b0"), "blank node"),
+    ("x } ?y", ZMB, "not a variable name"),
+    ("x", ox.NamedNode("urn:isbn:0451450523"), "http"),
+    ("x", ox.Literal("1", datatype=ox.NamedNode("urn:x:int")), "http"),
+])
+def test_terms_that_cannot_be_written_safely_are_refused(name, term, message):
+    with pytest.raises(ParameterError, match=message):
+        values_block({name: term})
+
+
+NASTY = [
+    'Zambia" . ?x ?p ?label . #',
+    'Zambia"@en } UNION { ?x ?p ?label } #',
+    "Zambia\\\" } (",
+    "Zambia\\u0022 } UNION { ?x ?p ?label } #",
+    "Zambia\\",
+    ">} ) } SELECT * WHERE { ?s ?p ?o } #",
+    "Zambia' } '''",
+    "line\nbreak\r\t",
+    "\u2028\u0085é\U0001F600",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_a_string_reaches_the_engine_unchanged(value):
+    """The parsed VALUES term equals the input: nothing in it was read as syntax."""
+    text = bind("SELECT ?v WHERE { }", "SELECT", {"v": ox.Literal(value)})
+    [row] = ox.Store().query(text)
+    assert row["v"] == ox.Literal(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.sampled_from([None, "en", "pt-BR"]))
+def test_any_string_round_trips_through_the_values_block(value, language):
+    term = ox.Literal(value, language=language) if language else ox.Literal(value)
+    text = bind("SELECT ?v WHERE { }", "SELECT", {"v": term})
+    [row] = ox.Store().query(text)
+    assert row["v"] == term
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (ox.Literal("782", datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
+     ox.Literal("782", datatype=ox.NamedNode(XSD + "integer"))),
+    (ox.Literal("08", datatype=ox.NamedNode(XSD + "int")),
+     ox.Literal("8", datatype=ox.NamedNode(XSD + "integer"))),
+    (ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean")),
+     ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+    (ox.Literal("0", datatype=ox.NamedNode(XSD + "boolean")),
+     ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean"))),
+    (ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")),  # not a boolean: kept
+     ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))),
+    (ox.Literal("x", datatype=ox.NamedNode(XSD + "int")),  # not a number: kept
+     ox.Literal("x", datatype=ox.NamedNode(XSD + "int"))),
+    (ox.Literal("2012", datatype=ox.NamedNode(XSD + "gYear")),
+     ox.Literal("2012", datatype=ox.NamedNode(XSD + "gYear"))),
+    (ox.Literal("Zambia", language="en"), ox.Literal("Zambia", language="en")),
+    (ZMB, ZMB),
+])
+def test_remote_terms_are_normalised_as_oxigraph_stores_them(given, expected):
+    assert normalise(given) == expected
+
+
+def test_normalisation_matches_what_oxigraph_stores():
+    """The rule is Oxigraph's own: a literal stored and read back."""
+    store = ox.Store()
+    for name in ("nonNegativeInteger", "int", "unsignedByte", "long"):
+        literal = ox.Literal("7", datatype=ox.NamedNode(XSD + name))
+        store.add(ox.Quad(ZMB, ox.NamedNode(XSD + name), literal, ox.DefaultGraph()))
+        [stored] = store.quads_for_pattern(ZMB, ox.NamedNode(XSD + name), None)
+        assert normalise(literal) == stored.object

@@ -1,0 +1,143 @@
+"""The remote store against a real Virtuoso (tests/virtuoso.py starts it): loading by
+each of the three ways, dumps, truncation by the limit, by the server's row cap and by
+its time limit, recovery after an outage, and parameters that must not change a query."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from flgraph.store import QuerySyntaxError, StoreUnavailable
+from flgraph.store.binding import bind
+from flgraph.store.remote import RemoteStore, normalise
+
+from .conftest import free_port
+from .stores import load_virtuoso, remote_store
+from .test_store_binding import NASTY
+from .virtuoso import start_virtuoso, stop_virtuoso
+
+pytestmark = pytest.mark.virtuoso
+VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"
+
+
+@pytest.fixture(scope="module")
+def trig_quads(dataset_file) -> list[ox.Quad]:
+    return list(ox.parse(path=str(dataset_file), format=ox.RdfFormat.TRIG))
+
+
+def as_oxigraph_stores(quads) -> Counter:
+    """Quads compared the way both stores answer them (see remote.normalise)."""
+    return Counter(ox.Quad(q.subject, q.predicate, normalise(q.object), q.graph_name)
+                   for q in quads)
+
+
+@pytest.mark.parametrize("method", ["bulk", "graph-store", "update"])
+def test_loading_twice_gives_the_datasets_quads_and_graphs(virtuoso, dataset_file,
+                                                           trig_quads, method):
+    graphs = sorted({q.graph_name.value for q in trig_quads})
+    store = remote_store(virtuoso)
+    for _ in range(2):
+        result = load_virtuoso(virtuoso, dataset_file, method)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 7 graphs into ")
+        assert store.count() == len(trig_quads)
+        assert store.graph_names() == graphs
+
+
+def test_virtuosos_own_graphs_are_not_the_dataset(virtuoso_store, trig_quads):
+    """Its default graph includes its own graphs (RDF views: thousands of triples); the
+    store runs queries over the dataset's graphs, so counts agree with Oxigraph's."""
+    raw, server = virtuoso_store._run("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                      "SELECT")
+    assert server.startswith("Virtuoso")
+    assert VIRTRDF in {row[0].value for row in raw.rows}
+    assert VIRTRDF not in virtuoso_store.graph_names()
+    [[total]] = virtuoso_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+    assert int(total.value) == len(trig_quads)
+    # a query naming its own dataset gets that dataset (the gateway decides which may run)
+    [[own]] = virtuoso_store.query(f"SELECT (COUNT(*) AS ?n) FROM <{VIRTRDF}> "
+                                   "WHERE { ?s ?p ?o }").rows
+    assert int(own.value) > 1000
+
+
+def test_the_dump_is_the_file(virtuoso_store, trig_quads):
+    assert as_oxigraph_stores(virtuoso_store.quads()) == as_oxigraph_stores(trig_quads)
+
+
+def test_the_dump_pages_through_a_low_server_cap(virtuoso, virtuoso_store, trig_quads):
+    small_pages = remote_store(virtuoso)
+    small_pages.server_max_rows = 700  # pages of 700 rows, as against a server capped there
+    assert len(list(small_pages.quads())) == len(trig_quads)
+
+
+def test_a_limit_smaller_than_the_answer_is_reported(virtuoso_store):
+    query = "SELECT ?s WHERE { GRAPH <https://w3id.org/flgraph/ontology> { ?s ?p ?o } }"
+    assert len(virtuoso_store.query(query).rows) == 291
+    capped = virtuoso_store.query(query, limit=290)
+    assert len(capped.rows) == 290 and capped.truncated
+    assert not virtuoso_store.query(query, limit=291).truncated
+    graph = virtuoso_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH "
+                                 "<https://w3id.org/flgraph/ontology> { ?s ?p ?o } }", limit=10)
+    assert len(graph.triples) == 10 and graph.truncated
+
+
+def test_an_answer_cut_by_virtuosos_time_limit_is_truncated(virtuoso, virtuoso_store):
+    """Virtuoso's anytime answer (X-SQL-State: S1TAT) arrives before the client timeout."""
+    store = remote_store(virtuoso, timeout=3)
+    slow = ("SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f "
+            "FILTER (STRLEN(STR(?c)) + STRLEN(STR(?f)) = 3) }")
+    started = time.monotonic()
+    result = store.query(slow)
+    assert result.truncated
+    assert time.monotonic() - started < 3 + 1
+
+
+def test_the_servers_syntax_message_reaches_the_user(virtuoso_store):
+    with pytest.raises(QuerySyntaxError, match="SP030: SPARQL compiler"):
+        virtuoso_store.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_an_unreachable_store_fails_fast_and_recovers(tmp_path, dataset_file, trig_quads):
+    """Down: StoreUnavailable within the timeout. Back: the same store object answers,
+    and a tiny ResultSetMaxRows is reported as truncation, never as a complete answer."""
+    http_port, sql_port = free_port(), free_port()
+    store = RemoteStore(f"http://127.0.0.1:{http_port}/sparql", timeout=2, server_max_rows=5)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="unreachable"):
+        store.count()
+    assert time.monotonic() - started < 2 + 1
+    server = start_virtuoso(tmp_path / "small", http_port=http_port, sql_port=sql_port,
+                            max_rows=5)
+    try:
+        assert store.count() == 0
+        assert load_virtuoso(server, dataset_file).exit_code == 0  # checked page by page
+        assert store.count() == len(trig_quads)
+        capped = store.query("SELECT ?s WHERE { ?s ?p ?o }")
+        assert len(capped.rows) == 5 and capped.truncated  # X-SPARQL-MaxRows
+        graph = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert graph.truncated  # capped silently: detected by reaching the cap
+        small = store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+        assert len(small.rows) == 3 and not small.truncated
+    finally:
+        stop_virtuoso(server)
+    with pytest.raises(StoreUnavailable):
+        store.query("ASK {}")
+
+
+@pytest.mark.parametrize("form", ["SELECT", "CONSTRUCT"])
+@pytest.mark.parametrize("value", NASTY)
+def test_a_string_reaches_virtuoso_unchanged(virtuoso_store, value, form):
+    """In a SELECT and in a CONSTRUCT, the term Virtuoso parsed is the one sent: nothing
+    in it was read as syntax (a ``\\u0022`` typed by a user included: it arrives
+    escaped, and stays six characters)."""
+    indicator = "?i a <https://w3id.org/flgraph/ontology#Indicator>"  # exactly one
+    query = {"SELECT": f"SELECT ?v ?i WHERE {{ {indicator} }}",
+             "CONSTRUCT": f"CONSTRUCT {{ ?i <http://example.org/v> ?v }} WHERE {{ {indicator} }}"}
+    text = bind(query[form], form, {"v": ox.Literal(value)})
+    result = virtuoso_store.query(text)
+    [term] = ([row[0] for row in result.rows] if form == "SELECT"
+              else [t.object for t in result.triples])
+    assert term == ox.Literal(value)
