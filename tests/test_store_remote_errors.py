@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -23,11 +24,24 @@ ROWS = {"head": {"vars": ["s"]}, "results": {"bindings": [
 NT = b"".join(b"<http://example.org/%d> <http://example.org/p> \"o\" .\n" % k for k in range(5))
 
 
+GRAPHS = {"head": {"vars": ["g"]}, "results": {"bindings": [
+    {"g": {"type": "uri", "value": "http://example.org/graph"}}]}}
+
+
 class Scripted(BaseHTTPRequestHandler):
-    """Answers by path: /ok, /partial, /partial206, /capped, /syntax, /broken, /busy."""
+    """Answers by path: /ok, /partial, /partial206, /capped, /syntax, /broken, /busy.
+
+    The store's own question for the dataset's graphs is answered plainly, and each
+    request's form is kept (``Scripted.last``) to see what the store sent."""
+
+    last: dict = {}
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        if form["query"][0].startswith("SELECT DISTINCT ?g WHERE { GRAPH ?g"):
+            return self._answer(200, {}, json.dumps(GRAPHS).encode(),
+                                "application/sparql-results+json")
+        Scripted.last = form
         graph = "n-triples" in self.headers.get("Accept", "")
         body, kind = (NT, "application/n-triples") if graph else (
             json.dumps(ROWS).encode(), "application/sparql-results+json")
@@ -43,6 +57,9 @@ class Scripted(BaseHTTPRequestHandler):
         if status >= 400:
             body, kind = (b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error"
                           b"\n\nSPARQL query:\nSELECT ...", "text/plain")
+        return self._answer(status, headers, body, kind)
+
+    def _answer(self, status: int, headers: dict, body: bytes, kind: str) -> None:
         self.send_response(status)
         for name, value in {"Content-Type": kind, "Content-Length": str(len(body)),
                             **headers}.items():
@@ -113,6 +130,27 @@ def test_a_remote_store_needs_an_http_url(spec):
 def test_a_complete_answer_is_not_truncated(scripted):
     result = RemoteStore(scripted + "/ok").query("SELECT ?s WHERE { ?s ?p ?o }")
     assert len(result.rows) == 5 and not result.truncated
+
+
+def test_queries_run_over_the_datasets_graphs_unless_they_name_their_own(scripted):
+    """The default graph is the union of the dataset's graphs on any server."""
+    store = RemoteStore(scripted + "/ok", server_timeout=False)
+    store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert Scripted.last["default-graph-uri"] == ["http://example.org/graph"]
+    assert Scripted.last["named-graph-uri"] == ["http://example.org/graph"]
+    assert "timeout" not in Scripted.last
+    store.query("SELECT ?s FROM <http://example.org/other> WHERE { ?s ?p ?o }")
+    assert "default-graph-uri" not in Scripted.last
+    store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=["http://example.org/g2"])
+    assert Scripted.last["default-graph-uri"] == ["http://example.org/g2"]
+    assert Scripted.last["named-graph-uri"] == ["http://example.org/graph"]
+
+
+def test_virtuoso_is_asked_to_stop_shortly_before_the_client_gives_up(scripted):
+    RemoteStore(scripted + "/ok", timeout=10).query("ASK {}")
+    assert Scripted.last["timeout"] == ["5000"]  # milliseconds, Virtuoso's "anytime" mode
+    RemoteStore(scripted + "/ok", timeout=3).query("ASK {}")
+    assert Scripted.last["timeout"] == ["500"]
 
 
 @pytest.mark.parametrize("path", ["/partial", "/partial206", "/capped"])

@@ -51,6 +51,7 @@ PREFIXES: dict[str, str] = {
     "rdf": RDF,
     "rdfs": RDFS,
     "schema": SCHEMA,
+    "sd": SD,
     "sh": SH,
     "skos": SKOS,
     "time": TIME,

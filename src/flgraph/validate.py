@@ -3,6 +3,10 @@
 pyshacl is the reference validator. It checks the union of the dataset's graphs: the
 typology schemes and reference data are part of what the shapes look at. Only
 violations make a dataset invalid; warnings and infos are reported.
+
+``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``flgraph.shacl``):
+the same findings, orders of magnitude faster on large data; it refuses shapes that use
+SHACL features it does not run.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from . import namespaces as ns
 from . import paths
 
 SEVERITIES = ("Violation", "Warning", "Info")
+ENGINES = ("pyshacl", "fast")
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,11 @@ def shapes_file() -> Path:
     return paths.ontology_dir() / "shapes.ttl"
 
 
-def validate_quads(quads: Iterable, shapes: Path | None = None) -> ValidationReport:
+def validate_quads(quads: Iterable, shapes: Path | None = None,
+                   engine: str = "pyshacl") -> ValidationReport:
     """Validate pyoxigraph quads (a loaded dataset) as one union graph."""
+    if _engine(engine) == "fast":
+        return _fast(shapes).validate(quads)
     from rdflib import Graph
 
     from .rdfio import _rdflib_term
@@ -73,8 +81,11 @@ def validate_quads(quads: Iterable, shapes: Path | None = None) -> ValidationRep
     return validate_graph(data, shapes)
 
 
-def validate_dataset(dataset, shapes: Path | None = None) -> ValidationReport:
+def validate_dataset(dataset, shapes: Path | None = None,
+                     engine: str = "pyshacl") -> ValidationReport:
     """Validate an rdflib ``Dataset`` as the union of its graphs."""
+    if _engine(engine) == "fast":
+        return _fast(shapes).validate_rdflib(dataset)
     from rdflib import Graph
 
     data = Graph()
@@ -83,16 +94,52 @@ def validate_dataset(dataset, shapes: Path | None = None) -> ValidationReport:
     return validate_graph(data, shapes)
 
 
-def validate_graph(data, shapes: Path | None = None) -> ValidationReport:
+def validate_graph(data, shapes: Path | None = None,
+                   engine: str = "pyshacl") -> ValidationReport:
+    """Validate an rdflib ``Graph``."""
+    if _engine(engine) == "fast":
+        return _fast(shapes).validate_rdflib(data)
     import pyshacl
     from rdflib import Graph
 
     shapes_graph = Graph().parse(shapes or shapes_file(), format="turtle")
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, advanced=True,
                                     allow_warnings=True, inference="none")
-    findings = tuple(sorted(_findings(report), key=_order))
-    conforms = not any(f.severity == "Violation" for f in findings)
-    return ValidationReport(conforms, findings, report.serialize(format="turtle"))
+    return _report(_findings(report), report.serialize(format="turtle"))
+
+
+def _report(findings: Iterable[Finding], turtle: str) -> ValidationReport:
+    ordered = tuple(sorted(findings, key=_order))
+    conforms = not any(f.severity == "Violation" for f in ordered)
+    return ValidationReport(conforms, ordered, turtle)
+
+
+def _engine(name: str) -> str:
+    if name not in ENGINES:
+        raise ValueError(f"unknown validation engine '{name}' (choose from: "
+                         f"{', '.join(ENGINES)})")
+    return name
+
+
+class _FastEngine:
+    """``flgraph.shacl`` behind the same report type as pyshacl."""
+
+    def __init__(self, shapes: Path) -> None:
+        from .shacl import validator_for
+
+        self.validator = validator_for(shapes.resolve())
+
+    def validate(self, quads: Iterable) -> ValidationReport:
+        outcome = self.validator.validate(quads)
+        return _report(outcome.findings, outcome.turtle)
+
+    def validate_rdflib(self, graph) -> ValidationReport:
+        outcome = self.validator.validate_rdflib(graph)
+        return _report(outcome.findings, outcome.turtle)
+
+
+def _fast(shapes: Path | None) -> _FastEngine:
+    return _FastEngine(shapes or shapes_file())
 
 
 def _findings(report) -> Iterable[Finding]:

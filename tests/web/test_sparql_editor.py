@@ -130,3 +130,21 @@ def test_query_in_the_address_opens_and_runs(browser, server):
     assert any("Zambia" in c for c in cells)
     recorder.check(server)
     context.close()
+
+
+def test_a_hostile_literal_is_text_and_cannot_run_script(page, server):
+    """Markup in a result literal shows as text and runs nothing. The vendored table code
+    (yasgui.min.js) still parses the cell text as HTML in a transient element: Chromium
+    reports the ``onerror`` attribute to the page's CSP (script-src 'self'), which would
+    block it even if the element lived long enough to fire."""
+    page, recorder = page
+    payload = "<img src=x onerror=\"document.title='pwned'\">"
+    query = 'SELECT ?x WHERE { BIND("' + payload.replace('"', '\\"') + '" AS ?x) }'
+    page.evaluate("q => void flgraphEditor.getTab().setQuery(q)", query)
+    page.click(".yasqe_queryButton")
+    assert any(payload in cell for cell in table_cells(page))
+    assert page.title() != "pwned"
+    assert page.locator(".yasr img").count() == 0
+    blocked = [e for e in recorder.errors if "Content Security Policy" in e]
+    recorder.errors = [e for e in recorder.errors if e not in blocked]
+    recorder.check(server)

@@ -204,8 +204,10 @@ def test_query_in_both_url_and_body_is_refused(server):
 def test_other_methods_are_405_with_allow(server):
     response = requests.put(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
     assert response.status_code == 405
-    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "POST",
-                                                                         "OPTIONS"}
+    allowed = set(response.headers["Allow"].replace(" ", "").split(","))
+    assert allowed == {"GET", "HEAD", "POST", "OPTIONS"}
+    head = requests.head(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert head.status_code == 200 and media(head) == JSON_TYPE
 
 
 # --- read-only -------------------------------------------------------------------

@@ -12,8 +12,11 @@ from ..store import QuerySyntaxError, StoreError, StoreUnavailable
 
 
 def wants_html() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "text/plain"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+    """Browsers name text/html; ``*/*`` alone (curl, scripts) gets plain text."""
+    accept = request.accept_mimetypes
+    named = max((q for value, q in accept if value in ("text/html", "application/xhtml+xml")),
+                default=0)
+    return named > 0 and named >= accept.quality("text/plain")
 
 
 def error_response(status: int, title: str, message: str, headers: dict | None = None):

@@ -93,9 +93,9 @@ class Operation:
 def endpoint():
     if request.method == "OPTIONS":
         return _preflight()
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         raise ProtocolError(405, f"{request.method} is not allowed: send queries by GET or POST",
-                            {"Allow": "GET, POST, OPTIONS"})
+                            {"Allow": "GET, HEAD, POST, OPTIONS"})
     operation = read_operation()
     html = _wants_html(operation.formats)
     if operation.query is None:
@@ -132,7 +132,7 @@ def read_operation() -> Operation:
     """The operation of a GET, a form POST or a direct POST; ProtocolError otherwise."""
     params = _pairs(request.query_string)
     names = {name for name, _ in params}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in names:
             raise ProtocolError(400, "updates are only defined for POST, and this endpoint "
                                 "is read-only: it runs queries only")
@@ -304,7 +304,7 @@ def _vocabulary() -> dict[str, list[str]]:
 
 def _preflight() -> Response:
     response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
     response.headers["Access-Control-Max-Age"] = "86400"
     return response

@@ -1,0 +1,284 @@
+"""SHACL-SPARQL sh:select constraints, prepared to run once over all focus nodes.
+
+SHACL pre-binds ``$this``: the query is evaluated as if each focus node were written in
+place of the variable, everywhere — also inside a UNION branch or a FILTER NOT EXISTS
+that does not itself bind it. A plain join with the focus nodes is not that (a branch is
+evaluated on its own, with ``$this`` unbound). Oxigraph's ``LATERAL`` is: the right side
+is evaluated once per focus node with ``?this`` injected into every part of it. So a
+constraint runs as one query::
+
+    SELECT * WHERE { <focus nodes as ?this> LATERAL { <the sh:select query> } }
+
+One optimisation is applied, only where it provably keeps the meaning: Oxigraph evaluates
+``FILTER NOT EXISTS { … }`` with a join inside it slowly (per row, from the wrong end),
+while ``MINUS { … }`` is a hash anti-join. The two agree when the inner pattern is plain
+triples and every variable it shares with its group is bound by that group's own triples
+(or is the injected ``?this``), and at least one variable is shared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .shapes import Select, UnsupportedShapes
+
+_TOKEN = re.compile(r'''
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<bnode>_:[A-Za-z0-9_\u00C0-\uFFFF][\w\-\u00C0-\uFFFF]*)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00C0-\uFFFF]*)?:(?:[\w\-:%\u00C0-\uFFFF]|\\.|\.(?=[\w\-:%]))*)
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
+''', re.VERBOSE | re.DOTALL)
+
+#: Variables SHACL gives special meanings that this engine does not bind.
+UNSUPPORTED_VARIABLES = {"PATH", "currentShape", "shapesGraph", "failure"}
+GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "FILTER", "BIND", "VALUES"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper() if self.kind == "word" else self.text
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)
+            if m.lastgroup not in ("ws", "comment")]
+
+
+@dataclass(frozen=True)
+class PreparedSelect:
+    prologue: str  # PREFIX and BASE declarations, hoisted above the wrapping query
+    body: str  # the SELECT query without its prologue, possibly rewritten
+    projection: tuple[str, ...]  # variable names in order; () for SELECT *
+    rewrites: int  # how many FILTER NOT EXISTS became MINUS
+
+
+def prepare(select: Select) -> PreparedSelect:
+    """Check the query against what pre-binding allows, split off its prologue, and apply
+    the safe NOT EXISTS → MINUS rewrite."""
+    text = select.text
+    tokens = tokenize(text)
+    problems = _problems(tokens, select)
+    if problems:
+        raise UnsupportedShapes(problems)
+    body_at = _prologue_end(tokens)
+    own_prologue = text[:tokens[body_at].start] if body_at else ""
+    declared = "".join(f"PREFIX {p}: <{n}>\n" for p, n in select.prefixes)
+    projection = _projection(tokens, body_at)
+    if projection and "this" not in projection:
+        raise UnsupportedShapes([f"sh:select that does not project $this ({select.node})"])
+    body_tokens = tokens[body_at:]
+    body = text[body_tokens[0].start:]
+    edits = _not_exists_to_minus(body_tokens)
+    for start, end, replacement in sorted(edits, reverse=True):
+        offset = body_tokens[0].start
+        body = body[:start - offset] + replacement + body[end - offset:]
+    return PreparedSelect(declared + own_prologue, body, projection, len(edits))
+
+
+def _problems(tokens: list[Token], select: Select) -> list[str]:
+    problems = []
+    words = {t.upper for t in tokens if t.kind == "word"}
+    for keyword in ("MINUS", "VALUES", "SERVICE"):
+        if keyword in words:  # pyshacl refuses these in a SPARQL constraint too
+            problems.append(f"{keyword} in an sh:select ({select.node})")
+    if not any(t.upper == "SELECT" for t in tokens):
+        problems.append(f"sh:select that is not a SELECT query ({select.node})")
+    names = {t.text[1:] for t in tokens if t.kind == "var"}
+    for name in sorted(names & UNSUPPORTED_VARIABLES):
+        problems.append(f"${name} in an sh:select ({select.node})")
+    for i, t in enumerate(tokens[:-1]):
+        if t.upper == "AS" and tokens[i + 1].kind == "var" and tokens[i + 1].text[1:] == "this":
+            problems.append(f"an sh:select that binds $this ({select.node})")
+    for i, t in enumerate(tokens):
+        if t.upper == "SELECT" and i > _prologue_end(tokens):
+            nested = _projection(tokens, i)
+            if nested and "this" not in nested:
+                problems.append(f"a nested SELECT that does not project $this ({select.node})")
+    return problems
+
+
+def _prologue_end(tokens: list[Token]) -> int:
+    i = 0
+    while i < len(tokens) and tokens[i].upper in ("PREFIX", "BASE"):
+        i += 3 if tokens[i].upper == "PREFIX" else 2
+    return i
+
+
+def _projection(tokens: list[Token], i: int) -> tuple[str, ...]:
+    """Variable names a SELECT at token ``i`` projects, in order; () for ``*``."""
+    i += 1
+    if i < len(tokens) and tokens[i].upper in ("DISTINCT", "REDUCED"):
+        i += 1
+    names, depth = [], 0
+    while i < len(tokens):
+        t = tokens[i]
+        if depth == 0 and (t.text == "{" or t.upper in ("WHERE", "FROM")):
+            break
+        if t.text == "*" and depth == 0:
+            return ()
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif t.kind == "var" and (depth == 0 or tokens[i - 1].upper == "AS"):
+            names.append(t.text[1:])
+        i += 1
+    return tuple(names)
+
+
+# Group structure, for the NOT EXISTS → MINUS rewrite --------------------------------------
+
+@dataclass
+class Element:
+    kind: str  # triples | not_exists | filter | group | union | optional | minus | other
+    tokens: list[Token]
+    groups: list[Group] = field(default_factory=list)
+
+    def variables(self) -> set[str]:
+        return {t.text[1:] for t in self.tokens if t.kind == "var"}
+
+
+@dataclass
+class Group:
+    elements: list[Element]
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _not_exists_to_minus(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Text edits (start, end, replacement) turning safe FILTER NOT EXISTS into MINUS."""
+    try:
+        where = next(i for i, t in enumerate(tokens) if t.text == "{")
+        group, _ = _group(tokens, where)
+    except (_Unreadable, StopIteration, IndexError):
+        return []  # a query we cannot read is run exactly as written
+    edits: list[tuple[int, int, str]] = []
+    _collect(group, edits)
+    return edits
+
+
+def _collect(group: Group, edits: list) -> None:
+    bound = {"this"}  # injected by LATERAL into every part of the query
+    for e in group.elements:
+        if e.kind == "triples":
+            bound |= e.variables()
+    for e in group.elements:
+        if e.kind == "not_exists" and _minus_safe(e, group, bound):
+            filter_token, exists_token = e.tokens[0], e.tokens[2]
+            edits.append((filter_token.start, exists_token.end, "MINUS"))
+        if e.kind in ("group", "union"):
+            # Not into OPTIONAL (its filters see the left side's bindings), MINUS, EXISTS
+            # or sub-SELECTs: their scoping differs from a plain group's.
+            for g in e.groups:
+                _collect(g, edits)
+
+
+def _minus_safe(e: Element, group: Group, bound: set[str]) -> bool:
+    inner = e.groups[0]
+    if not inner.elements or any(x.kind != "triples" for x in inner.elements):
+        return False
+    in_scope = set().union(*(x.variables() for x in group.elements if x is not e)) | {"this"}
+    inner_vars = set().union(*(x.variables() for x in inner.elements))
+    shared = inner_vars & in_scope
+    return bool(shared - {"this"}) and shared <= bound
+
+
+def _group(tokens: list[Token], i: int) -> tuple[Group, int]:
+    """Parse the group starting at the ``{`` at ``i``; return it and the index after."""
+    if tokens[i].text != "{":
+        raise _Unreadable
+    i += 1
+    elements: list[Element] = []
+    while tokens[i].text != "}":
+        t = tokens[i]
+        word = t.upper
+        if t.text == ".":
+            i += 1
+        elif t.text == "{":
+            if tokens[i + 1].upper == "SELECT":
+                j = _balanced(tokens, i, "{", "}")
+                elements.append(Element("other", tokens[i:j]))
+                i = j
+                continue
+            start, groups = i, []
+            g, i = _group(tokens, i)
+            groups.append(g)
+            while tokens[i].upper == "UNION":
+                g, i = _group(tokens, i + 1)
+                groups.append(g)
+            kind = "union" if len(groups) > 1 else "group"
+            elements.append(Element(kind, tokens[start:i], groups))
+        elif word in ("OPTIONAL", "MINUS"):
+            g, j = _group(tokens, i + 1)
+            elements.append(Element(word.lower(), tokens[i:j], [g]))
+            i = j
+        elif word == "FILTER" and tokens[i + 1].upper == "NOT" and tokens[i + 2].upper == "EXISTS":
+            g, j = _group(tokens, i + 3)
+            elements.append(Element("not_exists", tokens[i:j], [g]))
+            i = j
+        elif word in ("FILTER", "BIND", "GRAPH", "SERVICE", "VALUES"):
+            j = _skip_element(tokens, i)
+            elements.append(Element("filter" if word == "FILTER" else "other", tokens[i:j]))
+            i = j
+        else:
+            j = _triples_end(tokens, i)
+            elements.append(Element("triples", tokens[i:j]))
+            i = j
+    return Group(elements), i + 1
+
+
+def _balanced(tokens: list[Token], i: int, open_: str, close: str) -> int:
+    depth = 0
+    while True:
+        if tokens[i].text == open_:
+            depth += 1
+        elif tokens[i].text == close:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
+def _skip_element(tokens: list[Token], i: int) -> int:
+    """The end of a FILTER/BIND/GRAPH/SERVICE/VALUES element: through its first balanced
+    ``(...)`` or ``{...}`` (FILTER EXISTS { } and FILTER fn(...) alike)."""
+    j = i + 1
+    while tokens[j].text not in ("(", "{"):
+        j += 1
+    if tokens[i].upper in ("GRAPH", "SERVICE", "VALUES") or tokens[j].text == "{":
+        close = _balanced(tokens, j, tokens[j].text, "}" if tokens[j].text == "{" else ")")
+        if tokens[i].upper == "VALUES" and tokens[j].text == "(":
+            close = _balanced(tokens, close, "{", "}")
+        return close
+    return _balanced(tokens, j, "(", ")")
+
+
+def _triples_end(tokens: list[Token], i: int) -> int:
+    depth = 0
+    while True:
+        t = tokens[i]
+        if depth == 0 and (t.text in ("{", "}") or t.upper in GROUP_KEYWORDS):
+            return i
+        if t.text in ("[", "("):
+            depth += 1
+        elif t.text in ("]", ")"):
+            depth -= 1
+        i += 1
