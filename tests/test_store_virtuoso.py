@@ -12,6 +12,7 @@ import pytest
 
 from flgraph.store import QuerySyntaxError, StoreUnavailable
 from flgraph.store.binding import bind
+from flgraph.store.loading import Credentials, GraphStoreWriter
 from flgraph.store.remote import RemoteStore, normalise
 
 from .conftest import free_port
@@ -45,6 +46,15 @@ def test_loading_twice_gives_the_datasets_quads_and_graphs(virtuoso, dataset_fil
         assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 7 graphs into ")
         assert store.count() == len(trig_quads)
         assert store.graph_names() == graphs
+
+
+def test_a_store_given_a_writer_loads_like_the_cli(virtuoso, trig_quads):
+    """Store.load on the remote store: each graph replaced, the counts checked."""
+    writer = GraphStoreWriter(virtuoso.graph_store, Credentials(virtuoso.user,
+                                                                virtuoso.password))
+    store = remote_store(virtuoso, writer=writer)
+    store.load(iter(trig_quads))
+    assert store.count() == len(trig_quads)
 
 
 def test_virtuosos_own_graphs_are_not_the_dataset(virtuoso_store, trig_quads):
