@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from flgraph.cli import main
 from flgraph.store import Store, open_store
 from flgraph.store.remote import RemoteStore
 
@@ -28,10 +30,6 @@ def load_virtuoso(server: Virtuoso, data: Path, method: str = "bulk"):
     args += {"bulk": ["--virtuoso-isql", server.isql, "--virtuoso-dir", str(server.load_dir)],
              "graph-store": ["--graph-store", server.graph_store],
              "update": ["--update", server.update]}[method]
-    from click.testing import CliRunner
-
-    from flgraph.cli import main
-
     return CliRunner(env=server.env()).invoke(main, args, catch_exceptions=False)
 
 
@@ -68,3 +66,31 @@ def any_store(request) -> Store:
     fixture = {"memory": "memory_store", "oxigraph-disk": "disk_store",
                "virtuoso": "virtuoso_store"}[request.param]
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture(scope="session")
+def disk_store_path(disk_store) -> Path:
+    return disk_store.path
+
+
+def _serve(kind: str, request, dataset_file):
+    from .conftest import start_server
+
+    if kind == "memory":
+        return start_server("--data", str(dataset_file))
+    if kind == "oxigraph-disk":
+        return start_server("--store", f"oxigraph:{request.getfixturevalue('disk_store_path')}")
+    server = request.getfixturevalue("virtuoso")
+    request.getfixturevalue("virtuoso_store")  # loaded
+    return start_server("--store", f"sparql:{server.sparql}",
+                        env={"FLGRAPH_SPARQL_MAX_ROWS": str(server.max_rows)})
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def any_server(request, dataset_file):
+    """``flgraph serve`` on each of the three stores, in turn (one server per store)."""
+    from .conftest import stop_server
+
+    live = _serve(request.param, request, dataset_file)
+    yield live
+    stop_server(live)

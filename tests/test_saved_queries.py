@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flgraph.queries import load_queries
+from flgraph.queries import bind_params, load_queries
+from flgraph.service import QueryRequest, QueryService
 
 from .expected import EXPECTED
 from .helpers import query_rows
@@ -22,3 +23,14 @@ def test_saved_query(name, case):
     expectation = EXPECTED[name][case]
     rows = query_rows(name, *(f"{k}={v}" for k, v in expectation.params.items()))
     expectation.check(rows)
+
+
+@pytest.mark.parametrize(("name", "case"), CASES)
+def test_saved_query_on_every_store(any_store, name, case):
+    """The same expected answers on Oxigraph in memory, on disk, and Virtuoso."""
+    expectation = EXPECTED[name][case]
+    query = load_queries()[name]
+    service = QueryService(any_store)
+    result = service.run(QueryRequest(query.text, bind_params(query, expectation.params)))
+    assert not result.truncated
+    expectation.check([{v: t.value for v, t in row.items()} for row in result.dicts()])

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs
 
 import pytest
@@ -34,7 +35,7 @@ class Scripted(BaseHTTPRequestHandler):
     The store's own question for the dataset's graphs is answered plainly, and each
     request's form is kept (``Scripted.last``) to see what the store sent."""
 
-    last: dict = {}
+    last: ClassVar[dict] = {}
 
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())

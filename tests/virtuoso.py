@@ -16,7 +16,8 @@ Settings that matter, and why (each is also a comment in the generated file):
   or below that would cut answers first, and Virtuoso does so silently for
   CONSTRUCT/DESCRIBE (DESIGN §10).
 - ``MaxQueryExecutionTime`` 30 s: a runaway test query cannot hold the server.
-- ``DirsAllowed`` includes ``load/``: the bulk loader reads files only from there.
+- ``DirsAllowed`` includes ``load/``, where ``flgraph load --virtuoso-dir`` stages the
+  files for the bulk loader (the directories Virtuoso's file functions may read).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ DisableTcpSocket     = 0
 MaxClientConnections = 10
 CheckpointInterval   = 60
 CaseMode             = 2
-; the bulk loader may read files only from these directories
+; directories the server may read files from: load/ stages the bulk loader's files
 DirsAllowed          = ., {dir}/load
 NumberOfBuffers      = 10000
 MaxDirtyBuffers      = 6000

@@ -213,18 +213,3 @@ def check_iri(name: str, value: str, base: str = ns.ID) -> str:
         raise ParameterError(f"parameter '{name}' is not a valid IRI: {err}") from None
     return value
 
-
-def values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """A trailing ``VALUES`` clause binding parameters, for engines without substitution.
-
-    Terms are written in their N-Triples form by pyoxigraph, which escapes quotes,
-    backslashes and line breaks; IRIs were checked by ``check_iri`` and cannot contain
-    ``>``, and strings cannot contain ``\\u`` (see ``to_term``), so no value can end the
-    term or the block early, nor be changed by the decoding of escapes.
-    """
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
-

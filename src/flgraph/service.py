@@ -7,11 +7,16 @@ client can cause are exceptions here, turned into HTTP statuses by the web layer
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .store import Result, Store
 from .store.base import Term
+
+
+GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
 
 
 class QueryRefused(Exception):
@@ -39,6 +44,7 @@ class Limits:
     max_subqueries: int = 16
     max_paths: int = 32
     queue_wait: float = 2.0  # longest wait for a free worker before answering 429
+    max_concurrent: int = 4  # queries at once per web process when there is no pool
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,18 @@ class QueryService:
         self.limits = limits or Limits()
         self.pool = pool  # a WorkerPool, or None to run queries in this process
         self._graphs: frozenset[str] | None = None
+        self._graphs_read = 0.0
+        # Without a pool (a remote store) the store's own timeout bounds each query; this
+        # bounds how many run at once, so a burst gets 429s instead of piling up.
+        self._slots = threading.BoundedSemaphore(self.limits.max_concurrent)
 
     def graph_names(self) -> frozenset[str]:
-        """The store's named graphs, read once: the dataset only changes with a restart."""
-        if self._graphs is None:
+        """The store's named graphs, read again every few seconds: a remote store can be
+        reloaded while the site runs."""
+        now = time.monotonic()
+        if self._graphs is None or now - self._graphs_read > GRAPHS_TTL:
             self._graphs = frozenset(self.store.graph_names())
+            self._graphs_read = now
         return self._graphs
 
     def run(self, request: QueryRequest) -> Result:
@@ -76,6 +89,15 @@ class QueryService:
         limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
         if self.pool is not None:
             return self.pool.run(request, limit)
+        if not self._slots.acquire(timeout=self.limits.queue_wait):
+            raise Overloaded(f"{self.limits.max_concurrent} queries are running; try again "
+                             "shortly")
+        try:
+            return self._query(request, limit)
+        finally:
+            self._slots.release()
+
+    def _query(self, request: QueryRequest, limit: int) -> Result:
         return self.store.query(
             request.text, dict(request.bindings), limit=limit,
             default_graphs=list(request.default_graphs) if request.default_graphs is not None

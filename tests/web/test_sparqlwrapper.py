@@ -78,6 +78,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def server(any_server):
+    """Every test here runs against the site on each of the three stores."""
+    return any_server
+
+
 def run(server, query: str, fmt: str, door: str):
     """The converted result and the media type the endpoint answered with."""
     client = SPARQLWrapper(server.url + "/sparql")

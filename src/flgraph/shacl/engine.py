@@ -49,10 +49,16 @@ class Engine:
         self.names = Stringifier(shapes.turtle)
         self.prepared: dict[object, PreparedSelect] = {}
         self.timings: list[Timing] = []
+        problems: list[str] = []
         for shape in shapes.shapes.values():  # refuse unsupported queries before running
             for c in shape.constraints:
                 if isinstance(c, sh.Select):
-                    self.prepared[c.node] = prepare(c)
+                    try:
+                        self.prepared[c.node] = prepare(c)
+                    except sh.UnsupportedShapes as err:
+                        problems += err.problems
+        if problems:
+            raise sh.UnsupportedShapes(problems)
 
     def run(self) -> list[Result]:
         """The top-level results of every shape that has targets."""

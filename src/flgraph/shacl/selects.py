@@ -73,15 +73,15 @@ def prepare(select: Select) -> PreparedSelect:
     the safe NOT EXISTS → MINUS rewrite."""
     text = select.text
     tokens = tokenize(text)
+    body_at = _prologue_end(tokens)
+    projection = _projection(tokens, body_at)
     problems = _problems(tokens, select)
+    if projection and "this" not in projection:
+        problems.append(f"sh:select that does not project $this ({select.node})")
     if problems:
         raise UnsupportedShapes(problems)
-    body_at = _prologue_end(tokens)
     own_prologue = text[:tokens[body_at].start] if body_at else ""
     declared = "".join(f"PREFIX {p}: <{n}>\n" for p, n in select.prefixes)
-    projection = _projection(tokens, body_at)
-    if projection and "this" not in projection:
-        raise UnsupportedShapes([f"sh:select that does not project $this ({select.node})"])
     body_tokens = tokens[body_at:]
     body = text[body_tokens[0].start:]
     edits = _not_exists_to_minus(body_tokens)

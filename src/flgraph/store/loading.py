@@ -222,6 +222,8 @@ class UpdateWriter(_HttpWriter):
         self._send("POST", self.url, body, "application/x-www-form-urlencoded")
 
 
+#: The bulk loader clears the graphs before loading them: after a failure they may be empty.
+_AGAIN = " (its graphs may be empty now: load again once fixed, it replaces them)"
 _SQL_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#\[\]@!$&()*+,=%-]*$")
 _SQL_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+-]*$")
 
@@ -256,15 +258,14 @@ class VirtuosoBulkLoader:
         self._run(self._script(files))
 
     def _script(self, files: list[GraphFile]) -> str:
-        stage = str(files[0].path.parent) if files else str(self.directory)
+        ours = ", ".join(f"'{f.path}'" for f in files) or "''"
         lines = ["log_enable(3, 1);"]  # clearing large graphs without a huge transaction
         lines += [f"SPARQL CLEAR GRAPH <{f.graph}>;" for f in files]
-        lines.append(f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{stage}/%';")
         lines += [f"ld_add('{f.path}', '{f.graph}');" for f in files]
         lines += ["rdf_loader_run();", "checkpoint;",
                   "SELECT 'flgraph-load-error', ll_file, ll_error FROM DB.DBA.load_list "
-                  f"WHERE ll_file LIKE '{stage}/%' AND ll_error IS NOT NULL;",
-                  f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{stage}/%';"]
+                  f"WHERE ll_file IN ({ours}) AND ll_error IS NOT NULL;",
+                  f"DELETE FROM DB.DBA.load_list WHERE ll_file IN ({ours});"]
         return "\n".join(lines) + "\n"
 
     def _run(self, script: str) -> None:
@@ -284,10 +285,12 @@ class VirtuosoBulkLoader:
             message = errors[0] if errors else done.stderr.strip()[:200]
             if "Connect failed" in message:
                 raise StoreUnavailable(f"Virtuoso at {self.address} is unreachable: {message}")
-            raise StoreError(f"Virtuoso bulk load failed: {message}")
+            ran = done.returncode == 0  # isql connected, so the clearing may have run
+            raise StoreError(f"Virtuoso bulk load failed: {message}{_AGAIN if ran else ''}")
         failed = [line for line in done.stdout.splitlines() if "flgraph-load-error" in line]
         if failed:
-            raise StoreError(f"Virtuoso could not load a file: {' '.join(failed[0].split())}")
+            raise StoreError(f"Virtuoso could not load a file: {' '.join(failed[0].split())}"
+                             f"{_AGAIN}")
 
     def stage(self) -> Path:
         """A fresh directory under ``directory``, readable by the server's user."""

@@ -67,7 +67,7 @@ NO_GRAPH = "urn:x-flgraph:no-graph"
 
 #: Graphs Virtuoso keeps for itself (its RDF views, LDP vocabulary): not the dataset. Its
 #: service description lives in a third graph named after the endpoint's host, found by
-#: content instead (``_discover_system_graphs``).
+#: content instead (``_discover_graphs``).
 SYSTEM_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#",
                            "http://www.w3.org/ns/ldp#"})
 

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from .. import namespaces as ns
-from ..queries import SavedQuery, bind_params, values_clause
+from ..queries import SavedQuery, bind_params
+from ..store.binding import bind, query_form
 from ..service import QueryRequest
 from ..store import SelectResult
 from . import cells
@@ -127,8 +128,9 @@ def _curl(saved: SavedQuery, raw: dict) -> str:
 
 
 def _python(saved: SavedQuery, bindings: dict) -> str:
-    text = saved.text + values_clause(bindings)
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+    text = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#+"))
+    if bindings:  # the parameters as a VALUES block, as the site binds them on any store
+        text = bind(text, query_form(text), bindings)
     quoted = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return (
         "from SPARQLWrapper import SPARQLWrapper, JSON\n\n"
