@@ -28,6 +28,7 @@ import argparse
 import json
 import math
 import resource
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -54,7 +55,7 @@ TRIM_BELOW = 10_000
 #: Outcomes per extract + model chunk (~150k triples with the default shape).
 CHUNK_OUTCOMES = 10
 #: Bumped whenever the generator changes what it writes, so caches are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 @dataclass
@@ -136,6 +137,7 @@ def generate(
         seed=seed,
         chunks=math.ceil(outcomes / chunk),
     )
+    shutil.rmtree(sources)  # the planning's trial files
     files = _write(
         sources, range(ANCHOR_OUTCOME, ANCHOR_OUTCOME + outcomes), shape, seed, reference
     )
@@ -171,7 +173,7 @@ def plan(
     outcomes = round((target - shared) / ((sample - shared) / 3))
     if outcomes >= 2:
         return shape, outcomes
-    low, high = 1, len(reference.countries)
+    low, high = 1, min(len(reference.countries), 4 * shape.chain_rows)
     while low < high:  # the fewest rows reaching the target
         middle = (low + high) // 2
         if _size(directory, 1, replace(shape, chain_rows=middle), seed, reference, trim) < target:

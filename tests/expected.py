@@ -111,7 +111,8 @@ def check_country_profile(rows: Rows) -> None:
 def check_results_chain(rows: Rows) -> None:
     assert Counter(r["countryName"] for r in rows) == Counter(
         {"Zambia": 2, "India": 3, "Brazil": 4})
-    brazil = {int(r["ordinal"]): r["contributionText"] for r in rows if r["countryName"] == "Brazil"}
+    brazil = {int(r["ordinal"]): r["contributionText"]
+              for r in rows if r["countryName"] == "Brazil"}
     assert brazil[3] == ("In the planning, the ILO helped the IAP to establish goals, outcomes "
                          "and indicators.")
     assert all(r["genderSpecific"] == "true" for r in rows)
@@ -205,7 +206,7 @@ def check_timeline(rows: Rows) -> None:
         ("Nov. 2012", "2012-11", "2012-11"),                # publication launched
         ("2013", "2013", "2013"),                           # Caught at Sea produced
     ])
-    assert [r["begins"] for r in rows][0] == "2008"  # chronological
+    assert rows[0]["begins"] == "2008"  # chronological
 
 
 def check_lessons(rows: Rows) -> None:

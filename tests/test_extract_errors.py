@@ -77,12 +77,14 @@ def test_table_row_without_caption(tmp_path):
 
 
 def test_missing_indicators_header(tmp_path):
-    err = error_for(tmp_path, TEXT.replace("Indicators\tTarget\tResults", "Measures\tTarget\tResults"))
+    err = error_for(tmp_path, TEXT.replace("Indicators\tTarget\tResults",
+                                           "Measures\tTarget\tResults"))
     assert "no 'Indicators' column" in err.message
 
 
 def test_indicator_of_another_outcome(tmp_path):
-    err = error_for(tmp_path, TEXT.replace("15.1 Number of member States", "16.1 Number of member States"))
+    err = error_for(tmp_path, TEXT.replace("15.1 Number of member States",
+                                           "16.1 Number of member States"))
     assert "indicator 16.1 does not belong to outcome 15" in err.message
 
 
@@ -97,7 +99,8 @@ def test_unknown_country_in_results_chain(tmp_path):
 
 
 def test_row_wider_than_its_header(tmp_path):
-    err = error_for(tmp_path, TEXT.replace("\tZambia India Nepal\n", "\tZambia India Nepal\tstray\n"))
+    err = error_for(tmp_path, TEXT.replace("\tZambia India Nepal\n",
+                                           "\tZambia India Nepal\tstray\n"))
     assert "row has 9 cells, the header has 8" in err.message
 
 
@@ -110,8 +113,9 @@ def test_not_utf8(tmp_path):
 
 
 def test_unrecognised_table(tmp_path):
-    err = error_for(tmp_path, TEXT.replace("**Table 3: Summary of most significant outputs by typology**",
-                                           "**Table 3: Budget by year**"))
+    err = error_for(tmp_path, TEXT.replace(
+        "**Table 3: Summary of most significant outputs by typology**",
+        "**Table 3: Budget by year**"))
     assert "not a table of this layout" in err.message
 
 

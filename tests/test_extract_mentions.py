@@ -54,7 +54,8 @@ def test_quantity_span_points_at_the_phrase():
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
-    ("its first survey in November/December 2012 that", [("November/December 2012", "2012-11", "2012-12")]),
+    ("its first survey in November/December 2012 that",
+     [("November/December 2012", "2012-11", "2012-12")]),
     ("their longer term plan (2013 - 2016).", [("2013 - 2016", "2013", "2016")]),
     ("this publication (Nov. 2012) also", [("Nov. 2012", "2012-11", "2012-11")]),
     ("Between 2012 and 2013 the ILO", [("Between 2012 and 2013", "2012", "2013")]),

@@ -85,7 +85,8 @@ def test_results_chain_rows(outcome):
 def test_page_break_joins_cut_phrases_and_keeps_main_values(outcome):
     brazil = next(e for e in outcome.chain_examples if e.iso3 == "BRA")
     third = brazil.contributions[2].text
-    assert third == "In the planning, the ILO helped the IAP to establish goals, outcomes and indicators."
+    assert third == ("In the planning, the ILO helped the IAP to establish goals, outcomes and "
+                     "indicators.")
     fourth = brazil.contributions[3].text
     assert fourth.startswith("ILO technically supported the systematization")  # bullet gone
     [result] = brazil.results

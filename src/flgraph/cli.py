@@ -87,7 +87,8 @@ def build(sources: tuple[Path, ...], output: Path | None, base: str | None) -> N
     The dataset is validated with the SHACL shapes and written atomically; if it
     violates a shape, nothing is written. The same input gives byte-identical output.
     """
-    from .build import build as run_build, default_sources
+    from .build import build as run_build
+    from .build import default_sources
 
     chosen = list(sources) or default_sources()
     if not chosen:

@@ -132,12 +132,12 @@ def query_shape(text: str) -> Shape:
     except ParseException as err:
         try:
             parseUpdate(text)
-        except Exception:  # noqa: BLE001 - not an update either: report the query error
+        except Exception:
             raise QuerySyntaxError(_parse_message(err)) from None
         raise QueryRefused("updates are not accepted: this endpoint is read-only") from None
     except RecursionError:
         raise QueryRefused("query nests too deeply to be read") from None
-    except Exception as err:  # noqa: BLE001 - rdflib raises many kinds on odd input
+    except Exception as err:
         raise QuerySyntaxError(f"cannot read the query: {err}") from None
     return _shape(query.algebra)
 

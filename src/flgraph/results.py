@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import namespaces as ns
-from .rdfio import FORMATS as RDF_FORMATS
 from .rdfio import FILE_PREFIXES
+from .rdfio import FORMATS as RDF_FORMATS
 from .store.base import AskResult, GraphResult, Result, SelectResult, Term
 
 XSD_STRING = ns.XSD + "string"
@@ -142,7 +142,7 @@ def text_table(result: Result, max_width: int = 60) -> str:
     note = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     if result.truncated:
         note += " (truncated)"
-    return "\n".join(out + [note])
+    return "\n".join([*out, note])
 
 
 def _clip(text: str, width: int) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from .store import Result, Store
 from .store.base import Term
 
-
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
 
 

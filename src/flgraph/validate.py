@@ -147,7 +147,7 @@ def _findings(report) -> Iterable[Finding]:
 
     SH = Namespace(ns.SH)
     for result in report.subjects(SH.resultSeverity, None):
-        def one(prop):
+        def one(prop, result=result):
             value = report.value(result, prop)
             return None if value is None else str(value)
 

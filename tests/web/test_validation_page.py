@@ -6,7 +6,6 @@ import html
 import json
 import re
 
-import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 

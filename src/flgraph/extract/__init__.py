@@ -71,8 +71,8 @@ def _read_table(doc: SourceDocument, table: RawTable, outcome: Outcome,
                 reference: Reference) -> None:
     kind = table_kind(doc, table)
     caption = TextMap.from_source(table.caption.text, table.caption.start).strip()
-    outcome.tables.append(TableCaption(table.number, table.title, kind,
-                                       Evidence(doc, caption.spans(), table=f"Table {table.number}")))
+    where = Evidence(doc, caption.spans(), table=f"Table {table.number}")
+    outcome.tables.append(TableCaption(table.number, table.title, kind, where))
     if kind == "results":
         indicators, typologies = read_results_table(doc, table, outcome.number, reference)
         known = {i.code for i in outcome.indicators}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .errors import SourceError
-from .records import CountStatement, Evidence, RegionalCount
 from .numbers import NUMBER, to_int
+from .records import CountStatement, Evidence, RegionalCount
 from .textmap import TextMap
 
 if TYPE_CHECKING:

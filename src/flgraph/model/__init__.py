@@ -9,10 +9,9 @@ ontology itself, and the build's provenance (``id/graph/build``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 

@@ -3,9 +3,8 @@ data and the typology schemes. One object passed explicitly, no globals."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from ..extract.records import Outcome
+from .context import Context
 from .iri import Minter
 from .outcomes import result_typology
-from .context import Context
 from .terms import FLG, PROV, QB, RDF, RDFS
 
 

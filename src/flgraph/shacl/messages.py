@@ -23,7 +23,7 @@ def format_select_message(message: str, bound_vars: dict) -> str:
     """As pyshacl's ConstraintComponent._format_sparql_based_result_message: each
     ``{?name}`` / ``{$name}`` replaced by ``str()`` of the rdflib term, in order."""
     for var, val in bound_vars.items():
-        message = re.sub("{{[?$]{}}}".format(var), str(val), message)
+        message = re.sub(f"{{[?$]{var}}}", str(val), message)
     return message
 
 

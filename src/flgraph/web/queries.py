@@ -16,9 +16,9 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 
 from .. import namespaces as ns
 from ..queries import SavedQuery, bind_params
-from ..store.binding import bind, query_form
 from ..service import QueryRequest
 from ..store import SelectResult
+from ..store.binding import bind, query_form
 from . import cells
 from .internal_queries import sparql
 from .negotiation import negotiate

@@ -6,9 +6,8 @@ exact source span of the words found. ``statement`` bundles them for one block o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..records import Evidence, Statement
 from ..textmap import TextMap

@@ -9,10 +9,9 @@ ILO's by the table's definition, and the model says so directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..records import Evidence, OrganisationMention
 from ..textmap import TextMap

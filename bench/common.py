@@ -1,0 +1,104 @@
+"""What every benchmark shares: the machine it ran on, a server to measure, and how
+results are recorded (bench/RESULTS.md, appended, with date and machine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    libs = []
+    for name in ("flask", "gunicorn", "pyoxigraph", "rdflib", "pyshacl"):
+        try:
+            libs.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            pass
+    return f"{os.cpu_count()} cores ({cpu}){mem}; Python {platform.python_version()}; " + ", ".join(
+        libs
+    )
+
+
+def record(title: str, body: str) -> None:
+    """Append a section to bench/RESULTS.md."""
+    if not RESULTS.exists():
+        RESULTS.write_text(
+            "# Benchmark results\n\nAppended by the scripts in bench/; each "
+            "section says when and on what it ran.\n",
+            encoding="utf-8",
+        )
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(f"\n## {title} — {stamp}\n\nMachine: {machine()}\n\n{body.rstrip()}\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``flgraph serve`` in a subprocess, on a free loopback port."""
+
+    def __init__(self, *args: str, wait: float = 60.0) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flgraph", "serve", "--port", str(self.port), *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.ready_after = self._wait(wait)
+
+    def _wait(self, wait: float) -> float:
+        deadline = time.perf_counter() + wait
+        while time.perf_counter() < deadline:
+            try:
+                if requests.get(self.url + "/", timeout=5).status_code == 200:
+                    return time.perf_counter() - self.started
+            except requests.RequestException:
+                time.sleep(0.01)
+        self.stop()
+        raise RuntimeError("flgraph serve did not answer in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

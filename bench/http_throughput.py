@@ -1,0 +1,93 @@
+"""Requests per second of cached pages against the server's own ceiling (``/health``).
+
+Target (issue: performance): a saved-query page, a resource page and a repeated /sparql
+query each sustain ≥ 50 % of the requests per second of ``/health`` on the same server,
+measured with wrk on loopback in the same run, with p99 ≤ 50 ms at that load.
+
+    python bench/http_throughput.py [--seconds 10] [--connections 8] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+from urllib.parse import quote
+
+from common import Server, record
+
+SPARQL = (
+    "PREFIX flg: <https://w3id.org/flgraph/ontology#> SELECT ?c WHERE { ?l a "
+    "flg:TypologyListing ; flg:country ?c } LIMIT 20"
+)
+TARGETS = {
+    "/health (ceiling)": "/health",
+    "saved-query page (HTML)": "/queries/target-vs-result-by-region",
+    "saved-query CSV": "/queries/countries-by-result-typology.csv",
+    "resource page (HTML)": "/id/country/ZMB",
+    "repeated /sparql query": "/sparql?query=" + quote(SPARQL),
+}
+
+
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
+    """Requests per second, p99 latency in ms, and non-2xx/3xx count."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, p99, int(bad.group(1)) if bad else 0
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian package wrk)")
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in TARGETS}
+    with Server() as server:
+        for path in TARGETS.values():  # warm the caches of both web processes
+            for _ in range(8):
+                __import__("requests").get(server.url + path, timeout=30)
+        for _ in range(args.rounds):  # interleaved rounds: noise hits every target alike
+            for name, path in TARGETS.items():
+                results[name].append(wrk(server.url + path, args.seconds, args.connections))
+    ceiling = statistics.median(r[0] for r in results["/health (ceiling)"])
+    lines = [
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds, "
+        "medians; gunicorn (2 processes × 4 threads) on loopback.",
+        "",
+        "| target | requests/s | vs /health | p99 (ms) | errors | ≥ 50 % and p99 ≤ 50 ms |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, runs in results.items():
+        rps = statistics.median(r[0] for r in runs)
+        p99 = statistics.median(r[1] for r in runs)
+        errors = sum(r[2] for r in runs)
+        ok = (
+            "—"
+            if name.startswith("/health")
+            else ("met" if rps >= 0.5 * ceiling and p99 <= 50 and not errors else "NOT met")
+        )
+        lines.append(f"| {name} | {rps:,.0f} | {rps / ceiling:.0%} | {p99:.1f} | {errors} | {ok} |")
+    table = "\n".join(lines)
+    print(table)
+    record("HTTP throughput of cached answers", table)
+
+
+if __name__ == "__main__":
+    main()
