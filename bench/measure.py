@@ -5,7 +5,10 @@ returns freed memory to the system, so a second measurement in the same process 
 inherit the first one's high-water mark). The peak is sampled with psutil over the
 process and its children every 10 ms, and checked against the kernel's own figure for
 the child (``wait4``'s ``ru_maxrss``), which also catches spikes between samples.
-A server (Virtuoso) is sampled the same way, by its process id.
+A server (Virtuoso) is sampled the same way, by its process id. Sampling every 50 ms,
+not faster: on a 2-core machine the sampler's own CPU time would slow the process it
+measures. A ``watch`` callback, asked every half second, may stop the process: a query
+in Rust code does not return to Python, so only its parent can end it in time.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-INTERVAL = 0.01
+INTERVAL = 0.05
+WATCH_EVERY = 0.5
 
 
 class Sampler:
@@ -77,6 +82,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     started_at: float  # time.time() at launch, to compare with times the process reports
+    killed: bool = False  # stopped because ``watch`` said so
     stdout: str = ""
     result: dict = field(default_factory=dict)  # the last stdout line, if it is JSON
 
@@ -88,15 +94,18 @@ class Run:
         return self
 
 
-def run(argv: list[str], *, env: dict | None = None, timeout: float | None = None) -> Run:
-    """Run ``argv`` to the end; stderr passes through (progress bars), stdout is kept."""
+def run(
+    argv: list[str], *, env: dict | None = None, watch: Callable[[], bool] | None = None
+) -> Run:
+    """Run ``argv`` to the end, or until ``watch()`` is true; stderr passes through
+    (progress bars), stdout is kept."""
     with tempfile.TemporaryFile() as out:
         started_at = time.time()
         started = time.perf_counter()
         process = subprocess.Popen(
             argv, cwd=ROOT, stdout=out, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}
         )
-        peak, status, maxrss = _wait(process, timeout)
+        peak, status, maxrss, killed = _wait(process, watch)
         seconds = time.perf_counter() - started
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
@@ -111,23 +120,26 @@ def run(argv: list[str], *, env: dict | None = None, timeout: float | None = Non
         round(max(peak, maxrss) / 2**20, 1),
         os.waitstatus_to_exitcode(status),
         started_at,
+        killed,
         text,
         result,
     )
 
 
-def _wait(process: subprocess.Popen, timeout: float | None) -> tuple[int, int, int]:
+def _wait(process: subprocess.Popen, watch) -> tuple[int, int, int, bool]:
     """Sample until the child exits; reap it ourselves to read its rusage."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    peak = 0
+    peak, killed, asked = 0, False, time.monotonic()
     while True:
         peak = max(peak, tree_rss(process.pid))
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
-            return peak, status, usage.ru_maxrss * 1024
-        if deadline is not None and time.monotonic() > deadline:
-            process.kill()
+            return peak, status, usage.ru_maxrss * 1024, killed
+        if watch is not None and not killed and time.monotonic() - asked > WATCH_EVERY:
+            asked = time.monotonic()
+            if watch():
+                process.kill()
+                killed = True
         time.sleep(INTERVAL)
 
 

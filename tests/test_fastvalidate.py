@@ -276,6 +276,7 @@ def _apply(mutation) -> list[ox.Quad]:
     return list(quads.values())
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # rdflib on "weird" booleans
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(MUTATION)
@@ -283,10 +284,17 @@ def test_random_mutations_give_the_same_findings(mutation):
     quads = _apply(mutation)
     try:
         reference = validate_quads(quads)
-    except Exception as err:  # pyshacl aborts on some data; then the fast engine must too
+    except TypeError as err:
+        if "Operators cannot combine datatypes" not in str(err):
+            raise
+        # rdflib's SUM raises instead of leaving the aggregate unbound (SPARQL 1.1 §18.5.1)
+        # when a count is not a number; such a count already fails sh:datatype.
+        assert not validate_quads(quads, engine="fast").conforms
+        return
+    except Exception:  # pyshacl aborts on some data; then the fast engine must too
         with pytest.raises(ShaclRuntimeError):
             validate_quads(quads, engine="fast")
-        pytest.skip(f"pyshacl aborts: {err}")
+        return
     assert_same(reference, validate_quads(quads, engine="fast"))
 
 
@@ -322,7 +330,7 @@ def _select(text: str) -> Select:
 def test_not_exists_becomes_minus_only_where_it_means_the_same():
     bound = prepare(_select("SELECT $this ?t WHERE { $this ex:t ?t . "
                             "FILTER NOT EXISTS { $this ex:l/ex:t ?t } }"))
-    assert bound.rewrites == 1 and "MINUS" in bound.body
+    assert bound.rewrites == 1 and "MINUS" in "".join(bound.join)
     optional = prepare(_select("SELECT $this ?t WHERE { $this ex:a ?a . OPTIONAL { ?a ex:t ?t }"
                                " FILTER NOT EXISTS { $this ex:l ?t } }"))
     assert optional.rewrites == 0  # ?t may be unbound: NOT EXISTS and MINUS differ
@@ -330,6 +338,31 @@ def test_not_exists_becomes_minus_only_where_it_means_the_same():
                                 "FILTER NOT EXISTS { $this ex:b ?b } }"))
     assert only_this.rewrites == 0
     assert bound.prologue == "PREFIX ex: <http://e/>\n"
+
+
+@pytest.mark.parametrize(("text", "mode"), [
+    ("SELECT $this ?x WHERE { $this ex:p ?x }", "join"),
+    ("SELECT $this (COUNT(?x) AS ?n) WHERE { $this ex:p ?x } GROUP BY $this", "join"),
+    ("SELECT $this ?x WHERE { $this ex:p ?x } LIMIT 1", "lateral"),  # one row per focus
+    ("SELECT $this ?x WHERE { $this ex:p ?x . { ?x ex:q ?y } UNION { ?x ex:r ?y . "
+     "FILTER NOT EXISTS { $this ex:s ?y } } }", "lateral"),  # a branch that does not bind it
+    ("SELECT $this ?x WHERE { $this ex:p ?x . { $this ex:q ?y } UNION { $this ex:r ?y . "
+     "FILTER NOT EXISTS { $this ex:s ?y } } }", "join"),
+    ("SELECT $this ?x WHERE { $this ex:p ?x . BIND ($this AS ?y) }", "lateral"),
+])
+def test_pre_binding_runs_set_at_a_time_only_where_it_means_the_same(text, mode):
+    assert prepare(_select(text)).mode == mode
+
+
+def test_the_project_region_check_runs_per_focus_node():
+    validator = FastValidator(shapes_file())
+    from flgraph.shacl.engine import Engine
+    from flgraph.shacl.literals import LiteralSemantics
+    from flgraph.shacl.loader import LoadedData
+
+    engine = Engine(validator.shapes, LoadedData(ox.Store(), LiteralSemantics()))
+    modes = Counter(p.mode for p in engine.prepared.values())
+    assert modes == {"join": 5, "lateral": 1}
 
 
 def test_shapes_the_engine_cannot_run_are_refused(tmp_path):

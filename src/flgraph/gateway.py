@@ -1,14 +1,22 @@
 """The query gateway: what may run on a public, read-only endpoint.
 
-Checked before any engine sees the query:
+Checked before any engine sees the query, in two steps:
 
-1. the text — its size and its nesting depth (an engine's recursive parser can be
-   crashed by a query nested a few thousand levels deep);
-2. the parsed query, not the text — escapes such as ``\\u0053ERVICE`` are decoded by the
-   parser, so keyword filters on the text would be bypassable. Only SELECT, ASK,
-   CONSTRUCT and DESCRIBE; no SERVICE (the engines would make outbound requests); no
-   FROM / FROM NAMED of a graph the store does not hold (never fetched); bounded numbers
-   of triple patterns, unions, subqueries and path operators; no extension functions.
+1. ``prepare`` — cheap, on the text, in the web process: its size, its characters, its
+   line ends and its nesting depth (an engine's recursive parser can be crashed by a
+   query nested a few thousand levels deep). It returns the text every later step and
+   every engine receives: with bare carriage returns turned into line feeds, because
+   rdflib ends a ``#`` comment at a line feed only while Oxigraph (and the SPARQL
+   grammar) also end it at a carriage return — left alone, a ``SERVICE`` after a CR in
+   a comment would be hidden from the check and run by the engine.
+2. ``check_query`` — the parsed query, not the text: escapes such as ``\\u0053ERVICE``
+   are decoded by the parser, so keyword filters on the text would be bypassable. Only
+   SELECT, ASK, CONSTRUCT and DESCRIBE; no SERVICE (the engines would make outbound
+   requests); no FROM / FROM NAMED of a graph the store does not hold (never fetched);
+   bounded numbers of triple patterns, unions, subqueries and path operators; no
+   extension functions (only the XSD casts every engine implements). Parsing costs
+   seconds for a long crafted query, so a server does this step in a query worker,
+   under the query's deadline (see ``pool``).
 
 A refusal is ``QueryRefused`` with the reason, which the web layer answers with 400.
 """
@@ -27,6 +35,20 @@ from .store import QuerySyntaxError
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}
+#: Functions named by IRI that may be called: the XSD casts (SPARQL 1.1 §17.5 and the
+#: date/duration casts Oxigraph and Virtuoso share). Any other IRI is an extension —
+#: and a crafted ``PREFIX`` can make one look like ``xsd:…`` to the checker while an
+#: engine with built-in prefixes (Virtuoso's ``bif:``) reads its own function.
+XSD_CASTS = frozenset(ns.XSD + name for name in (
+    "string", "boolean", "integer", "decimal", "float", "double", "dateTime", "date", "time",
+    "duration", "dayTimeDuration", "yearMonthDuration"))
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
+                             "MOVE", "ADD", "WITH"})
+#: Control characters a query may not contain raw (tab and line feed are whitespace).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Code point escapes as the SPARQL grammar defines them (§19.2): 4 or 8 hex digits.
+_ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPE_ANY = re.compile(r"\\[uU]")
 
 
 @dataclass(frozen=True)
@@ -43,18 +65,67 @@ class Shape:
     functions: tuple[str, ...]  # IRIs of non-builtin functions called
 
 
-def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None) -> Shape:
-    """The query's shape if it may run; ``QueryRefused`` or ``QuerySyntaxError`` if not.
+def prepare(text: str, limits: Limits) -> str:
+    """The text engines will receive, if its size, characters and nesting allow it.
 
-    ``graphs`` are the store's graph names; FROM of anything else is refused.
+    Cheap (one pass over the text): run it wherever the query arrives.
     """
-    size = len(text.encode("utf-8"))
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_query_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {limits.max_query_bytes}")
+    text = canonical(text)
     depth = nesting_depth(text)
     if depth > limits.max_nesting:
         raise QueryRefused(f"query nests {depth} levels deep; the limit is {limits.max_nesting}")
-    shape = query_shape(text)
+    return text
+
+
+def canonical(text: str) -> str:
+    """Line ends as line feeds; code point escapes that every reader decodes alike.
+
+    rdflib decodes ``\\u`` escapes before parsing, Oxigraph only inside terms, Virtuoso
+    as it likes; what matters is that none of them can see code where the checker saw a
+    comment or a string. So: no bare carriage returns (rdflib would keep them inside a
+    comment, the others end the comment there), no escape that rdflib reads differently
+    from the grammar (it takes ``\\u`` with 8 digits and ``\\U`` with 4), and no escape
+    of a line end or control character.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise QueryRefused(f"the query contains the control character U+{ord(bad.group()):04X}")
+    if _ESCAPE_ANY.search(text):
+        _check_escapes(text)
+    return text
+
+
+def _check_escapes(text: str) -> None:
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        theirs = expandUnicodeEscapes(text)
+        ours = _ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    except (ValueError, OverflowError):
+        raise QuerySyntaxError("the query has a \\u escape that is not a code point") from None
+    if ours != theirs:
+        raise QueryRefused("ambiguous code point escape: write \\u with exactly 4 hex digits "
+                           "or \\U with exactly 8")
+    decoded = _ESCAPE_SPEC.findall(text)
+    for short, long in decoded:
+        code = int(short or long, 16)
+        if (code < 0x20 and code not in (0x09, 0x0A)) or 0xD800 <= code <= 0xDFFF:
+            raise QueryRefused(f"the query escapes the control character U+{code:04X}; "
+                               "write it in a string as \\t, \\n, \\r … instead")
+
+
+def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None) -> Shape:
+    """The query's shape if it may run; ``QueryRefused`` or ``QuerySyntaxError`` if not.
+
+    ``graphs`` are the store's graph names; FROM of anything else is refused. ``text``
+    is prepared here again (cheap) so that no caller can skip that step.
+    """
+    shape = query_shape(prepare(text, limits))
     _check_shape(shape, limits, graphs)
     return shape
 
@@ -75,6 +146,18 @@ def _check_shape(shape: Shape, limits: Limits, graphs: Collection[str] | None) -
             raise QueryRefused(f"query has {count} {name}; the limit is {limit}")
     if shape.functions:
         raise QueryRefused(f"extension function <{shape.functions[0]}> is not supported")
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE by the keyword after the prologue — a cheap
+    guess for content negotiation (None when unsure; the parser decides). An update
+    keyword there is refused at once."""
+    prologue = _PROLOGUE.match(text)
+    keyword = _KEYWORD.match(text, prologue.end())
+    word = keyword.group().upper() if keyword else ""
+    if word in UPDATE_KEYWORDS:
+        raise QueryRefused("updates are not accepted: this endpoint is read-only")
+    return word if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None
 
 
 def nesting_depth(text: str) -> int:
@@ -101,6 +184,9 @@ def nesting_depth(text: str) -> int:
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]{0,4096}>")
+_PROLOGUE = re.compile(r"(?:\s|#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^<>\s]*>"
+                       r"|(?i:BASE)\s*<[^<>\s]*>)*")
+_KEYWORD = re.compile(r"[A-Za-z]+")
 
 
 def _string_end(text: str, start: int, quote: str) -> int:
@@ -121,7 +207,10 @@ def _string_end(text: str, start: int, quote: str) -> int:
 def query_shape(text: str) -> Shape:
     """Parse with rdflib's SPARQL parser (it decodes escapes first) and walk the algebra.
 
-    Cached by text: repeated queries — the common case — are parsed once.
+    Cached by text: repeated queries — the common case — are parsed once. rdflib's
+    parser recurses deeply (about 30 nested parentheses or 100 triple patterns exhaust
+    Python's default recursion limit); query workers raise the limit, elsewhere such a
+    query is refused as too large.
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -132,14 +221,20 @@ def query_shape(text: str) -> Shape:
     except ParseException as err:
         try:
             parseUpdate(text)
+        except RecursionError:
+            raise _too_large() from None
         except Exception:
             raise QuerySyntaxError(_parse_message(err)) from None
         raise QueryRefused("updates are not accepted: this endpoint is read-only") from None
     except RecursionError:
-        raise QueryRefused("query nests too deeply to be read") from None
+        raise _too_large() from None
     except Exception as err:
         raise QuerySyntaxError(f"cannot read the query: {err}") from None
     return _shape(query.algebra)
+
+
+def _too_large() -> QueryRefused:
+    return QueryRefused("query is too large or nests too deeply to be read")
 
 
 def _parse_message(err) -> str:
@@ -160,7 +255,7 @@ def _shape(algebra) -> Shape:
         node = stack.pop()
         if isinstance(node, CompValue):
             names[node.name] += 1
-            if node.name == "Function" and not str(node.iri).startswith(ns.XSD):
+            if node.name == "Function" and str(node.iri) not in XSD_CASTS:
                 functions.append(str(node.iri))
             if node.name == "BGP":
                 patterns += len(node.triples)
@@ -172,7 +267,8 @@ def _shape(algebra) -> Shape:
     form = FORMS.get(algebra.name)
     if form is None:
         raise QueryRefused(f"{algebra.name} is not a query this endpoint runs")
-    graphs = tuple(str(d.get("default") or d.get("named"))
+    # CompValue.get(key) answers the key itself when it is missing: test membership.
+    graphs = tuple(str(d["default"] if "default" in d else d["named"])
                    for d in algebra.get("datasetClause") or ())
     return Shape(form=form, graphs=graphs, patterns=patterns, unions=names["Union"],
                  subqueries=names["SelectQuery"] - 1 if form == "SELECT" else names[

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .service import Limits, Overloaded, QueryRequest, QueryTimeout
+from .service import Limits, Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 
 _ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
-           "StoreError": StoreError}
+           "StoreError": StoreError, "QueryRefused": QueryRefused}
+#: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
+#: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
+PARSER_RECURSION_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,37 @@ class StoreSpec:
     spec: str
     data: Path | None
 
+    @property
+    def embedded(self) -> bool:
+        return not self.spec.startswith("sparql:")
 
-def _worker_main(conn: Connection, spec: StoreSpec, memory_bytes: int | None) -> None:
+
+@dataclass(frozen=True)
+class _Job:
+    request: QueryRequest
+    limit: int
+    cpu_seconds: float
+    graphs: frozenset[str]
+
+
+def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes: int | None,
+                 nice: int) -> None:
     """A worker's loop: open the store once, then answer jobs until told to stop."""
+    import os
     import resource
+    import sys
 
+    from .sandbox import deny_network
     from .store import open_store
 
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if nice:
+        os.nice(nice)
+    sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     store = open_store(spec.spec, spec.data)
+    if spec.embedded:
+        deny_network()  # the engine may not reach out, whatever the query (see sandbox)
     conn.send(("ready", None))
     while True:
         try:
@@ -53,17 +77,23 @@ def _worker_main(conn: Connection, spec: StoreSpec, memory_bytes: int | None) ->
             return
         if job is None:
             return
-        request, limit, cpu_seconds = job
-        _limit_cpu(cpu_seconds)
+        _limit_cpu(job.cpu_seconds)
         try:
-            result = store.query(request.text, dict(request.bindings), limit=limit,
-                                 default_graphs=_list(request.default_graphs),
-                                 named_graphs=_list(request.named_graphs))
-            conn.send(("ok", result))
-        except (QuerySyntaxError, StoreUnavailable, StoreError) as err:
+            conn.send(("ok", _answer(store, job, limits)))
+        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
             conn.send(("error", (type(err).__name__, str(err))))
         except MemoryError:
             conn.send(("error", ("StoreError", "the query needed more memory than allowed")))
+
+
+def _answer(store, job: _Job, limits: Limits) -> Result:
+    """Check the query in full (parsing a crafted query is itself costly, so it happens
+    here, under the deadline), then run it with the row and byte caps."""
+    from .gateway import check_query
+    from .service import execute
+
+    check_query(job.request.text, limits, job.graphs)
+    return execute(store, job.request, job.limit, limits)
 
 
 def _limit_cpu(seconds: float) -> None:
@@ -79,14 +109,12 @@ def _limit_cpu(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _list(graphs):
-    return list(graphs) if graphs is not None else None
-
-
 class _Worker:
-    def __init__(self, context, spec: StoreSpec, memory_bytes: int | None) -> None:
+    def __init__(self, context, spec: StoreSpec, limits: Limits, memory_bytes: int | None,
+                 nice: int) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, spec, memory_bytes),
+        self.process = context.Process(target=_worker_main,
+                                       args=(child, spec, limits, memory_bytes, nice),
                                        daemon=True, name="flgraph-query-worker")
         self.process.start()
         child.close()
@@ -107,15 +135,22 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes, each holding its own copy (or view) of the store."""
+    """``size`` worker processes, each holding its own copy (or view) of the store.
+
+    ``queue_wait`` is the longest a query waits for a free worker (then ``Overloaded``);
+    ``nice`` lowers the workers' CPU priority (the public lane runs below the site's).
+    """
 
     def __init__(self, spec: StoreSpec, limits: Limits, size: int = 2,
-                 memory_bytes: int | None = None, start_timeout: float = 120.0) -> None:
+                 memory_bytes: int | None = None, start_timeout: float = 120.0,
+                 queue_wait: float | None = None, nice: int = 0) -> None:
         self.spec = spec
         self.limits = limits
         self.size = size
         self.memory_bytes = memory_bytes
         self.start_timeout = start_timeout
+        self.queue_wait = limits.queue_wait if queue_wait is None else queue_wait
+        self.nice = nice
         self._context = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -123,7 +158,7 @@ class WorkerPool:
             self._add_when_ready(worker, background=False)
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._context, self.spec, self.memory_bytes)
+        return _Worker(self._context, self.spec, self.limits, self.memory_bytes, self.nice)
 
     def _add_when_ready(self, worker: _Worker, background: bool) -> None:
         def wait():
@@ -145,18 +180,23 @@ class WorkerPool:
         if not self._closed:
             self._add_when_ready(self._spawn(), background=True)
 
-    def run(self, request: QueryRequest, limit: int) -> Result:
+    def run(self, request: QueryRequest, limit: int, graphs: frozenset[str],
+            started: float | None = None) -> Result:
+        """The query's result, checked and run in a worker within ``Limits.timeout`` of
+        ``started`` (when the request arrived; waiting for a worker counts)."""
+        started = time.monotonic() if started is None else started
+        timeout = self.limits.timeout
         try:
-            worker = self._idle.get(timeout=self.limits.queue_wait)
+            worker = self._idle.get(timeout=max(0.0, min(self.queue_wait, timeout)))
         except queue.Empty:
             raise Overloaded(f"all {self.size} query workers are busy; try again shortly") \
                 from None
-        deadline = self.limits.timeout
+        remaining = timeout - (time.monotonic() - started)
         try:
-            worker.conn.send((request, limit, deadline))
-            if not worker.conn.poll(deadline):
+            worker.conn.send(_Job(request, limit, max(remaining, 0.1), frozenset(graphs)))
+            if not worker.conn.poll(max(remaining, 0.0)):
                 self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than {deadline:g} s and was stopped")
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)

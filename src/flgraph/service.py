@@ -1,8 +1,15 @@
 """The query path shared by the site, the SPARQL endpoint and the CLI.
 
 Every query, saved or typed, goes through ``QueryService.run``: the gateway checks it
-(size, form, no outbound network), then a store answers it with a row cap. Errors a
-client can cause are exceptions here, turned into HTTP statuses by the web layer.
+(size, form, no outbound network), then a store answers it with a row cap and a byte
+cap. Errors a client can cause are exceptions here, turned into HTTP statuses by the
+web layer.
+
+Two lanes when the service has worker pools (``flgraph serve``): queries typed by
+clients at ``/sparql`` (``QueryRequest.public``) run in their own small pool, at a
+lower CPU priority, and are told "busy" (429) quickly; the site's own queries — saved
+queries, resource pages — run in the other pool. However pathological the public
+queries, they can only ever occupy the public workers, so the pages keep answering.
 """
 
 from __future__ import annotations
@@ -10,12 +17,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .store import Result, Store
+from .store import AskResult, GraphResult, Result, SelectResult, Store
 from .store.base import Term
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
+TERM_OVERHEAD = 16  # bytes counted per term on top of its text (quotes, tags, markup)
 
 
 class QueryRefused(Exception):
@@ -32,17 +40,24 @@ class Overloaded(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Defaults in line with public endpoints: seconds per query, thousands of rows."""
+    """Defaults in line with public endpoints: seconds per query, thousands of rows.
+
+    ``timeout`` is the wall-clock deadline of a query from its arrival (waiting for a
+    worker included); ``max_result_bytes`` bounds the text of the terms of one result,
+    whatever the rows hold (a crafted query can build megabyte literals).
+    """
 
     row_limit: int = 10_000
-    timeout: float = 10.0
+    max_result_bytes: int = 16 * 1024**2
+    timeout: float = 5.0
     max_query_bytes: int = 20_000
     max_nesting: int = 64
     max_patterns: int = 150
     max_unions: int = 64
     max_subqueries: int = 16
     max_paths: int = 32
-    queue_wait: float = 2.0  # longest wait for a free worker before answering 429
+    queue_wait: float = 2.0  # longest wait for a free site worker before answering 429
+    public_queue_wait: float = 0.5  # the same for /sparql queries: a flood is told early
     max_concurrent: int = 4  # queries at once per web process when there is no pool
 
 
@@ -53,15 +68,24 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     limit: int | None = None  # at most Limits.row_limit
+    public: bool = False  # typed by a client (the /sparql endpoint): the public lane
+    base: str | None = None  # the BASE relative IRIs resolve against
+
+    def engine_text(self) -> str:
+        """The text an engine runs: the BASE first when there is one. The gateway checks
+        ``text`` alone, so its syntax errors name the client's own lines."""
+        return f"BASE <{self.base}>\n{self.text}" if self.base else self.text
 
 
 class QueryService:
-    """Runs checked queries against one store."""
+    """Runs checked queries against one store, in worker pools when it has them."""
 
-    def __init__(self, store: Store, limits: Limits | None = None, pool=None) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None, pool=None,
+                 public_pool=None) -> None:
         self.store = store
         self.limits = limits or Limits()
         self.pool = pool  # a WorkerPool, or None to run queries in this process
+        self.public_pool = public_pool or pool  # the lane of /sparql queries
         self._graphs: frozenset[str] | None = None
         self._graphs_read = 0.0
         # Without a pool (a remote store) the store's own timeout bounds each query; this
@@ -77,29 +101,72 @@ class QueryService:
             self._graphs_read = now
         return self._graphs
 
-    def run(self, request: QueryRequest) -> Result:
-        from .gateway import check_query
+    def query_form(self, text: str) -> str | None:
+        """The form of a query before it runs, to negotiate its format first.
 
-        check_query(request.text, self.limits, self.graph_names())
+        Without a pool the query is checked in full here; with one, only the cheap
+        checks run in this process and the form is read from the text (None when that
+        is not enough: the worker's parser decides).
+        """
+        from .gateway import check_query, prepare, query_form
+
+        if self.pool is None:
+            return check_query(text, self.limits, self.graph_names()).form
+        return query_form(prepare(text, self.limits))
+
+    def run(self, request: QueryRequest) -> Result:
+        from .gateway import check_query, prepare
+
+        started = time.monotonic()
+        request = replace(request, text=prepare(request.text, self.limits))
         for graph in (*(request.default_graphs or ()), *(request.named_graphs or ())):
             if graph not in self.graph_names():
                 raise QueryRefused(f"<{graph}> is not a graph of this dataset (graphs are "
                                    "never fetched)")
         limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
-        if self.pool is not None:
-            return self.pool.run(request, limit)
+        pool = self.public_pool if request.public else self.pool
+        if pool is not None:
+            return pool.run(request, limit, self.graph_names(), started)
+        check_query(request.text, self.limits, self.graph_names())
         if not self._slots.acquire(timeout=self.limits.queue_wait):
             raise Overloaded(f"{self.limits.max_concurrent} queries are running; try again "
                              "shortly")
         try:
-            return self._query(request, limit)
+            return execute(self.store, request, limit, self.limits)
         finally:
             self._slots.release()
 
-    def _query(self, request: QueryRequest, limit: int) -> Result:
-        return self.store.query(
-            request.text, dict(request.bindings), limit=limit,
-            default_graphs=list(request.default_graphs) if request.default_graphs is not None
-            else None,
-            named_graphs=list(request.named_graphs) if request.named_graphs is not None else None,
-        )
+
+def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> Result:
+    """Run an already checked query on ``store`` with the row and byte caps."""
+    result = store.query(
+        request.engine_text(), dict(request.bindings), limit=limit,
+        default_graphs=list(request.default_graphs) if request.default_graphs is not None
+        else None,
+        named_graphs=list(request.named_graphs) if request.named_graphs is not None else None,
+    )
+    return within_bytes(result, limits.max_result_bytes)
+
+
+def within_bytes(result: Result, max_bytes: int) -> Result:
+    """The result cut to the rows (or triples) whose terms' text fits in ``max_bytes``,
+    marked truncated if anything was cut."""
+    if isinstance(result, AskResult):
+        return result
+    items = result.rows if isinstance(result, SelectResult) else result.triples
+    total = 0
+    for kept, item in enumerate(items):
+        total += sum(_term_bytes(term) for term in item)
+        if total > max_bytes:
+            if isinstance(result, SelectResult):
+                return SelectResult(result.variables, result.rows[:kept], True)
+            return GraphResult(result.triples[:kept], True)
+    return result
+
+
+def _term_bytes(term) -> int:
+    if term is None:
+        return 0
+    value = getattr(term, "value", None)
+    text = value if isinstance(value, str) else str(term)  # a quoted triple has no value
+    return len(text.encode("utf-8", "surrogatepass")) + TERM_OVERHEAD

@@ -64,9 +64,17 @@ class Engine:
         """The top-level results of every shape that has targets."""
         out: list[Result] = []
         for shape in self.shapes.targeted():
-            for results in self.evaluate(shape, Focus(classes=shape.targets)).values():
+            focus = Focus(classes=self._with_subclasses(shape.targets))
+            for results in self.evaluate(shape, focus).values():
                 out += results
         return out
+
+    def _with_subclasses(self, classes: tuple[str, ...]) -> tuple[str, ...]:
+        found: set[str] = set()
+        for c in classes:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {SUBCLASS}* <{c}> }}")
+            found |= {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
+        return tuple(sorted(found | set(classes)))
 
     def evaluate(self, shape: sh.Shape, focus: Focus) -> dict[object, list[Result]]:
         """A shape's results on each focus node of ``focus`` (that has any)."""
@@ -157,8 +165,7 @@ class Engine:
 
     def _select(self, shape, c: sh.Select, focus: Focus) -> list[Result]:
         prepared = self.prepared[c.node]
-        query = (f"{prepared.prologue}SELECT * WHERE {{ {focus.pattern()} "
-                 f"LATERAL {{ {prepared.body} }} }}")
+        query = prepared.query(focus.pattern())
         start = time.perf_counter()
         solutions = self.store.query(query)
         variables, rows = [v.value for v in solutions.variables], list(solutions)

@@ -1,8 +1,13 @@
 """Focus node sets as SPARQL patterns, so every constraint runs once over all of them.
 
 A shape with targets starts from its target classes; a shape reached through sh:node or
-sh:or on a property shape is checked on that property's values. Each set is a
-sub-SELECT with DISTINCT, so a node is one focus node however many ways it is reached.
+sh:or on a property shape is checked on that property's values. Each set binds a
+variable to each focus node exactly once.
+
+pyshacl finds a class's instances without inference: rdf:type, then rdfs:subClassOf* in
+the data. The engine resolves the subclasses once (``classes`` is that closure); a class
+without subclasses then becomes a plain triple pattern, which Oxigraph joins with the
+constraint's own patterns far better than a sub-SELECT.
 """
 
 from __future__ import annotations
@@ -15,9 +20,8 @@ SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 @dataclass(frozen=True)
 class Focus:
-    """Focus nodes: the instances of ``classes`` (as pyshacl finds them without inference:
-    rdf:type, then rdfs:subClassOf* in the data), or the values of ``path`` on the focus
-    nodes of ``parent``."""
+    """The instances of ``classes`` (a target class with its subclasses), or the values
+    of ``path`` on the focus nodes of ``parent``."""
 
     classes: tuple[str, ...] = ()
     parent: Focus | None = None
@@ -30,9 +34,11 @@ class Focus:
     def pattern(self, var: str = "?this") -> str:
         """A group pattern binding ``var`` to each focus node exactly once."""
         if self.parent is None:
-            branches = " UNION ".join(f"{{ {var} {RDF_TYPE}/{SUBCLASS}* <{c}> }}"
-                                      for c in self.classes)
-            return f"{{ SELECT DISTINCT {var} WHERE {{ {branches} }} }}"
+            if len(self.classes) == 1:  # a set of triples: each subject once
+                return f"{var} {RDF_TYPE} <{self.classes[0]}> ."
+            classes = " ".join(f"<{c}>" for c in self.classes)
+            return (f"{{ SELECT DISTINCT {var} WHERE {{ VALUES ?_class {{ {classes} }} "
+                    f"{var} {RDF_TYPE} ?_class }} }}")
         up = f"?_focus{self.depth}"
         return (f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(up)} "
                 f"{up} <{self.path}> {var} . }} }}")

@@ -2,18 +2,23 @@
 
 SHACL pre-binds ``$this``: the query is evaluated as if each focus node were written in
 place of the variable, everywhere — also inside a UNION branch or a FILTER NOT EXISTS
-that does not itself bind it. A plain join with the focus nodes is not that (a branch is
-evaluated on its own, with ``$this`` unbound). Oxigraph's ``LATERAL`` is: the right side
-is evaluated once per focus node with ``?this`` injected into every part of it. So a
-constraint runs as one query::
+that does not itself bind it. Two ways to run that as one query:
 
-    SELECT * WHERE { <focus nodes as ?this> LATERAL { <the sh:select query> } }
+* set at a time ("join"): the focus nodes are joined into the query's top-level group.
+  That is pre-binding only when every part of the query that mentions ``$this`` sees it
+  bound — the top-level group binds it; a nested group that mentions it binds it with its
+  own triples; results are grouped by ``$this`` and not sliced (LIMIT/OFFSET). Checked
+  on the query's group structure; fastest, because the engine hash-joins as it likes.
+* per focus node ("lateral"), for every other query: Oxigraph's ``LATERAL`` evaluates
+  the query once per focus node with ``?this`` injected into every part of it::
 
-One optimisation is applied, only where it provably keeps the meaning: Oxigraph evaluates
+      SELECT * WHERE { <focus nodes as ?this> LATERAL { <the sh:select query> } }
+
+One rewrite is applied, only where it provably keeps the meaning: Oxigraph evaluates
 ``FILTER NOT EXISTS { … }`` with a join inside it slowly (per row, from the wrong end),
 while ``MINUS { … }`` is a hash anti-join. The two agree when the inner pattern is plain
 triples and every variable it shares with its group is bound by that group's own triples
-(or is the injected ``?this``), and at least one variable is shared.
+(or is ``?this``, bound for the whole query), and at least one other variable is shared.
 """
 
 from __future__ import annotations
@@ -63,14 +68,26 @@ def tokenize(text: str) -> list[Token]:
 @dataclass(frozen=True)
 class PreparedSelect:
     prologue: str  # PREFIX and BASE declarations, hoisted above the wrapping query
-    body: str  # the SELECT query without its prologue, possibly rewritten
     projection: tuple[str, ...]  # variable names in order; () for SELECT *
-    rewrites: int  # how many FILTER NOT EXISTS became MINUS
+    lateral: str  # the SELECT query without its prologue, rewritten for LATERAL
+    join: tuple[str, str] | None  # the query split where the focus pattern goes, if safe
+    rewrites: int  # how many FILTER NOT EXISTS became MINUS in the mode used
+
+    @property
+    def mode(self) -> str:
+        return "join" if self.join else "lateral"
+
+    def query(self, focus_pattern: str) -> str:
+        """The whole query for the focus nodes bound by ``focus_pattern`` (to ?this)."""
+        if self.join:
+            return f"{self.prologue}{self.join[0]} {focus_pattern} {self.join[1]}"
+        return (f"{self.prologue}SELECT * WHERE {{ {focus_pattern} "
+                f"LATERAL {{ {self.lateral} }} }}")
 
 
 def prepare(select: Select) -> PreparedSelect:
-    """Check the query against what pre-binding allows, split off its prologue, and apply
-    the safe NOT EXISTS → MINUS rewrite."""
+    """Check the query against what pre-binding allows, split off its prologue, choose
+    how to run it and apply the safe NOT EXISTS → MINUS rewrite."""
     text = select.text
     tokens = tokenize(text)
     body_at = _prologue_end(tokens)
@@ -83,12 +100,22 @@ def prepare(select: Select) -> PreparedSelect:
     own_prologue = text[:tokens[body_at].start] if body_at else ""
     declared = "".join(f"PREFIX {p}: <{n}>\n" for p, n in select.prefixes)
     body_tokens = tokens[body_at:]
-    body = text[body_tokens[0].start:]
-    edits = _not_exists_to_minus(body_tokens)
-    for start, end, replacement in sorted(edits, reverse=True):
-        offset = body_tokens[0].start
-        body = body[:start - offset] + replacement + body[end - offset:]
-    return PreparedSelect(declared + own_prologue, body, projection, len(edits))
+    offset = body_tokens[0].start
+    body = text[offset:]
+    structure = _structure(body_tokens)
+    if structure is None:  # a query we cannot read is run exactly as written
+        return PreparedSelect(declared + own_prologue, projection, body, None, 0)
+    where, group, end = structure
+    join_mode = _join_safe(group, body_tokens, end)
+    edits: list = []
+    _collect(group, edits, top=True, injected=not join_mode)
+    for start, stop, replacement in sorted(edits, reverse=True):
+        body = body[:start - offset] + replacement + body[stop - offset:]
+    join = None
+    if join_mode:
+        cut = body_tokens[where].end - offset  # no edit precedes the group's brace
+        join = (body[:cut], body[cut:])
+    return PreparedSelect(declared + own_prologue, projection, body, join, len(edits))
 
 
 def _problems(tokens: list[Token], select: Select) -> list[str]:
@@ -163,23 +190,73 @@ class _Unreadable(Exception):
     pass
 
 
-def _not_exists_to_minus(tokens: list[Token]) -> list[tuple[int, int, str]]:
-    """Text edits (start, end, replacement) turning safe FILTER NOT EXISTS into MINUS."""
+def _structure(tokens: list[Token]) -> tuple[int, Group, int] | None:
+    """(index of the WHERE group's brace, the group, index after it), if readable."""
     try:
         where = next(i for i, t in enumerate(tokens) if t.text == "{")
-        group, _ = _group(tokens, where)
+        group, end = _group(tokens, where)
     except (_Unreadable, StopIteration, IndexError):
-        return []  # a query we cannot read is run exactly as written
-    edits: list[tuple[int, int, str]] = []
-    _collect(group, edits)
-    return edits
+        return None
+    return where, group, end
 
 
-def _collect(group: Group, edits: list) -> None:
-    bound = {"this"}  # injected by LATERAL into every part of the query
+AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
+
+
+def _join_safe(group: Group, tokens: list[Token], end: int) -> bool:
+    """Whether joining the focus nodes into the top-level group means pre-binding."""
+    modifiers = tokens[end:]
+    words = {t.upper for t in modifiers if t.kind == "word"}
+    if words & {"LIMIT", "OFFSET"}:
+        return False
+    grouped = "GROUP" in words or any(t.upper in AGGREGATES for t in tokens[:end])
+    if grouped and "this" not in _group_by(modifiers):
+        return False
+    return _sees_this_bound(group, top=True)
+
+
+def _group_by(modifiers: list[Token]) -> set[str]:
+    names, depth, inside = set(), 0, False
+    for i, t in enumerate(modifiers):
+        if t.upper == "BY" and i and modifiers[i - 1].upper == "GROUP":
+            inside = True
+        elif inside and depth == 0 and t.upper in ("HAVING", "ORDER", "LIMIT", "OFFSET",
+                                                    "VALUES"):
+            break
+        elif inside:
+            depth += (t.text == "(") - (t.text == ")")
+            if depth == 0 and t.kind == "var":
+                names.add(t.text[1:])
+    return names
+
+
+def _sees_this_bound(group: Group, top: bool) -> bool:
+    binds = _binds(group) | ({"this"} if top else set())
     for e in group.elements:
-        if e.kind == "triples":
-            bound |= e.variables()
+        if e.kind == "triples" or "this" not in e.variables():
+            continue
+        if e.kind in ("filter", "not_exists"):
+            if "this" not in binds:
+                return False
+        elif e.kind in ("group", "union", "optional", "minus"):
+            for sub in e.groups:
+                mentions = any("this" in x.variables() for x in sub.elements)
+                if mentions and ("this" not in _binds(sub) or not _sees_this_bound(sub, False)):
+                    return False
+        else:  # BIND, VALUES, GRAPH, SERVICE, a sub-SELECT: not analysed
+            return False
+    return True
+
+
+def _binds(group: Group) -> set[str]:
+    return set().union(*(e.variables() for e in group.elements if e.kind == "triples"))
+
+
+def _collect(group: Group, edits: list, top: bool, injected: bool) -> None:
+    """NOT EXISTS → MINUS edits in ``group`` and the plain groups nested in it. ``?this``
+    is bound everywhere when LATERAL injects it, else where a group's triples bind it (and
+    in the top-level group, which the focus pattern joins)."""
+    bound = _binds(group) | ({"this"} if top or injected else set())
     for e in group.elements:
         if e.kind == "not_exists" and _minus_safe(e, group, bound):
             filter_token, exists_token = e.tokens[0], e.tokens[2]
@@ -188,7 +265,7 @@ def _collect(group: Group, edits: list) -> None:
             # Not into OPTIONAL (its filters see the left side's bindings), MINUS, EXISTS
             # or sub-SELECTs: their scoping differs from a plain group's.
             for g in e.groups:
-                _collect(g, edits)
+                _collect(g, edits, top=False, injected=injected)
 
 
 def _minus_safe(e: Element, group: Group, bound: set[str]) -> bool:
@@ -196,8 +273,7 @@ def _minus_safe(e: Element, group: Group, bound: set[str]) -> bool:
     if not inner.elements or any(x.kind != "triples" for x in inner.elements):
         return False
     in_scope = set().union(*(x.variables() for x in group.elements if x is not e)) | {"this"}
-    inner_vars = set().union(*(x.variables() for x in inner.elements))
-    shared = inner_vars & in_scope
+    shared = _binds(inner) & in_scope
     return bool(shared - {"this"}) and shared <= bound
 
 

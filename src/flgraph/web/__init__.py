@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     # Worker processes running queries with enforced deadlines (0: run in the web process,
     # which cannot stop a runaway query; `flgraph serve` uses workers).
     "FLGRAPH_QUERY_WORKERS": 0,
+    # Separate workers for queries typed at /sparql (0: they share the site's workers).
+    "FLGRAPH_PUBLIC_WORKERS": 0,
     "FLGRAPH_WORKER_MEMORY": 2 * 1024**3,  # address-space cap of each query worker
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies; a query is far smaller
 }

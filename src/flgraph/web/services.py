@@ -18,6 +18,7 @@ from .internal_queries import sparql
 from .links import Links
 
 REMOTE_VERSION_TTL = 2.0  # seconds a remote store's version is trusted
+PUBLIC_NICE = 5  # the /sparql lane's workers yield the CPU to the site's own queries
 
 
 @dataclass
@@ -37,14 +38,20 @@ class Services:
         embedded = spec in ("memory", "oxigraph") or spec.startswith("oxigraph:")
         store = open_store(spec, data if embedded else None)
         limits = config["FLGRAPH_LIMITS"]
-        pool = None
+        pool = public_pool = None
         if embedded and config["FLGRAPH_QUERY_WORKERS"]:
             from ..pool import StoreSpec, WorkerPool
 
-            pool = WorkerPool(StoreSpec(spec, data if spec in ("memory", "oxigraph") else None),
-                              limits, size=config["FLGRAPH_QUERY_WORKERS"],
-                              memory_bytes=config["FLGRAPH_WORKER_MEMORY"])
-        return cls(store=store, query_service=QueryService(store, limits, pool),
+            worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
+            memory = config["FLGRAPH_WORKER_MEMORY"]
+            pool = WorkerPool(worker_spec, limits, size=config["FLGRAPH_QUERY_WORKERS"],
+                              memory_bytes=memory)
+            if config["FLGRAPH_PUBLIC_WORKERS"]:
+                public_pool = WorkerPool(worker_spec, limits,
+                                         size=config["FLGRAPH_PUBLIC_WORKERS"],
+                                         memory_bytes=memory, nice=PUBLIC_NICE,
+                                         queue_wait=limits.public_queue_wait)
+        return cls(store=store, query_service=QueryService(store, limits, pool, public_pool),
                    queries=load_queries(), version=_version(spec, data),
                    base=config["FLGRAPH_BASE"])
 

@@ -36,10 +36,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
-from ..gateway import check_query
 from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from ..service_description import describe
-from ..store import QuerySyntaxError, StoreError, StoreUnavailable
+from ..store import GraphResult, QuerySyntaxError, StoreError, StoreUnavailable
 from . import negotiation
 from .internal_queries import sparql as internal_sparql
 from .renderers import GRAPH, TABULAR, render
@@ -106,26 +105,33 @@ def endpoint():
     if html:
         return _editor(operation.query)
     service = services().query_service
-    # The form decides the offers; checking first answers 406 before any work is done.
-    shape = check_query(operation.query, service.limits, service.graph_names())
-    graph = shape.form in ("CONSTRUCT", "DESCRIBE")
-    offers = list(GRAPH if graph else TABULAR)
-    media = _choose(offers, operation.formats, graph)
+    # The form decides the offers; reading it first answers 406 before any work is done.
+    # When the text alone does not tell (the parser in the query worker decides), the
+    # format is negotiated once the result's kind is known.
+    form = service.query_form(operation.query)
+    if form is not None:
+        media = _negotiate(form in ("CONSTRUCT", "DESCRIBE"), operation)
     default, named = _dataset(operation)
-    result = service.run(QueryRequest(_with_base(operation.query), default_graphs=default,
-                                      named_graphs=named))
+    result = service.run(QueryRequest(operation.query, default_graphs=default,
+                                      named_graphs=named, public=True, base=_base()))
+    if form is None:
+        media = _negotiate(isinstance(result, GraphResult), operation)
     return render(result, media)
 
 
-def _with_base(query: str) -> str:
-    """The query with the service's BASE, so relative IRIs (``<s>``) resolve as the
+def _negotiate(graph: bool, operation: Operation) -> str:
+    return _choose(list(GRAPH if graph else TABULAR), operation.formats, graph)
+
+
+def _base() -> str:
+    """The service's BASE, so relative IRIs (``<s>``) resolve as the
     protocol allows ("a service-defined BASE URI, which MAY be the service endpoint").
 
     The endpoint's public IRI under the configured base, not the request's Host: the
     same query means the same thing whatever address it came through. A BASE in the
     query itself still applies to what follows it.
     """
-    return f"BASE <{services().base}sparql>\n{query}"
+    return f"{services().base}sparql"
 
 
 def read_operation() -> Operation:
