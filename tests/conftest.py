@@ -119,4 +119,4 @@ def client(app):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-pytest_plugins = ["tests.virtuoso", "tests.stores"]  # the three stores; a throw-away Virtuoso
+pytest_plugins = ["tests.virtuoso", "tests.stores", "tests.web.browsing"]  # stores, Chromium

@@ -106,6 +106,15 @@ def test_query_bad_parameter_values():
     assert result.exit_code == 2 and "unknown parameter(s): x" in result.stderr
 
 
+def test_query_iri_that_is_not_of_the_declared_class_is_refused():
+    """A typo in an IRI must not read as "no country reported this"."""
+    result = run_cli("query", "countries-by-result-typology", "-p", "typology=data-collection")
+    assert result.exit_code == 2
+    assert "is not a flg:ResultTypology of this dataset" in result.stderr
+    result = run_cli("query", "country-profile", "-p", "country=result-typology/programmes")
+    assert result.exit_code == 2 and "is not a flg:Country" in result.stderr
+
+
 def test_query_file_with_syntax_error(tmp_path):
     rq = tmp_path / "broken.rq"
     rq.write_text("SELECT * WHERE { ?s ?p }", encoding="utf-8")

@@ -166,6 +166,7 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
     from .service import QueryRequest, QueryService
 
     service = QueryService(_open(store_spec, data))
+    service.check_members(saved, bindings)
     result = service.run(QueryRequest(saved.text, bindings, limit=limit))
     if fmt == "table":
         click.echo(text_table(result))

@@ -19,6 +19,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from pyoxigraph import NamedNode
+
 from .store import AskResult, GraphResult, Result, SelectResult, Store
 from .store.base import Term
 
@@ -113,6 +115,25 @@ class QueryService:
         if self.pool is None:
             return check_query(text, self.limits, self.graph_names()).form
         return query_form(prepare(text, self.limits))
+
+    def check_members(self, saved, bindings: Mapping[str, Term]) -> None:
+        """Refuse an IRI parameter declared ``in: <class>`` whose value is no instance of
+        that class in the data: a mistyped IRI would otherwise answer zero rows, which
+        reads as "none reported" — a silent wrong answer."""
+        from .namespaces import PREFIXES
+        from .queries import ParameterError
+
+        for param in saved.params:
+            value = bindings.get(param.name)
+            if not param.values_from or value is None:
+                continue
+            prefix, _, local = param.values_from.partition(":")
+            klass = PREFIXES.get(prefix, "") + local if local else param.values_from
+            found = self.run(QueryRequest("ASK { ?value a ?class }",
+                                          {"value": value, "class": NamedNode(klass)}))
+            if not found.value:
+                raise ParameterError(f"parameter '{param.name}': {value} is not a "
+                                     f"{param.values_from} of this dataset")
 
     def run(self, request: QueryRequest) -> Result:
         from .gateway import check_query, prepare

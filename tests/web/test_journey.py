@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from .browsing import browser, open_page, screenshot  # noqa: F401 - fixture
+from .browsing import open_page, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_overview_draws_its_charts(browser, server):  # noqa: F811
+def test_overview_draws_its_charts(browser, server):
     context, page, recorder = open_page(browser, server.url)
     try:
         page.goto(server.url + "/")
@@ -31,7 +31,7 @@ def test_overview_draws_its_charts(browser, server):  # noqa: F811
         context.close()
 
 
-def test_from_a_saved_query_to_the_evidence(browser, server):  # noqa: F811
+def test_from_a_saved_query_to_the_evidence(browser, server):
     context, page, recorder = open_page(browser, server.url)
     try:
         # 1. Saved queries → countries by result typology, filtered on a typology
@@ -68,7 +68,7 @@ def test_from_a_saved_query_to_the_evidence(browser, server):  # noqa: F811
         context.close()
 
 
-def test_run_a_query_in_the_editor(browser, server):  # noqa: F811
+def test_run_a_query_in_the_editor(browser, server):
     context, page, recorder = open_page(browser, server.url)
     try:
         page.goto(server.url + "/sparql")

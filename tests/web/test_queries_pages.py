@@ -96,6 +96,13 @@ def test_bad_parameter_is_400_with_reason(server):
     assert server.get("/queries/country-profile").status_code == 400  # required
 
 
+def test_iri_of_another_class_is_400(server):
+    response = server.get("/queries/country-profile", params={"country": "country/XYZ"},
+                          headers={"Accept": "text/csv"})
+    assert response.status_code == 400
+    assert "is not a flg:Country of this dataset" in response.text
+
+
 def test_unknown_query_is_404(server):
     assert server.get("/queries/no-such-query").status_code == 404
 

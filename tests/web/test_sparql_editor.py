@@ -8,18 +8,12 @@ Expected rows from the report (data/source/000_2635207760a74e4f.txt), Table 1, i
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import ROOT, require
+from .browsing import open_page, screenshot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 SELECT = """PREFIX flg: <https://w3id.org/flgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?name WHERE {
@@ -32,46 +26,16 @@ SELECT ?name WHERE {
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require(CHROMIUM.is_file(), "Chromium at /usr/bin/chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None, "the playwright package")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Recorder:
-    """Every request the page makes, and every console error (CSP violations show here)."""
-
-    def __init__(self, page) -> None:
-        self.urls: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda r: self.urls.append(r.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def check(self, server) -> None:
-        outside = [u for u in self.urls if not u.startswith(server.url + "/")
-                   and not u.startswith("data:")]
-        assert outside == [], outside
-        assert self.errors == []
-        assert any(u.startswith(server.url + "/sparql") for u in self.urls)
+def check(recorder, server) -> None:
+    """Nothing left 127.0.0.1, no console error, and the page did query the endpoint."""
+    assert recorder.outside(server.url) == []
+    assert recorder.errors == []
+    assert any(u.startswith(server.url + "/sparql") for u in recorder.urls)
 
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # Anything not for our server is refused before it leaves the browser, and recorded.
-    context.route(re.compile(r"^(?!" + re.escape(server.url) + r"/).*"),
-                  lambda route: route.abort())
-    page = context.new_page()
-    recorder = Recorder(page)
+    context, page, recorder = open_page(browser, server.url)
     page.goto(server.url + "/sparql")
     page.wait_for_selector(".yasqe .CodeMirror")
     yield page, recorder
@@ -93,9 +57,8 @@ def test_saved_query_loads_runs_and_shows_a_table(page, server):
     assert answer.value.status == 200
     cells = table_cells(page)
     assert any("Zambia" in c for c in cells)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "sparql-editor.png"), full_page=True)
-    recorder.check(server)
+    screenshot(page, "sparql-editor")
+    check(recorder, server)
 
 
 def test_typed_query_completes_from_the_graph_and_runs(page, server):
@@ -118,17 +81,15 @@ def test_typed_query_completes_from_the_graph_and_runs(page, server):
     # One column of names: the three countries of the report's column, nothing else.
     names = {c.split('"')[1] if '"' in c else c for c in cells if not c.strip().isdigit()}
     assert names == {"India", "Nepal", "Zambia"}
-    recorder.check(server)
+    check(recorder, server)
 
 
 def test_query_in_the_address_opens_and_runs(browser, server):
-    context = browser.new_context()
-    page = context.new_page()
-    recorder = Recorder(page)
+    context, page, recorder = open_page(browser, server.url)
     page.goto(f"{server.url}/sparql?query={quote(SELECT)}")
     cells = table_cells(page)
     assert any("Zambia" in c for c in cells)
-    recorder.check(server)
+    check(recorder, server)
     context.close()
 
 
@@ -147,4 +108,4 @@ def test_a_hostile_literal_is_text_and_cannot_run_script(page, server):
     assert page.locator(".yasr img").count() == 0
     blocked = [e for e in recorder.errors if "Content Security Policy" in e]
     recorder.errors = [e for e in recorder.errors if e not in blocked]
-    recorder.check(server)
+    check(recorder, server)

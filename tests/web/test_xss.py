@@ -7,13 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from ..conftest import ROOT, require, start_server, stop_server
+from ..conftest import start_server, stop_server
+from .browsing import open_page, screenshot
 
 P1 = "<script>alert(1)</script>"
 P2 = "</script><script>alert(2)</script>"
@@ -151,37 +150,19 @@ def test_void_and_dumps_are_not_html(evil_server):
 
 
 @pytest.mark.browser
-def test_browser_runs_no_injected_script(evil_server):
+def test_browser_runs_no_injected_script(browser, evil_server):
     """Headless Chromium loads every page: no dialog opens, no request leaves the site."""
-    chromium = Path("/usr/bin/chromium")
-    require(chromium.exists(), "Chromium at /usr/bin/chromium")
+    context, page, recorder = open_page(browser, evil_server.url)
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "the playwright Python package")
-    artifacts = ROOT / "tests" / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    dialogs: list[str] = []
-    requests_seen: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests_seen.append(r.url))
-            for path in RESOURCE_PAGES + OTHER_PAGES:
-                page.goto(evil_server.url + path, wait_until="load")
-                page.wait_for_timeout(200)  # let any injected script run
-                name = path.strip("/").replace("/", "-") or "index"
-                page.screenshot(path=str(artifacts / f"xss-{name}.png"), full_page=True)
-                assert page.locator('a[href^="javascript:" i]').count() == 0, path
-                injected = page.evaluate(
-                    "[...document.scripts].filter(s => !s.src && !/json/.test(s.type)).length")
-                assert injected == 0, path
-        finally:
-            browser.close()
-    assert dialogs == []
-    hosts = {urlparse(u).hostname for u in requests_seen if urlparse(u).scheme in ("http", "https")}
-    assert hosts == {"127.0.0.1"}, requests_seen
+        for path in RESOURCE_PAGES + OTHER_PAGES:
+            page.goto(evil_server.url + path, wait_until="load")
+            page.wait_for_timeout(200)  # let any injected script run
+            screenshot(page, "xss-" + (path.strip("/").replace("/", "-") or "index"))
+            assert page.locator('a[href^="javascript:" i]').count() == 0, path
+            injected = page.evaluate(
+                "[...document.scripts].filter(s => !s.src && !/json/.test(s.type)).length")
+            assert injected == 0, path
+    finally:
+        context.close()
+    assert recorder.dialogs == []
+    assert recorder.outside(evil_server.url) == []

@@ -46,6 +46,7 @@ def show(name: str):
     raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
     bindings = bind_params(saved, raw, base=services().base + "id/")
     started = time.perf_counter()
+    services().query_service.check_members(saved, bindings)
     result = services().query_service.run(QueryRequest(saved.text, bindings))
     elapsed = time.perf_counter() - started
     media = negotiate(["text/html", *offers(result)], extension or request.args.get("format"))
