@@ -1,83 +1,219 @@
-"""Cold start and memory of ``flgraph serve``.
+"""Cold start and memory of ``flgraph serve``, per process.
 
 Targets (issue: performance): from ``flgraph serve`` to the first 200 of ``/`` ≤ 1.5 s on
-the report data and ≤ 3 s on a 2M-triple on-disk store (no reload); peak memory per
-process ≤ 150 MB on the report data and ≤ 500 MB on the 2M-triple on-disk store.
+the report data and ≤ 3 s on a 2M-triple on-disk store (no reload); peak memory ≤ 150 MB
+per process on the report data and ≤ 500 MB on the 2M-triple on-disk store.
 
-    python bench/cold_start.py [--store oxigraph:PATH] [--runs 5]
+    python bench/cold_start.py [--disk bench/work/stores/oxigraph-2m] [--runs 5]
+
+Both cases in one run, each started ``--runs`` times with its defaults (2 web workers
+under gunicorn, query worker processes holding the store): (a) the report data in the
+memory store, (b) an on-disk Oxigraph store that ``flgraph load`` filled (bench/stores.py
+leaves one for each size), opened read-only, never reloaded. A start is timed from the
+launch of the command to the first 200 of ``/``; then every kind of page is visited
+three times, so that each process has done its work. Memory is sampled every 50 ms from
+launch to stop, per process, and reported by role — gunicorn's arbiter, the web workers
+it forks, the query workers (spawned processes), multiprocessing's resource tracker —
+because the target is per process, and a total would hide which one is large.
+
+The page cache is warm after the first start (the files were read moments before), which
+is what a restart of a running machine sees; the first start is shown apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 import requests
-from common import Server, record
 
+from bench.common import ROOT, free_port, record
+
+WORK = Path(__file__).resolve().parent / "work"
+DISK = WORK / "stores" / "oxigraph-2m"
 PAGES = [
     "/",
     "/queries/",
     "/queries/table-1",
+    "/queries/country-profile?country=country/ZMB",
     "/id/country/ZMB",
+    "/id/result/15.1/ZMB",
     "/sparql?query=ASK%7B%7D",
     "/validation",
     "/download/",
 ]
+#: Pages that read the whole dataset on every first visit (the SHACL report; the dump
+#: sizes): at 2M triples they take minutes, which is their own benchmark's business
+#: (bench/validation.py), not a start's.
+WHOLE_DATASET = ("/validation", "/download/")
+ROLES = ("arbiter", "web worker", "query worker", "resource tracker")
+INTERVAL = 0.05
 
 
-def tree_rss(pid: int) -> dict[str, int]:
-    """Resident memory of each process of the server (gunicorn arbiter, web and query
-    workers), in bytes."""
-    root = psutil.Process(pid)
-    out = {}
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            out[f"{proc.pid} {' '.join(proc.cmdline()[1:3])}"] = proc.memory_info().rss
-        except psutil.Error:
-            pass
-    return out
+def role(process: psutil.Process, root: int) -> str:
+    if process.pid == root:
+        return "arbiter"
+    line = " ".join(process.cmdline())
+    if "resource_tracker" in line:
+        return "resource tracker"
+    if "spawn_main" in line or "multiprocessing" in line:
+        return "query worker"
+    return "web worker"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", default=None, help="oxigraph:PATH for an on-disk store")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    extra = ["--store", args.store] if args.store else []
-    starts, peaks = [], []
-    for _ in range(args.runs):
-        with Server(*extra) as server:
-            starts.append(server.ready_after)
-            peak: dict[str, int] = {}
-            for _ in range(3):  # visit every kind of page, then read the memory
-                for page in PAGES:
-                    requests.get(server.url + page, timeout=120)
-                time.sleep(0.2)
-                for key, rss in tree_rss(server.process.pid).items():
-                    peak[key] = max(peak.get(key, 0), rss)
-            peaks.append(max(peak.values()))
-    label = args.store or "report data, memory store"
-    limit_start, limit_mem = (3.0, 500) if args.store else (1.5, 150)
-    start, mem = statistics.median(starts), max(peaks) / 2**20
-    table = "\n".join(
-        [
-            f"Store: {label}; {args.runs} cold starts (`flgraph serve` to the first 200 of `/`), then "
-            f"every kind of page visited and the resident memory of each process read.",
-            "",
-            "| measure | value | target | |",
-            "|---|---:|---:|---|",
-            f"| cold start, median (min–max) | {start:.2f} s ({min(starts):.2f}–{max(starts):.2f}) | "
-            f"≤ {limit_start} s | {'met' if start <= limit_start else 'NOT met'} |",
-            f"| peak RSS of the largest process | {mem:.0f} MB | ≤ {limit_mem} MB | "
-            f"{'met' if mem <= limit_mem else 'NOT met'} |",
-        ]
+class Peaks:
+    """Peak RSS of each process of a server, sampled in a thread from its launch."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak: dict[int, tuple[str, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(self.pid)
+                for process in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        rss = process.memory_info().rss
+                        kind = role(process, self.pid)
+                        before = self.peak.get(process.pid, (kind, 0))[1]
+                        self.peak[process.pid] = (kind, max(rss, before))
+            self._stop.wait(INTERVAL)
+
+    def stop(self) -> dict[str, list[float]]:
+        """Peak MB of each process, by role."""
+        self._stop.set()
+        self._thread.join()
+        by_role: dict[str, list[float]] = {}
+        for kind, rss in self.peak.values():
+            by_role.setdefault(kind, []).append(rss / 2**20)
+        return by_role
+
+
+def one_start(args: list[str], pages: list[str]) -> tuple[float, dict[str, list[float]], list[int]]:
+    """Launch, time the first 200 of ``/``, visit every page, stop; with the peaks.
+    (Not common.Server: the sampling must begin at launch, before the first answer.)"""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flgraph", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    print(table)
-    record(f"Cold start and memory ({label})", table)
+    peaks = Peaks(process.pid)
+    statuses: list[int] = []
+    try:
+        ready = _first_200(url + "/", started, process)
+        for _ in range(3):
+            for page in pages:
+                statuses.append(requests.get(url + page, timeout=120).status_code)
+        time.sleep(0.3)  # one more sample after the last answer
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return ready, peaks.stop(), statuses
+
+
+def _first_200(url: str, started: float, process: subprocess.Popen) -> float:
+    while time.perf_counter() - started < 120:
+        if process.poll() is not None:
+            raise RuntimeError(f"flgraph serve exited with {process.returncode}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=5).status_code == 200:
+                return time.perf_counter() - started
+        time.sleep(0.01)
+    raise RuntimeError("flgraph serve did not answer / with 200 in 120 s")
+
+
+def measure(label: str, args: list[str], runs: int, pages: list[str]) -> dict:
+    starts, peaks, bad = [], {}, 0
+    for _ in range(runs):
+        ready, by_role, statuses = one_start(args, pages)
+        starts.append(ready)
+        bad += sum(1 for s in statuses if s != 200)
+        for kind, values in by_role.items():
+            peaks.setdefault(kind, []).extend(values)
+    return {"label": label, "starts": starts, "peaks": peaks, "non_200": bad}
+
+
+def table(result: dict, start_limit: float, memory_limit: float) -> str:
+    starts = result["starts"]
+    later = starts[1:] or starts
+    median = statistics.median(later)
+    rows = [
+        f"**{result['label']}** — {len(starts)} starts; first 200 of `/` after launch: "
+        f"first start {starts[0]:.2f} s, later starts median {median:.2f} s "
+        f"({min(later):.2f}–{max(later):.2f}); pages other than 200: {result['non_200']}.",
+        "",
+        "| measure | value | target | |",
+        "|---|---:|---:|---|",
+        f"| cold start (later starts, median) | {median:.2f} s | ≤ {start_limit:g} s | "
+        f"{_met(median <= start_limit)} |",
+    ]
+    for kind in ROLES:
+        values = result["peaks"].get(kind)
+        if not values:
+            continue
+        per_start = len(values) // len(starts)
+        rows.append(
+            f"| peak RSS, {kind} ({per_start} per start), largest | {max(values):.0f} MB | "
+            f"≤ {memory_limit:g} MB | {_met(max(values) <= memory_limit)} |"
+        )
+    return "\n".join(rows)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--disk", type=Path, default=DISK, help="An on-disk Oxigraph store.")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    parts = [
+        table(measure("Report data, memory store (default)", [], args.runs, PAGES), 1.5, 150),
+    ]
+    if args.disk.is_dir():
+        label = f"On-disk Oxigraph store {args.disk.name} (`--store oxigraph:PATH`, no reload)"
+        spec = ["--store", f"oxigraph:{args.disk}"]
+        pages = [p for p in PAGES if p not in WHOLE_DATASET]
+        result = measure(label, spec, args.runs, pages)
+        parts.append(
+            table(result, 3.0, 500) + f"\n\nPages visited: all but {', '.join(WHOLE_DATASET)}."
+        )
+    else:
+        parts.append(f"No on-disk store at {args.disk}: run bench/stores.py first.")
+    text = (
+        "`flgraph serve` with its defaults (2 web workers, query workers), launched by "
+        "this script; peak RSS sampled every 50 ms per process from launch to stop, "
+        "while every kind of page was visited 3 times.\n\n" + "\n\n".join(parts)
+    )
+    print(text)
+    if not args.no_record:
+        record("Cold start and memory per process (bench/cold_start.py)", text)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,7 +8,9 @@ the child (``wait4``'s ``ru_maxrss``), which also catches spikes between samples
 A server (Virtuoso) is sampled the same way, by its process id. Sampling every 50 ms,
 not faster: on a 2-core machine the sampler's own CPU time would slow the process it
 measures. A ``watch`` callback, asked every half second, may stop the process: a query
-in Rust code does not return to Python, so only its parent can end it in time.
+in Rust code does not return to Python, so only its parent can end it in time. So may
+``max_rss_mb``: a query whose intermediate results grow without bound (a cross product)
+would otherwise take the machine's memory from everything else on it.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     started_at: float  # time.time() at launch, to compare with times the process reports
-    killed: bool = False  # stopped because ``watch`` said so
+    killed: str = ""  # why it was stopped: "watch" or "memory"; empty if it ended itself
     stdout: str = ""
     result: dict = field(default_factory=dict)  # the last stdout line, if it is JSON
 
@@ -95,17 +97,21 @@ class Run:
 
 
 def run(
-    argv: list[str], *, env: dict | None = None, watch: Callable[[], bool] | None = None
+    argv: list[str],
+    *,
+    env: dict | None = None,
+    watch: Callable[[], bool] | None = None,
+    max_rss_mb: float | None = None,
 ) -> Run:
-    """Run ``argv`` to the end, or until ``watch()`` is true; stderr passes through
-    (progress bars), stdout is kept."""
+    """Run ``argv`` to the end, or until ``watch()`` is true or its memory passes
+    ``max_rss_mb``; stderr passes through (progress bars), stdout is kept."""
     with tempfile.TemporaryFile() as out:
         started_at = time.time()
         started = time.perf_counter()
         process = subprocess.Popen(
             argv, cwd=ROOT, stdout=out, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}
         )
-        peak, status, maxrss, killed = _wait(process, watch)
+        peak, status, maxrss, killed = _wait(process, watch, max_rss_mb)
         seconds = time.perf_counter() - started
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
@@ -126,20 +132,24 @@ def run(
     )
 
 
-def _wait(process: subprocess.Popen, watch) -> tuple[int, int, int, bool]:
+def _wait(process: subprocess.Popen, watch, max_rss_mb) -> tuple[int, int, int, str]:
     """Sample until the child exits; reap it ourselves to read its rusage."""
-    peak, killed, asked = 0, False, time.monotonic()
+    peak, killed, asked = 0, "", time.monotonic()
     while True:
-        peak = max(peak, tree_rss(process.pid))
+        rss = tree_rss(process.pid)
+        peak = max(peak, rss)
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
             return peak, status, usage.ru_maxrss * 1024, killed
+        if not killed and max_rss_mb and rss > max_rss_mb * 2**20:
+            process.kill()
+            killed = "memory"
         if watch is not None and not killed and time.monotonic() - asked > WATCH_EVERY:
             asked = time.monotonic()
             if watch():
                 process.kill()
-                killed = True
+                killed = "watch"
         time.sleep(INTERVAL)
 
 

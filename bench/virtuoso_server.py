@@ -21,9 +21,9 @@ from bench import measure
 BUFFERS = ("NumberOfBuffers      = 10000", "NumberOfBuffers      = 170000")
 DIRTY = ("MaxDirtyBuffers      = 6000", "MaxDirtyBuffers      = 130000")
 MAX_ROWS = 2_000_000
-#: A little above the benchmark's deadline (60 s): the client gives up first, and the
+#: A little above the benchmark's deadline (30 s): the client gives up first, and the
 #: server does not go on working for a query nobody waits for.
-MAX_SECONDS = 70
+MAX_SECONDS = 40
 
 
 def version() -> str:

@@ -47,7 +47,7 @@ def main(task: str, args: dict) -> dict:
     report["load_s"] = round(time.perf_counter() - started, 3)
     report["load_peak_rss_mb"] = _peak_mb()
     state.first_load(report)
-    report["items"] = time_items(engine, items(args.get("variants", False)), args, state)
+    report["items"] = time_items(engine, items(args.get("variants", "")), args, state)
     report["peak_rss_mb"] = _peak_mb()
     return {**report, **state.data["load"], "attempts": state.data["attempts"]}
 

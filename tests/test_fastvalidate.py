@@ -1,10 +1,12 @@
 """The fast validator (shapes compiled to SPARQL on Oxigraph) against pyshacl, the reference.
 
-Each test breaks the report's dataset in one way — the mutations of test_shapes.py, then
-one or more per constraint type — and asserts that both engines give the same verdict and
-the same findings, counted as a multiset of (severity, focus, path, value, message): pyshacl
-repeats a nested result once per (focus, value) pair that reaches it, and so must we. The
-shape is left out: for blank-node shapes it is an identifier each parser invents.
+Each test breaks a dataset in one way — the report's with the mutations of test_shapes.py,
+then one or more per constraint type; a small synthetic one (bench/synth.py) with the same
+kinds of mutation — and asserts that both engines give the same verdict and the same
+findings, counted as a multiset of (severity, focus, path, constraint component, value,
+message): pyshacl repeats a nested result once per (focus, value) pair that reaches it, and
+so must we. The shape is left out: for blank-node shapes it is an identifier each parser
+invents.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from bench import synth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
@@ -23,7 +26,13 @@ from flgraph.rdfio import from_rdflib, read_quads
 from flgraph.shacl import FastValidator, ShaclRuntimeError, UnsupportedShapes
 from flgraph.shacl.selects import prepare
 from flgraph.shacl.shapes import Select
-from flgraph.validate import shapes_file, validate_dataset, validate_quads
+from flgraph.validate import (
+    Finding,
+    ValidationReport,
+    shapes_file,
+    validate_dataset,
+    validate_quads,
+)
 
 from .conftest import DATA
 from .helpers import run_cli
@@ -35,7 +44,8 @@ NON_NEGATIVE = URIRef(ns.XSD + "nonNegativeInteger")
 
 
 def key(report) -> Counter:
-    return Counter((f.severity, f.focus, f.path, f.value, f.message) for f in report.findings)
+    return Counter((f.severity, f.focus, f.path, f.component, f.value, f.message)
+                   for f in report.findings)
 
 
 def assert_same(reference, fast) -> None:
@@ -142,7 +152,8 @@ MUTATIONS = {
         add=[(iri("indicator/15.1"), URIRef(SKOS + "notation"), Literal("16.1"))]),
     "sh:sparql: a regional count in a region nobody is listed in": lambda v: dict(
         add=[(iri("result/15.1"), flg("regionalCount"), iri("result/15.1/region/europe")),
-             (iri("result/15.1/region/europe"), flg("region"), iri("region/europe-and-central-asia")),
+             (iri("result/15.1/region/europe"), flg("region"),
+              iri("region/europe-and-central-asia")),
              (iri("result/15.1/region/europe"), flg("count"), Literal(1))]),
     # Only another indicator lists a country in a region: the OPTIONAL in the region check
     # then binds ?indicator to that indicator, the join drops the row, and neither engine
@@ -205,7 +216,7 @@ def test_sample_of_several_values_is_the_one_known_difference(valid):
 
     def decided(report) -> Counter:
         return Counter(k for k in key(report).elements()
-                       if k[4] not in (open_choice.format(0), open_choice.format(2)))
+                       if k[5] not in (open_choice.format(0), open_choice.format(2)))
     assert decided(fast) == decided(reference)
     assert reference.conforms == fast.conforms is False
 
@@ -224,6 +235,138 @@ def test_text_reports_are_identical(tmp_path):
 def test_cli_fast_engine_on_the_built_dataset():
     result = run_cli("validate", str(DATA), "--engine", "fast", "--format", "turtle")
     assert result.exit_code == 0 and "sh:conforms true" in result.stdout
+
+
+def test_the_comparison_fails_when_a_finding_differs(valid):
+    """The comparison is strict: one finding more, less or worded otherwise fails it."""
+    reference = validate_dataset(mutated(valid, **MUTATIONS["break a total"](valid)))
+    first = reference.findings[0]
+    changes = [
+        reference.findings[1:],
+        (*reference.findings, first),
+        (Finding(first.severity, first.focus, first.path, first.value, first.message + ".",
+                 first.shape, first.component), *reference.findings[1:]),
+        (Finding(first.severity, first.focus, first.path, first.value, first.message,
+                 first.shape, "OtherConstraintComponent"), *reference.findings[1:]),
+    ]
+    for findings in changes:
+        with pytest.raises(AssertionError):
+            assert_same(reference, ValidationReport(reference.conforms, findings, ""))
+    with pytest.raises(AssertionError):
+        assert_same(reference, ValidationReport(True, reference.findings, ""))
+
+
+def test_findings_name_their_constraint_component(valid):
+    fast = validate_dataset(mutated(valid, **MUTATIONS["break a total"](valid)), engine="fast")
+    assert {f.component for f in fast.findings} == {
+        "SPARQLConstraintComponent", "NodeConstraintComponent"}
+
+
+# Mutations of a small synthetic dataset --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> list[ox.Quad]:
+    """bench/synth.py's smallest report-shaped dataset, generated into a temporary folder:
+    other outcomes, indicators and countries than the report's."""
+    directory = tmp_path_factory.mktemp("synth")
+    meta = synth.ensure(synth.SIZES["2k"], directory / "synth-2k.trig", quiet=True)
+    return read_quads(Path(meta.path))
+
+
+PREFIXES = (f"PREFIX flg: <{ns.FLG}> PREFIX prov: <{PROV}> PREFIX dct: <{ns.DCTERMS}> "
+            f"PREFIX skos: <{SKOS}> ")
+
+
+def _first(quads: list[ox.Quad], where: str) -> dict:
+    """The first solution (in IRI order) of a SELECT * over ``where``."""
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    rows = [{v.value: r[v.value] for v in results.variables}
+            for results in [store.query(f"{PREFIXES} SELECT * WHERE {{ {where} }}")]
+            for r in results]
+    assert rows, where
+    return min(rows, key=lambda r: sorted(str(t) for t in r.values()))
+
+
+def _edit(quads: list[ox.Quad], remove=(), add=()) -> list[ox.Quad]:
+    """The quads without those matching a (subject, predicate, object or None) of ``remove``,
+    with the triples of ``add`` in the first quad's graph."""
+    def matches(q, pattern) -> bool:
+        return all(x is None or x == y for x, y in zip(pattern, (q.subject, q.predicate,
+                                                                q.object), strict=True))
+    kept = [q for q in quads if not any(matches(q, r) for r in remove)]
+    graph = quads[0].graph_name
+    return kept + [ox.Quad(s, p, o, graph) for s, p, o in add]
+
+
+def _p(namespace: str, name: str) -> ox.NamedNode:
+    return ox.NamedNode(namespace + name)
+
+
+def _synth_break_a_total(quads):
+    r = _first(quads, "?r a flg:ReportedResult ; flg:memberStateCount ?n")
+    total = _p(ns.FLG, "memberStateCount")
+    return _edit(quads, remove=[(r["r"], total, None)],
+                 add=[(r["r"], total, ox.Literal(int(r["n"].value) + 1))])
+
+
+def _synth_drop_a_column(quads):
+    r = _first(quads, "?nr a flg:NationalResult ; flg:resultTypology ?t")
+    return _edit(quads, remove=[(r["nr"], _p(ns.FLG, "resultTypology"), r["t"])])
+
+
+def _synth_unpad_m49(quads):
+    r = _first(quads, "?c flg:m49 ?code")  # "076" → "76", "716" → "16": two digits
+    m49 = _p(ns.FLG, "m49")
+    return _edit(quads, remove=[(r["c"], m49, None)],
+                 add=[(r["c"], m49, ox.Literal(r["code"].value[1:]))])
+
+
+def _synth_swap_a_region(quads):
+    r = _first(quads, "?l a flg:TypologyListing ; flg:country ?c . ?c flg:iloRegion ?region . "
+                      "?other a flg:Region FILTER (?other != ?region)")
+    region = _p(ns.FLG, "iloRegion")
+    return _edit(quads, remove=[(r["c"], region, None)], add=[(r["c"], region, r["other"])])
+
+
+def _synth_remove_provenance(quads):
+    r = _first(quads, "?x a flg:NationalResult")
+    return _edit(quads, remove=[(r["x"], _p(PROV, "wasDerivedFrom"), None)])
+
+
+def _synth_output_typology(quads):
+    r = _first(quads, "?l a flg:TypologyListing ; flg:resultTypology ?t . "
+                      "?o a flg:OutputTypology")
+    typology = _p(ns.FLG, "resultTypology")
+    return _edit(quads, remove=[(r["l"], typology, None)], add=[(r["l"], typology, r["o"])])
+
+
+def _synth_second_year(quads):
+    r = _first(quads, "?pub a flg:Publication ; dct:issued ?year")
+    year = ox.Literal(str(int(r["year"].value) + 1), datatype=_p(ns.XSD, "gYear"))
+    return _edit(quads, add=[(r["pub"], _p(ns.DCTERMS, "issued"), year)])
+
+
+SYNTH_MUTATIONS = {
+    "break a total": _synth_break_a_total,
+    "drop a country from a column": _synth_drop_a_column,
+    "unpad an M49 code": _synth_unpad_m49,
+    "swap a region": _synth_swap_a_region,
+    "remove provenance": _synth_remove_provenance,
+    "output typology as result typology": _synth_output_typology,
+    "a publication with two years": _synth_second_year,
+}
+
+
+@pytest.mark.parametrize("name", ["as generated", *SYNTH_MUTATIONS])
+def test_fast_engine_finds_what_pyshacl_finds_on_synthetic_data(synthetic, name):
+    quads = SYNTH_MUTATIONS[name](synthetic) if name in SYNTH_MUTATIONS else synthetic
+    reference = validate_quads(quads)
+    assert_same(reference, validate_quads(quads, engine="fast"))
+    if name in SYNTH_MUTATIONS:
+        assert not reference.conforms, "the mutation should break something"
+    else:
+        assert reference.conforms, reference.text()
 
 
 # Random mutations of a slice of the dataset --------------------------------------------------
@@ -330,7 +473,7 @@ def _select(text: str) -> Select:
 def test_not_exists_becomes_minus_only_where_it_means_the_same():
     bound = prepare(_select("SELECT $this ?t WHERE { $this ex:t ?t . "
                             "FILTER NOT EXISTS { $this ex:l/ex:t ?t } }"))
-    assert bound.rewrites == 1 and "MINUS" in "".join(bound.join)
+    assert bound.rewrites == 1 and "MINUS" in bound.join
     optional = prepare(_select("SELECT $this ?t WHERE { $this ex:a ?a . OPTIONAL { ?a ex:t ?t }"
                                " FILTER NOT EXISTS { $this ex:l ?t } }"))
     assert optional.rewrites == 0  # ?t may be unbound: NOT EXISTS and MINUS differ
@@ -345,7 +488,13 @@ def test_not_exists_becomes_minus_only_where_it_means_the_same():
     ("SELECT $this (COUNT(?x) AS ?n) WHERE { $this ex:p ?x } GROUP BY $this", "join"),
     ("SELECT $this ?x WHERE { $this ex:p ?x } LIMIT 1", "lateral"),  # one row per focus
     ("SELECT $this ?x WHERE { $this ex:p ?x . { ?x ex:q ?y } UNION { ?x ex:r ?y . "
-     "FILTER NOT EXISTS { $this ex:s ?y } } }", "lateral"),  # a branch that does not bind it
+     "FILTER NOT EXISTS { $this ex:s ?y } } }", "join"),  # the focus pattern copied in
+    ("SELECT $this ?x WHERE { $this ex:p/ex:q ?x . { ?x ex:q ?y } UNION { ?x ex:r ?y . "
+     "FILTER NOT EXISTS { $this ex:s ?y } } }", "lateral"),  # a path is not copied
+    ("SELECT $this ?x WHERE { $this ex:p ?x ; ex:t ?t . { ?x ex:q ?y } UNION { ?x ex:r ?y . "
+     "FILTER (?t != ?y) FILTER NOT EXISTS { $this ex:s ?y } } }", "lateral"),  # ?t: new there
+    ("SELECT $this ?x WHERE { $this ex:p ?x . OPTIONAL { ?x ex:r ?y . "
+     "FILTER NOT EXISTS { $this ex:s ?y } } }", "lateral"),  # not into OPTIONAL
     ("SELECT $this ?x WHERE { $this ex:p ?x . { $this ex:q ?y } UNION { $this ex:r ?y . "
      "FILTER NOT EXISTS { $this ex:s ?y } } }", "join"),
     ("SELECT $this ?x WHERE { $this ex:p ?x . BIND ($this AS ?y) }", "lateral"),
@@ -354,7 +503,47 @@ def test_pre_binding_runs_set_at_a_time_only_where_it_means_the_same(text, mode)
     assert prepare(_select(text)).mode == mode
 
 
-def test_the_project_region_check_runs_per_focus_node():
+COPIED = [
+    "SELECT $this ?x ?y WHERE { $this ex:p ?x . { ?x ex:q ?y } UNION { ?x ex:r ?y . "
+    "FILTER NOT EXISTS { $this ex:s ?y } } }",
+    # the branch shares no variable with the copied triples: their other values (two ?x of
+    # e:a) must not multiply its rows
+    "SELECT $this (COUNT(?y) AS ?n) WHERE { $this ex:p ?x . { ?x ex:q ?y } UNION { "
+    "?z ex:r ?y . FILTER NOT EXISTS { $this ex:s ?y } } } GROUP BY $this",
+    # the project's region check, in miniature
+    "SELECT $this ?y (COUNT(DISTINCT ?z) AS ?n) WHERE { $this ex:p ?x . "
+    "FILTER EXISTS { $this ex:s ?any } { $this ex:s ?y . OPTIONAL { ?z ex:r ?y ; ex:p ?x } } "
+    "UNION { ?z ex:r ?y ; ex:p ?x . FILTER NOT EXISTS { $this ex:s ?y } } } GROUP BY $this ?y",
+]
+
+
+@pytest.mark.parametrize("text", COPIED)
+def test_a_branch_with_the_focus_pattern_copied_in_gives_what_pre_binding_gives(text):
+    """The set-at-a-time query against LATERAL, which evaluates the query once per focus
+    node with ?this injected everywhere: the same rows, as many times."""
+    store = ox.Store()
+    data = [("a", "p", "x1"), ("a", "p", "x3"), ("b", "p", "x2"), ("x1", "r", "y1"),
+            ("x2", "r", "y1"), ("x2", "r", "y2"), ("x1", "q", "y3"), ("a", "s", "y1"),
+            ("b", "s", "y3"), ("x2", "p", "x2"), ("y1", "r", "y2"), ("y2", "p", "x1"),
+            ("a", "t", "C"), ("b", "t", "C"), ("c", "t", "C")]
+    for s, p, o in data:
+        store.add(ox.Quad(*(ox.NamedNode("http://e/" + x) for x in (s, p, o))))
+    prepared = prepare(_select(text))
+    assert (prepared.mode, prepared.copies) == ("join", 1)
+    focus = "?this <http://e/t> <http://e/C> ."
+    lateral = f"PREFIX ex: <http://e/> SELECT * WHERE {{ {focus} LATERAL {{ {text} }} }}"
+
+    def rows(query: str) -> Counter:
+        return Counter(tuple(r[v] for v in prepared.projection) for r in store.query(query))
+    expected = rows(lateral)
+    assert expected  # the data exercises the query
+    assert rows(prepared.query(focus)) == expected
+
+
+def test_the_project_region_check_runs_set_at_a_time():
+    """Per focus node (LATERAL), the region check reads every listing once per reported
+    result: quadratic, 27 s at 2M triples. Copying the focus pattern into its UNION branch
+    lets all six sh:select constraints run set at a time."""
     validator = FastValidator(shapes_file())
     from flgraph.shacl.engine import Engine
     from flgraph.shacl.literals import LiteralSemantics
@@ -362,7 +551,7 @@ def test_the_project_region_check_runs_per_focus_node():
 
     engine = Engine(validator.shapes, LoadedData(ox.Store(), LiteralSemantics()))
     modes = Counter(p.mode for p in engine.prepared.values())
-    assert modes == {"join": 5, "lateral": 1}
+    assert modes == {"join": 6}
 
 
 def test_shapes_the_engine_cannot_run_are_refused(tmp_path):
@@ -377,6 +566,37 @@ def test_shapes_the_engine_cannot_run_are_refused(tmp_path):
         FastValidator(shapes)
     text = str(err.value)
     assert "sh:targetNode" in text and "sh:in" in text and "complex paths" in text
+
+
+SHAPES_WITH_SH_IN = """
+    @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:property [ sh:path ex:p ; sh:minCount 1 ] ;
+        sh:property [ sh:path ex:q ; sh:in ( 1 2 ) ] .
+    """
+
+
+def test_a_shape_the_engine_cannot_run_is_refused_not_skipped(tmp_path, monkeypatch):
+    """Data that breaks only the constraint the engine does not run: pyshacl reports it;
+    the fast engine must not answer "conforms" — it refuses, and the CLI says so."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES_WITH_SH_IN, encoding="utf-8")
+    e = "http://e/"
+    quads = [ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(ns.RDF + "type"), ox.NamedNode(e + "C")),
+             ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "p"), ox.Literal(1)),
+             ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "q"), ox.Literal(3))]
+    reference = validate_quads(quads, shapes)
+    assert [f.component for f in reference.findings] == ["InConstraintComponent"]
+    with pytest.raises(UnsupportedShapes, match="sh:in"):
+        validate_quads(quads, shapes, engine="fast")
+    data = tmp_path / "data.nt"
+    data.write_bytes(ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                                  format=ox.RdfFormat.N_TRIPLES))
+    monkeypatch.setattr("flgraph.validate.shapes_file", lambda: shapes)
+    result = run_cli("validate", str(data), "--engine", "fast")
+    assert result.exit_code == 2
+    assert "does not support: sh:in" in result.stderr and "--engine pyshacl" in result.stderr
+    assert "conforms" not in result.stdout
 
 
 def test_queries_pre_binding_cannot_express_are_refused(tmp_path):

@@ -16,11 +16,13 @@ from flgraph.extract import extract_files
 from flgraph.queries import bind_params, load_queries
 from flgraph.reference import load_reference
 from flgraph.store import open_store
+from flgraph.validate import validate_quads
 
 from .expected import EXPECTED
 
 ID = "https://w3id.org/flgraph/id/"
 FLG = "https://w3id.org/flgraph/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,31 @@ def test_the_file_parses_and_its_graphs_are_the_real_datasets_kinds(small):
         ID + "graph/build",
         ID + "graph/source/synth-00015",
     } <= graphs
+
+
+def test_the_small_dataset_conforms_to_the_shapes_and_they_do_check_it(small):
+    """pyshacl, the reference validator, on the generated data; and the same data with
+    one national result's evidence removed, which the shapes must catch."""
+    meta, _ = small
+    quads = list(ox.parse(path=meta.path, format=ox.RdfFormat.TRIG))
+    report = validate_quads(quads)
+    assert report.conforms and report.findings == (), report.text()
+    result, derived = ox.NamedNode(ID + "result/15.1/ZMB"), ox.NamedNode(PROV + "wasDerivedFrom")
+    broken = [q for q in quads if not (q.subject == result and q.predicate == derived)]
+    assert len(broken) < len(quads)
+    report = validate_quads(broken)
+    assert not report.conforms
+    assert [(f.focus, f.severity) for f in report.findings] == [(result.value, "Violation")]
+    assert "must cite its evidence" in report.findings[0].message
+
+
+def test_the_same_seed_gives_the_same_file_and_another_seed_does_not(small, tmp_path):
+    meta, _ = small
+    again = synth.ensure(synth.SIZES["2k"], tmp_path / "again.trig", quiet=True)
+    assert Path(again.path).read_bytes() == Path(meta.path).read_bytes()
+    other = synth.ensure(synth.SIZES["2k"], tmp_path / "other.trig", seed=7, quiet=True)
+    assert Path(other.path).read_bytes() != Path(meta.path).read_bytes()
+    assert 1_500 <= other.triples <= 2_500
 
 
 def test_the_sections_go_through_the_real_extractor(small):

@@ -24,7 +24,7 @@ A refusal is ``QueryRefused`` with the reason, which the web layer answers with 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +49,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Code point escapes as the SPARQL grammar defines them (§19.2): 4 or 8 hex digits.
 _ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_ANY = re.compile(r"\\[uU]")
+#: Triple separators a query may hold per allowed triple pattern, before parsing: a
+#: CONSTRUCT template and ``.`` between groups add some that are not patterns.
+PATTERN_SEPARATOR_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,58 @@ def prepare(text: str, limits: Limits) -> str:
     if size > limits.max_query_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {limits.max_query_bytes}")
     text = canonical(text)
-    depth = nesting_depth(text)
+    depth, separators = _structure(text)
     if depth > limits.max_nesting:
         raise QueryRefused(f"query nests {depth} levels deep; the limit is {limits.max_nesting}")
+    if separators > PATTERN_SEPARATOR_FACTOR * limits.max_patterns:
+        raise QueryRefused(f"query has about {separators} triple patterns; the limit is "
+                           f"{limits.max_patterns}")
+    if mentions_service(text):
+        raise QueryRefused(SERVICE_REFUSED)
     return text
+
+
+SERVICE_REFUSED = "SERVICE is not allowed: this endpoint makes no outbound requests"
+_SERVICE_WORD = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def mentions_service(text: str) -> bool:
+    """Whether the keyword SERVICE appears in the code of the query, as an engine reads it
+    (escapes left alone) or as rdflib reads it (escapes decoded).
+
+    The parsed algebra is the real check; this one does not depend on how rdflib lays
+    out its tree (it once hid the graph of a nested EXISTS from a walk of the items),
+    and a remote store, which runs SERVICE itself, has no sandbox behind it.
+    """
+    readings = {text}
+    if _ESCAPE_ANY.search(text):
+        readings.add(_ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
+    return any(_SERVICE_WORD.search(_code_only(reading)) for reading in readings)
+
+
+def _code_only(text: str) -> str:
+    """The text with strings, IRIs and comments blanked out."""
+    out = []
+    i = start = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        end = None
+        if ch == "#":
+            nl = text.find("\n", i)
+            end = n if nl < 0 else nl
+        elif ch in "\"'":
+            end = _string_end(text, i, ch * 3 if text.startswith(ch * 3, i) else ch) + 1
+        elif ch == "<" and _IRI.match(text, i):
+            end = _IRI.match(text, i).end()
+        if end is None:
+            i += 1
+            continue
+        out.append(text[start:i])
+        out.append(" ")
+        i = start = end
+    out.append(text[start:])
+    return "".join(out)
 
 
 def canonical(text: str) -> str:
@@ -132,7 +183,7 @@ def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None
 
 def _check_shape(shape: Shape, limits: Limits, graphs: Collection[str] | None) -> None:
     if shape.services:
-        raise QueryRefused("SERVICE is not allowed: this endpoint makes no outbound requests")
+        raise QueryRefused(SERVICE_REFUSED)
     if graphs is not None:
         foreign = [g for g in shape.graphs if g not in graphs]
         if foreign:
@@ -162,7 +213,19 @@ def query_form(text: str) -> str | None:
 
 def nesting_depth(text: str) -> int:
     """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
-    depth = deepest = 0
+    return _structure(text)[0]
+
+
+def _structure(text: str) -> tuple[int, int]:
+    """The deepest nesting and the number of triple separators, in one cheap pass.
+
+    A separator is a ``.``, ``;`` or ``,`` outside strings, IRIs, comments and
+    parentheses (where commas separate function arguments): every triple pattern but
+    the last of a block is followed by one. Counting them bounds the patterns of a query
+    before rdflib parses it — its parser takes seconds over a few hundred patterns, so a
+    huge BGP is refused here, at once, instead of costing a worker its deadline.
+    """
+    depth = deepest = parens = separators = 0
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -177,16 +240,22 @@ def nesting_depth(text: str) -> int:
         elif ch in "({[":
             depth += 1
             deepest = max(deepest, depth)
+            parens += ch == "("
         elif ch in ")}]":
             depth = max(0, depth - 1)
+            parens = max(0, parens - (ch == ")"))
+        elif not parens and (ch in ";," or (ch == "." and not _NAME_CHAR.match(text, i + 1))):
+            separators += 1
         i += 1
-    return deepest
+    return deepest, separators
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]{0,4096}>")
 _PROLOGUE = re.compile(r"(?:\s|#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^<>\s]*>"
                        r"|(?i:BASE)\s*<[^<>\s]*>)*")
 _KEYWORD = re.compile(r"[A-Za-z]+")
+#: What may follow a ``.`` inside a name or a number (``ex:a.b``, ``1.5``): not a separator.
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_:%\-\u00B7-\U0010FFFF]")
 
 
 def _string_end(text: str, start: int, quote: str) -> int:
@@ -244,6 +313,7 @@ def _parse_message(err) -> str:
 
 
 def _shape(algebra) -> Shape:
+    from pyparsing import ParseResults
     from rdflib.paths import Path
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -257,10 +327,11 @@ def _shape(algebra) -> Shape:
             names[node.name] += 1
             if node.name == "Function" and str(node.iri) not in XSD_CASTS:
                 functions.append(str(node.iri))
-            if node.name == "BGP":
-                patterns += len(node.triples)
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
+            patterns += _patterns(node)
+            if _is_subquery(node):
+                names["subquery"] += 1
+            stack.extend(_children(node))
+        elif isinstance(node, list | tuple | ParseResults):  # parsed, not translated
             stack.extend(node)
         elif isinstance(node, Path):
             paths += _path_size(node)
@@ -271,9 +342,37 @@ def _shape(algebra) -> Shape:
     graphs = tuple(str(d["default"] if "default" in d else d["named"])
                    for d in algebra.get("datasetClause") or ())
     return Shape(form=form, graphs=graphs, patterns=patterns, unions=names["Union"],
-                 subqueries=names["SelectQuery"] - 1 if form == "SELECT" else names[
-                     "SelectQuery"], paths=paths, services=names["ServiceGraphPattern"],
-                 functions=tuple(functions))
+                 subqueries=names["subquery"], paths=paths,
+                 services=names["ServiceGraphPattern"], functions=tuple(functions))
+
+
+def _children(node) -> list:
+    """A node's parts as translated. rdflib translates the graph of an EXISTS by setting
+    an attribute, which shadows the parsed item of the same name without replacing it:
+    walking the items alone would miss a SERVICE in a nested EXISTS."""
+    shadowed = vars(node)
+    parts = [shadowed.get(key, OrderedDict.get(node, key)) for key in node]
+    parts += [value for key, value in shadowed.items()
+              if key not in node and isinstance(value, OrderedDict | list)]
+    return parts
+
+
+def _patterns(node) -> int:
+    """Triple patterns of an algebra node: a BGP's, or — inside a nested EXISTS, which
+    rdflib leaves as parsed — a triples block's (``s p o p2 o2 …``, one per pair)."""
+    if node.name == "BGP":
+        return len(node.triples)
+    if node.name == "TriplesBlock":
+        return sum(max(1, (len(triples) - 1) // 2) for triples in node.triples)
+    return 0
+
+
+def _is_subquery(node) -> bool:
+    """A nested SELECT: translated, it is a ``ToMultiSet`` of anything but a VALUES
+    block; inside a nested EXISTS it is still a parsed ``SubSelect``."""
+    if node.name == "SubSelect":
+        return True
+    return node.name == "ToMultiSet" and getattr(node.p, "name", "") != "values"
 
 
 def _path_size(path) -> int:
@@ -281,8 +380,11 @@ def _path_size(path) -> int:
     from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 
     if isinstance(path, SequencePath | AlternativePath):
-        return 1 + sum(_path_size(p) for p in path.args)
-    if isinstance(path, InvPath | MulPath):
+        # one operator per ``/`` or ``|``: a 300-step sequence is a 300-way join
+        return len(path.args) - 1 + sum(_path_size(p) for p in path.args)
+    if isinstance(path, InvPath):
+        return 1 + _path_size(path.arg)
+    if isinstance(path, MulPath):
         return 1 + _path_size(path.path)
     if isinstance(path, NegatedPath):
         return 1

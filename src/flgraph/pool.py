@@ -84,6 +84,14 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
             conn.send(("error", (type(err).__name__, str(err))))
         except MemoryError:
             conn.send(("error", ("StoreError", "the query needed more memory than allowed")))
+        except Exception as err:
+            conn.send(("error", ("StoreError", _unexpected(err))))
+
+
+def _unexpected(err: Exception) -> str:
+    """A failure no check foresaw, in one line for the client: the worker goes on (a
+    query that breaks a checker or an engine binding must not cost a respawn each time)."""
+    return f"the query could not be run ({type(err).__name__})"
 
 
 def _answer(store, job: _Job, limits: Limits) -> Result:

@@ -7,6 +7,7 @@ the same dataset always gives the same bytes, whatever the order rdflib holds th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,12 +91,45 @@ def read_quads(path: Path, fmt: Format | None = None) -> list[ox.Quad]:
 
 
 def parse_bytes(data: bytes, fmt: Format, name: str = "input") -> list[ox.Quad]:
-    if fmt.rdf_format == ox.RdfFormat.RDF_XML and b"<!DOCTYPE" in data[:4096].upper():
-        raise RdfInputError(f"{name}: RDF/XML with a DOCTYPE is refused (entity expansion)")
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML and declares_entities(data):
+        raise RdfInputError(f"{name}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+                            "(entity expansion)")
     try:
         return list(ox.parse(data, fmt.rdf_format))
     except SyntaxError as err:
         raise RdfInputError(f"{name}: not valid {fmt.label}: {err}") from err
+
+
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def declares_entities(data: bytes) -> bool:
+    """Whether an XML document has a DOCTYPE (where entities are declared) anywhere.
+
+    The whole document is searched, not its first bytes: comments and processing
+    instructions may come before a DOCTYPE, and a 1 KB entity-expansion document costs
+    the parsers minutes or gigabytes. Only UTF-8 is read (pyoxigraph refuses UTF-16),
+    so searching the bytes is enough.
+    """
+    return _DECLARATION.search(data) is not None
+
+
+def refuse_entities(path: Path, fmt: Format) -> None:
+    """``RdfInputError`` if ``path`` is RDF/XML with a DOCTYPE: for loaders that hand the
+    file to a parser themselves (Oxigraph's bulk load). Read in chunks, so a large file
+    costs no memory."""
+    if fmt.rdf_format != ox.RdfFormat.RDF_XML:
+        return
+    overlap = b""
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                if declares_entities(overlap + chunk):
+                    raise RdfInputError(f"{path}: RDF/XML with a DOCTYPE or ENTITY "
+                                        "declaration is refused (entity expansion)")
+                overlap = chunk[-32:]
+    except OSError as err:
+        raise RdfInputError(f"{path}: cannot read: {err.strerror or err}") from err
 
 
 def format_for_path(path: Path) -> Format:

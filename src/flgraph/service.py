@@ -14,6 +14,7 @@ queries, they can only ever occupy the public workers, so the pages keep answeri
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
-from .store import AskResult, GraphResult, Result, SelectResult, Store
+from .store import AskResult, GraphResult, Result, SelectResult, Store, StoreUnavailable
 from .store.base import Term
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
@@ -61,6 +62,7 @@ class Limits:
     queue_wait: float = 2.0  # longest wait for a free site worker before answering 429
     public_queue_wait: float = 0.5  # the same for /sparql queries: a flood is told early
     max_concurrent: int = 4  # queries at once per web process when there is no pool
+    max_public_concurrent: int = 2  # of which /sparql queries may hold at most this many
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class QueryService:
         # Without a pool (a remote store) the store's own timeout bounds each query; this
         # bounds how many run at once, so a burst gets 429s instead of piling up.
         self._slots = threading.BoundedSemaphore(self.limits.max_concurrent)
+        # ... and /sparql queries never hold them all: the site's own queries keep a share.
+        self._public_slots = threading.BoundedSemaphore(
+            max(1, min(self.limits.max_public_concurrent, self.limits.max_concurrent - 1)))
 
     def graph_names(self) -> frozenset[str]:
         """The store's named graphs, read again every few seconds: a remote store can be
@@ -149,13 +154,41 @@ class QueryService:
         if pool is not None:
             return pool.run(request, limit, self.graph_names(), started)
         check_query(request.text, self.limits, self.graph_names())
-        if not self._slots.acquire(timeout=self.limits.queue_wait):
-            raise Overloaded(f"{self.limits.max_concurrent} queries are running; try again "
-                             "shortly")
+        with self._slot(request.public):
+            try:
+                with self._time_limit(started):
+                    return execute(self.store, request, limit, self.limits)
+            except StoreUnavailable as err:
+                if getattr(err, "timed_out", False):
+                    raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s "
+                                       "and was stopped") from None
+                raise
+
+    @contextlib.contextmanager
+    def _slot(self, public: bool):
+        """A place among the queries running in this process (without a pool), or
+        ``Overloaded``: /sparql queries wait briefly, and only for their own share."""
+        lanes = (self._public_slots, self._slots) if public else (self._slots,)
+        wait = self.limits.public_queue_wait if public else self.limits.queue_wait
+        held = []
         try:
-            return execute(self.store, request, limit, self.limits)
+            for slots in lanes:
+                if not slots.acquire(timeout=wait):
+                    raise Overloaded(f"{self.limits.max_concurrent} queries are running; try "
+                                     "again shortly")
+                held.append(slots)
+            yield
         finally:
-            self._slots.release()
+            for slots in reversed(held):
+                slots.release()
+
+    def _time_limit(self, started: float):
+        """The rest of the query's deadline as the store's client timeout (a remote store;
+        an embedded one without a pool cannot be stopped, and is not given one)."""
+        limit = getattr(self.store, "time_limit", None)
+        if limit is None:
+            return contextlib.nullcontext()
+        return limit(self.limits.timeout - (time.monotonic() - started))
 
 
 def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> Result:

@@ -5,8 +5,10 @@ typology schemes and reference data are part of what the shapes look at. Only
 violations make a dataset invalid; warnings and infos are reported.
 
 ``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``flgraph.shacl``):
-the same findings, orders of magnitude faster on large data; it refuses shapes that use
-SHACL features it does not run.
+the same findings, over ten times faster from 200k triples on (bench/validation.py); it
+refuses shapes that use SHACL features it does not run. ``flgraph build`` keeps pyshacl:
+the report validates in under a second with it, and the build's verdict then comes
+from the reference itself.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Finding:
     value: str | None
     message: str
     shape: str | None
+    component: str | None = None  # e.g. "MinCountConstraintComponent"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def _findings(report) -> Iterable[Finding]:
             value=one(SH.value),
             message=one(SH.resultMessage) or "",
             shape=one(SH.sourceShape),
+            component=(one(SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1] or None,
         )
 
 

@@ -5,7 +5,7 @@ for the SHACL features ``ontology/shapes.ttl`` uses — and refuses, listing the
 that use anything else (``UnsupportedShapes``), so that no check is ever skipped.
 
     validator = FastValidator(Path("ontology/shapes.ttl"))
-    findings, turtle = validator.validate(quads)
+    outcome = validator.validate(quads)  # .findings, .turtle (the report graph), .timings
 
 The work: ``shapes`` reads the shapes graph; ``loader`` fills a store with the data graph
 and decides literal-level checks; ``engine`` runs one SPARQL query per constraint over all

@@ -107,7 +107,8 @@ def generic(c: sh.Constraint, shape: sh.Shape, names: Stringifier, focus, value)
         return f"Value class is not in classes ({listed})"
     if isinstance(c, sh.HasValue):
         the_set = [node(t) for t in c.all_terms]
-        return f"Node {names.data_node(focus)}->{path} does not contain a value in the set: {the_set}"
+        return (f"Node {names.data_node(focus)}->{path} does not contain a value in the set: "
+                f"{the_set}")
     if isinstance(c, sh.MinInclusive):
         if len(c.all_bounds) < 2:
             return f"Value is not >= {node(c.bound)}"

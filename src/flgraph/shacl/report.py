@@ -25,7 +25,8 @@ def flatten(results: list[Result]) -> Iterator[Result]:
 def findings(results: list[Result], semantics: LiteralSemantics) -> list[Finding]:
     return [Finding(severity=r.severity, focus=semantics.render(r.focus), path=r.path,
                     value=None if r.value is None else semantics.render(r.value),
-                    message=r.message, shape=r.shape.value)
+                    message=r.message, shape=r.shape.value,
+                    component=r.component)
             for r in flatten(results)]
 
 

@@ -9,6 +9,14 @@ that does not itself bind it. Two ways to run that as one query:
   bound — the top-level group binds it; a nested group that mentions it binds it with its
   own triples; results are grouped by ``$this`` and not sliced (LIMIT/OFFSET). Checked
   on the query's group structure; fastest, because the engine hash-joins as it likes.
+  A plain group or UNION branch right inside the top-level group that mentions ``$this``
+  without binding it (``{ … FILTER NOT EXISTS { $this … } }``) gets the focus pattern
+  and the top-level group's own triples copied into it: it then sees ``$this`` bound, and
+  the copied triples link it to the focus node (without them the branch would be joined
+  to every focus node, a cross product). The copy changes nothing when those triples are
+  plain (no paths, no blank nodes: their solutions are a set, so joining them twice is
+  joining them once) and every variable they share with the branch is bound by the
+  branch's own triples (so no filter, BIND or MINUS in it sees a new binding).
 * per focus node ("lateral"), for every other query: Oxigraph's ``LATERAL`` evaluates
   the query once per focus node with ``?this`` injected into every part of it::
 
@@ -37,11 +45,18 @@ _TOKEN = re.compile(r'''
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<bnode>_:[A-Za-z0-9_\u00C0-\uFFFF][\w\-\u00C0-\uFFFF]*)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00C0-\uFFFF]*)?:(?:[\w\-:%\u00C0-\uFFFF]|\\.|\.(?=[\w\-:%]))*)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00C0-\uFFFF]*)?:
+              (?:[\w\-:%\u00C0-\uFFFF]|\\.|\.(?=[\w\-:%]))*)
   | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
 ''', re.VERBOSE | re.DOTALL)
+
+#: Where ``query`` puts the focus pattern in a query run set at a time.
+FOCUS = "\x00focus\x00"
+#: Tokens of triples that may be copied into a branch: no paths, no blank nodes.
+PLAIN_TRIPLE_KINDS = {"var", "iri", "pname", "string", "number", "lang"}
+PLAIN_TRIPLE_TEXT = {"a", ";", ",", ".", "^^", "true", "false"}
 
 #: Variables SHACL gives special meanings that this engine does not bind.
 UNSUPPORTED_VARIABLES = {"PATH", "currentShape", "shapesGraph", "failure"}
@@ -70,8 +85,9 @@ class PreparedSelect:
     prologue: str  # PREFIX and BASE declarations, hoisted above the wrapping query
     projection: tuple[str, ...]  # variable names in order; () for SELECT *
     lateral: str  # the SELECT query without its prologue, rewritten for LATERAL
-    join: tuple[str, str] | None  # the query split where the focus pattern goes, if safe
+    join: str | None  # the query with FOCUS where the focus pattern goes, if safe
     rewrites: int  # how many FILTER NOT EXISTS became MINUS in the mode used
+    copies: int = 0  # branches the focus pattern was copied into (join mode)
 
     @property
     def mode(self) -> str:
@@ -80,7 +96,7 @@ class PreparedSelect:
     def query(self, focus_pattern: str) -> str:
         """The whole query for the focus nodes bound by ``focus_pattern`` (to ?this)."""
         if self.join:
-            return f"{self.prologue}{self.join[0]} {focus_pattern} {self.join[1]}"
+            return self.prologue + self.join.replace(FOCUS, focus_pattern)
         return (f"{self.prologue}SELECT * WHERE {{ {focus_pattern} "
                 f"LATERAL {{ {self.lateral} }} }}")
 
@@ -106,16 +122,21 @@ def prepare(select: Select) -> PreparedSelect:
     if structure is None:  # a query we cannot read is run exactly as written
         return PreparedSelect(declared + own_prologue, projection, body, None, 0)
     where, group, end = structure
-    join_mode = _join_safe(group, body_tokens, end)
+    copies = _join_plan(group, body_tokens, end)
+    join_mode = copies is not None
     edits: list = []
-    _collect(group, edits, top=True, injected=not join_mode)
-    for start, stop, replacement in sorted(edits, reverse=True):
-        body = body[:start - offset] + replacement + body[stop - offset:]
-    join = None
+    _collect(group, edits, top=True, injected=not join_mode, copies=copies or [])
+    rewrites = len(edits)
     if join_mode:
-        cut = body_tokens[where].end - offset  # no edit precedes the group's brace
-        join = (body[:cut], body[cut:])
-    return PreparedSelect(declared + own_prologue, projection, body, join, len(edits))
+        shared = _triples_text(group, text)
+        edits.append((body_tokens[where].end, body_tokens[where].end, f" {FOCUS} "))
+        edits += [(g.open.end, g.open.end, f" {FOCUS} {shared} ") for g in copies]
+    for start, stop, replacement in sorted(edits, key=lambda e: e[:2], reverse=True):
+        body = body[:start - offset] + replacement + body[stop - offset:]
+    if join_mode:
+        return PreparedSelect(declared + own_prologue, projection, "", body, rewrites,
+                              len(copies))
+    return PreparedSelect(declared + own_prologue, projection, body, None, rewrites)
 
 
 def _problems(tokens: list[Token], select: Select) -> list[str]:
@@ -184,6 +205,7 @@ class Element:
 @dataclass
 class Group:
     elements: list[Element]
+    open: Token  # its ``{``
 
 
 class _Unreadable(Exception):
@@ -203,16 +225,41 @@ def _structure(tokens: list[Token]) -> tuple[int, Group, int] | None:
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 
 
-def _join_safe(group: Group, tokens: list[Token], end: int) -> bool:
-    """Whether joining the focus nodes into the top-level group means pre-binding."""
+def _join_plan(group: Group, tokens: list[Token], end: int) -> list[Group] | None:
+    """Whether joining the focus nodes into the top-level group means pre-binding: None
+    if not, else the branches the focus pattern (and the group's triples) is copied into."""
     modifiers = tokens[end:]
     words = {t.upper for t in modifiers if t.kind == "word"}
     if words & {"LIMIT", "OFFSET"}:
-        return False
+        return None
     grouped = "GROUP" in words or any(t.upper in AGGREGATES for t in tokens[:end])
     if grouped and "this" not in _group_by(modifiers):
+        return None
+    copies: list[Group] = []
+    if not _sees_this_bound(group, top=True, copies=copies):
+        return None
+    return copies
+
+
+def _triples_text(group: Group, text: str) -> str:
+    """The group's own triples, as one block of text."""
+    parts = []
+    for e in group.elements:
+        if e.kind == "triples":
+            tokens = e.tokens[:-1] if e.tokens[-1].text == "." else e.tokens
+            parts.append(text[tokens[0].start:tokens[-1].end])
+    return "".join(f"{p} . " for p in parts)
+
+
+def _copyable(sub: Group, top: Group) -> bool:
+    """Whether the top-level group's triples may be copied into ``sub`` (see above)."""
+    triples = [t for e in top.elements if e.kind == "triples" for t in e.tokens]
+    if any(t.kind not in PLAIN_TRIPLE_KINDS and t.text not in PLAIN_TRIPLE_TEXT
+           for t in triples):
         return False
-    return _sees_this_bound(group, top=True)
+    shared = {t.text[1:] for t in triples if t.kind == "var"} - {"this"}
+    mentioned = set().union(*(x.variables() for x in sub.elements))
+    return shared & mentioned <= _binds(sub)
 
 
 def _group_by(modifiers: list[Token]) -> set[str]:
@@ -230,7 +277,9 @@ def _group_by(modifiers: list[Token]) -> set[str]:
     return names
 
 
-def _sees_this_bound(group: Group, top: bool) -> bool:
+def _sees_this_bound(group: Group, top: bool, copies: list[Group] | None = None) -> bool:
+    """Whether every part of ``group`` that mentions ``$this`` sees it bound; in the
+    top-level group (``copies`` given) a branch may see it through a copy (added)."""
     binds = _binds(group) | ({"this"} if top else set())
     for e in group.elements:
         if e.kind == "triples" or "this" not in e.variables():
@@ -240,8 +289,15 @@ def _sees_this_bound(group: Group, top: bool) -> bool:
                 return False
         elif e.kind in ("group", "union", "optional", "minus"):
             for sub in e.groups:
-                mentions = any("this" in x.variables() for x in sub.elements)
-                if mentions and ("this" not in _binds(sub) or not _sees_this_bound(sub, False)):
+                if not any("this" in x.variables() for x in sub.elements):
+                    continue
+                if "this" in _binds(sub):
+                    if not _sees_this_bound(sub, False):
+                        return False
+                elif (copies is not None and e.kind in ("group", "union")
+                      and _copyable(sub, group) and _sees_this_bound(sub, True)):
+                    copies.append(sub)
+                else:
                     return False
         else:  # BIND, VALUES, GRAPH, SERVICE, a sub-SELECT: not analysed
             return False
@@ -252,11 +308,13 @@ def _binds(group: Group) -> set[str]:
     return set().union(*(e.variables() for e in group.elements if e.kind == "triples"))
 
 
-def _collect(group: Group, edits: list, top: bool, injected: bool) -> None:
+def _collect(group: Group, edits: list, top: bool, injected: bool,
+             copies: list[Group]) -> None:
     """NOT EXISTS → MINUS edits in ``group`` and the plain groups nested in it. ``?this``
     is bound everywhere when LATERAL injects it, else where a group's triples bind it (and
-    in the top-level group, which the focus pattern joins)."""
-    bound = _binds(group) | ({"this"} if top or injected else set())
+    in the top-level group and the branches the focus pattern is copied into)."""
+    copied = any(group is g for g in copies)
+    bound = _binds(group) | ({"this"} if top or injected or copied else set())
     for e in group.elements:
         if e.kind == "not_exists" and _minus_safe(e, group, bound):
             filter_token, exists_token = e.tokens[0], e.tokens[2]
@@ -265,7 +323,7 @@ def _collect(group: Group, edits: list, top: bool, injected: bool) -> None:
             # Not into OPTIONAL (its filters see the left side's bindings), MINUS, EXISTS
             # or sub-SELECTs: their scoping differs from a plain group's.
             for g in e.groups:
-                _collect(g, edits, top=False, injected=injected)
+                _collect(g, edits, top=False, injected=injected, copies=copies)
 
 
 def _minus_safe(e: Element, group: Group, bound: set[str]) -> bool:
@@ -281,6 +339,7 @@ def _group(tokens: list[Token], i: int) -> tuple[Group, int]:
     """Parse the group starting at the ``{`` at ``i``; return it and the index after."""
     if tokens[i].text != "{":
         raise _Unreadable
+    open_ = tokens[i]
     i += 1
     elements: list[Element] = []
     while tokens[i].text != "}":
@@ -318,7 +377,7 @@ def _group(tokens: list[Token], i: int) -> tuple[Group, int]:
             j = _triples_end(tokens, i)
             elements.append(Element("triples", tokens[i:j]))
             i = j
-    return Group(elements), i + 1
+    return Group(elements, open_), i + 1
 
 
 def _balanced(tokens: list[Token], i: int, open_: str, close: str) -> int:

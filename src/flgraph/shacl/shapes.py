@@ -302,8 +302,9 @@ class _Reader:
     def _declarations(self, prefix_nodes: list[Term]) -> set[Term]:
         """pyshacl's reading of sh:prefixes: an ontology's own sh:declare, or else every
         ontology's declarations plus the node's own."""
+        ontology = ns.OWL + "Ontology"
         ontologies = {s for s, props in self.out.items()
-                      if any(t.value == ns.OWL + "Ontology" for t in props.get(ns.RDF + "type", []))}
+                      if any(t.value == ontology for t in props.get(ns.RDF + "type", []))}
         everywhere = {d for o in ontologies for d in self.out[o].get(ns.SH + "declare", [])}
         found: set[Term] = set()
         for node in prefix_nodes:

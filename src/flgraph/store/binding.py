@@ -1,8 +1,9 @@
-"""Parameters written into query text, for engines that cannot bind them (remote stores).
+"""Parameters written into query text, on every store.
 
-Oxigraph binds parameters itself (substitution). A remote endpoint only receives text, so
-the terms go into a ``VALUES`` block written from their N-Triples form (pyoxigraph
-escapes quotes, backslashes and line breaks), after every term was checked:
+A remote endpoint only receives text; Oxigraph could bind parameters itself
+(``substitutions``), but then plans the query without them and scans where a look-up
+would do. So the terms go into a ``VALUES`` block written from their N-Triples form
+(pyoxigraph escapes quotes, backslashes and line breaks), after every term was checked:
 
 - an IRI or datatype cannot contain ``<>"{}|^`\\`` or spaces, so it cannot close its
   brackets; a language tag is letters, digits and hyphens;

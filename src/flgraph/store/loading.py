@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..rdfio import RdfInputError, format_for_path, read_quads
+from ..rdfio import RdfInputError, format_for_path, read_quads, refuse_entities
 from .base import StoreError, StoreUnavailable
 
 #: Triples per request: small enough for any server's request limits (Virtuoso parses an
@@ -352,6 +352,7 @@ def load_oxigraph(target: Path, data: Path) -> LoadReport:
     fmt = format_for_path(data)
     if not data.is_file():
         raise RdfInputError(f"{data}: no such dataset file")
+    refuse_entities(data, fmt)
     _check_replaceable(target)
     fresh = target.with_name(f".{target.name}.loading-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)

@@ -20,10 +20,12 @@ What a user can rely on, whatever the server:
 from __future__ import annotations
 
 import ast
+import contextlib
 import http.client
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 from collections.abc import Iterable, Iterator, Mapping
@@ -78,6 +80,26 @@ _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
                   "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
 
 
+class RemoteTimeout(StoreUnavailable):
+    """The store did not answer within the client timeout: the query ran too long (or
+    the store is stalled). ``timed_out`` lets the query service answer it as a query
+    past its deadline without importing this module."""
+
+    timed_out = True
+
+
+def _unavailable(what: str, err: BaseException) -> StoreUnavailable:
+    reason = _reason(err)
+    kind = RemoteTimeout if reason == "timed out" else StoreUnavailable
+    return kind(f"{what}: {reason}")
+
+
+def _at_least_one(graphs: list[str]) -> list[str]:
+    """Graphs to send: an empty list means an empty dataset, but sending none would give
+    the server's whole default graph (Virtuoso's holds every graph)."""
+    return list(graphs) or [NO_GRAPH]
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 query endpoint; read-only unless given a ``writer`` (see loading)."""
 
@@ -95,6 +117,23 @@ class RemoteStore(Store):
         self.writer = writer
         self._graphs: tuple[str, ...] | None = None
         self._graphs_at = 0.0
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Within the block, this thread's requests give up after ``seconds`` (never more
+        than the store's own timeout): a query's deadline counts from its arrival, so
+        the time it waited for a slot is taken off what the store may spend."""
+        previous = getattr(self._local, "timeout", None)
+        self._local.timeout = max(0.1, min(seconds, previous or self.timeout))
+        try:
+            yield
+        finally:
+            self._local.timeout = previous
+
+    def current_timeout(self) -> float:
+        """The client timeout of this thread's next request."""
+        return getattr(self._local, "timeout", None) or self.timeout
 
     @classmethod
     def from_environment(cls, endpoint: str, environ: Mapping[str, str] | None = None
@@ -128,8 +167,8 @@ class RemoteStore(Store):
         if has_dataset_clause(sparql):
             return default_graphs, named_graphs
         graphs = list(self.dataset_graphs()) or [NO_GRAPH]
-        return (graphs if default_graphs is None else default_graphs,
-                graphs if named_graphs is None else named_graphs)
+        return (graphs if default_graphs is None else _at_least_one(default_graphs),
+                graphs if named_graphs is None else _at_least_one(named_graphs))
 
     def _run(self, text: str, form: str, limit: int | None = None, default_graphs=None,
              named_graphs=None) -> tuple[Result, Mapping[str, str]]:
@@ -145,8 +184,7 @@ class RemoteStore(Store):
             raise StoreError(f"{self.endpoint} sent an answer that cannot be read: "
                              f"{_one_line(err)}") from err
         except (OSError, http.client.HTTPException) as err:
-            raise StoreUnavailable(f"SPARQL store {self.endpoint} stopped answering: "
-                                   f"{_reason(err)}") from err
+            raise _unavailable(f"SPARQL store {self.endpoint} stopped answering", err) from err
         finally:
             response.close()
 
@@ -162,9 +200,10 @@ class RemoteStore(Store):
         wrapper.setOnlyConneg(True)  # the Accept header, not vendor "format" parameters
         wrapper.addCustomHttpHeader("Accept", _GRAPH_ACCEPT if graph_form else _SOLUTIONS_ACCEPT)
         # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all)
-        wrapper.timeout = self.timeout
+        timeout = self.current_timeout()
+        wrapper.timeout = timeout
         if self.server_timeout:
-            wrapper.addParameter("timeout", str(_anytime_ms(self.timeout)))
+            wrapper.addParameter("timeout", str(_anytime_ms(timeout)))
         for graph in default_graphs or ():
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs or ():
@@ -235,7 +274,10 @@ class RemoteStore(Store):
         except EndPointNotFound:
             raise StoreUnavailable(f"no SPARQL endpoint at {where} (HTTP 404)") from None
         except EndPointInternalError as err:
-            raise StoreError(f"SPARQL store {where} failed: {_server_message(err)}") from None
+            message = _server_message(err)
+            if _REFUSED_STATE.search(message):
+                raise QuerySyntaxError(f"the store cannot run this query: {message}") from None
+            raise StoreError(f"SPARQL store {where} failed: {message}") from None
         except SPARQLWrapperException as err:
             raise StoreError(f"SPARQL store {where}: {_server_message(err)}") from None
         except urllib.error.HTTPError as err:
@@ -244,8 +286,7 @@ class RemoteStore(Store):
                                        f"{err.code})") from None
             raise StoreError(f"SPARQL store {where} answered HTTP {err.code}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-            raise StoreUnavailable(f"SPARQL store {where} is unreachable: {_reason(err)}") \
-                from None
+            raise _unavailable(f"SPARQL store {where} is unreachable", err) from None
 
     def _read_solutions(self, response, limit: int | None) -> SelectResult | AskResult:
         fmt = ox.QueryResultsFormat.from_media_type(_media_type(response)) \
@@ -384,6 +425,12 @@ def _anytime_ms(client_timeout: float) -> int:
     2 s (measured: 1.0 → 2.0 s, 2.0 → 4.0 s), hence half the client's timeout, and at
     least 2.5 s less. Other servers ignore the parameter (or read seconds, and wait)."""
     return int(1000 * max(0.5, min(client_timeout / 2, client_timeout - 2.5)))
+
+
+#: Virtuoso answers HTTP 500 when it will not compile a query (SQLSTATE class 37, "syntax
+#: error or access rule violation": an unbound transitive path, an unknown function …):
+#: the client's query, not a failure of the store.
+_REFUSED_STATE = re.compile(r"\b37000\b")
 
 
 def _partial(headers) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from .. import namespaces as ns
 from ..results import serialize_graph, serialize_results
 from ..store import GraphResult, Result
 
@@ -38,10 +39,39 @@ def content_type(media_type: str) -> str:
 
 def render(result: Result, media_type: str) -> Response:
     if isinstance(result, GraphResult):
-        body = serialize_graph(result, GRAPH[media_type])
+        fmt = GRAPH[media_type]
+        body = serialize_graph(result, fmt)
     else:
-        body = serialize_results(result, TABULAR[media_type])
+        fmt = TABULAR[media_type]
+        body = serialize_results(result, fmt)
+    if result.truncated:
+        body = state_truncation(body, fmt)
     response = Response(body, content_type=content_type(media_type))
     if result.truncated:
         response.headers["X-Flgraph-Truncated"] = "true"
     return response
+
+
+#: Where a result cut by the row or byte cap says so in its own body: a link in the head
+#: of SPARQL JSON and XML results (the place the formats give to metadata about a
+#: result), a comment in Turtle, N-Triples and RDF/XML. CSV, TSV and JSON-LD have no
+#: such place that every reader skips: they say it by the X-Flgraph-Truncated header,
+#: which every format carries.
+TRUNCATED_LINK = ns.FLG + "TruncatedResult"
+TRUNCATED_NOTE = "truncated: the result has more than the row or size limit allows"
+
+
+def state_truncation(body: bytes, fmt: str) -> bytes:
+    """``body`` with the truncation stated in-band, where ``fmt`` allows it."""
+    if fmt == "json":
+        return body.replace(b'{"head": {', b'{"head": {"link": ["%s"], ' % TRUNCATED_LINK.encode(),
+                            1)
+    if fmt == "xml":
+        return body.replace(b"</head>", b'<link href="%s"/></head>' % TRUNCATED_LINK.encode(), 1)
+    if fmt in ("ttl", "nt"):
+        return b"# %s\n" % TRUNCATED_NOTE.encode() + body
+    if fmt == "rdfxml":
+        declaration, newline, rest = body.partition(b"?>")
+        if newline:
+            return declaration + b"?>\n<!-- %s -->" % TRUNCATED_NOTE.encode() + rest
+    return body

@@ -1,0 +1,213 @@
+"""The endpoint under attack: do normal clients notice?
+
+``flgraph serve`` on the report's data (loopback only), many concurrent normal clients
+(keep-alive sessions) mixing saved-query pages and CSV with parameters, resource pages
+and /sparql queries for a fixed time — once alone, once while an attacker sends
+pathological queries (cartesian products, path explosions, deep nesting, huge BGPs,
+SERVICE) as fast as it is answered. Target (issue: hardening): zero errors for the
+normal clients, and their p99 under attack within 2x of their p99 without.
+
+The attacker connects from another loopback address (127.0.0.2), as an attacker on the
+open web comes from another address than the site's readers.
+
+    python bench/load_test.py [--seconds 25] [--clients 24] [--attackers 4] [--no-record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from common import ROOT, Server, record
+
+DATA = ROOT / "data" / "flgraph.trig"
+ID = "https://w3id.org/flgraph/id/"
+ATTACKER_ADDRESS = "127.0.0.2"
+SPARQL_QUERIES = [
+    "PREFIX flg: <https://w3id.org/flgraph/ontology#> SELECT ?c WHERE {{ ?l a "
+    "flg:TypologyListing ; flg:country ?c }} LIMIT {n}",
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?name WHERE {{ "
+    "<{country}> skos:prefLabel ?name }}",
+    "PREFIX flg: <https://w3id.org/flgraph/ontology#> SELECT (COUNT(*) AS ?n) WHERE {{ ?l "
+    "flg:country <{country}> }}",
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK {{ <{country}> skos:prefLabel "
+    "?name }}",
+]
+ATTACKS = [
+    "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }} # {n}",
+    "SELECT (COUNT(*) AS ?n) WHERE {{ ?a (<http://x.org/p>|!<http://x.org/q>)* ?b . "
+    "?c (^!<http://x.org/q>)* ?d }} # {n}",
+    "SELECT * WHERE {{ " + "{{" * 3000 + "}}" * 3000 + " }} # {n}",
+    "SELECT * WHERE {{ " + " ".join(f"?s <http://x.org/p{i}> ?o{i} ." for i in range(800))
+    + " }} # {n}",
+    "SELECT * WHERE {{ ?s " + " ; ".join(f"?p{i} ?o{i}" for i in range(140)) + " }} # {n}",
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }} # {n}",
+]
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            if error:
+                self.errors[error] += 1
+
+
+def workload() -> list[str]:
+    """The normal clients' requests: paths on the site, chosen at random."""
+    text = DATA.read_text(encoding="utf-8")
+    countries = sorted(set(re.findall(r"id/country/([A-Z]{3})>", text)))
+    typologies = sorted(set(re.findall(r"id/(result-typology/[a-z0-9-]+)>", text)))
+    indicators = sorted(set(re.findall(r"id/(indicator/[0-9.]+)>", text)))
+    paths = []
+    for code in countries:
+        paths += [f"/queries/country-profile?country=country/{code}",
+                  f"/queries/results-chain.csv?country=country/{code}",
+                  f"/id/country/{code}"]
+        for template in SPARQL_QUERIES[1:]:
+            query = template.format(country=f"{ID}country/{code}")
+            paths.append("/sparql?query=" + quote(query))
+    for typology in typologies:
+        paths += [f"/queries/countries-by-result-typology?typology={typology}",
+                  f"/queries/outputs-by-typology.csv?typology={typology}", f"/id/{typology}"]
+    paths += [f"/id/{indicator}" for indicator in indicators]
+    paths += ["/queries/table-1", "/queries/target-vs-result-by-region.csv", "/"]
+    paths += ["/sparql?query=" + quote(SPARQL_QUERIES[0].format(n=n)) for n in range(1, 40)]
+    return paths
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client(url: str, paths: list[str], until: float, tally: Tally, seed: int) -> None:
+    rng = random.Random(seed)
+    session = requests.Session()
+    while time.monotonic() < until:
+        path = rng.choice(paths)
+        started = time.monotonic()
+        error = None
+        try:
+            response = session.get(url + path, timeout=30)
+            if response.status_code != 200:
+                error = f"{response.status_code} {path.split('?')[0]}"
+        except requests.RequestException as err:
+            error = type(err).__name__
+        tally.add(time.monotonic() - started, error)
+
+
+def attacker(url: str, until: float, tally: Tally, seed: int) -> None:
+    session = requests.Session()
+    session.mount("http://", SourceAddressAdapter(ATTACKER_ADDRESS))
+    n = seed * 1_000_000
+    while time.monotonic() < until:
+        n += 1
+        query = ATTACKS[n % len(ATTACKS)].format(n=n)
+        started = time.monotonic()
+        try:
+            response = session.post(url + "/sparql", data=query.encode(), timeout=30,
+                                     headers={"Content-Type": "application/sparql-query"})
+            outcome = str(response.status_code)
+        except requests.RequestException as err:
+            outcome = type(err).__name__
+        tally.add(time.monotonic() - started, outcome)
+
+
+def run_phase(url: str, paths: list[str], seconds: float, clients: int, attackers: int
+              ) -> tuple[Tally, Tally]:
+    until = time.monotonic() + seconds
+    normal, attack = Tally(), Tally()
+    threads = [threading.Thread(target=client, args=(url, paths, until, normal, i))
+               for i in range(clients)]
+    threads += [threading.Thread(target=attacker, args=(url, until, attack, i + 1))
+                for i in range(attackers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return normal, attack
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def summary(name: str, tally: Tally, seconds: float, errors: bool = True) -> tuple[str, float]:
+    ms = [v * 1000 for v in tally.latencies]
+    p99 = percentile(ms, 99)
+    count = sum(tally.errors.values()) if errors else "–"
+    row = (f"| {name} | {len(ms)} | {len(ms) / seconds:.0f} | {count} | "
+           f"{statistics.median(ms):.1f} | {percentile(ms, 95):.1f} | {p99:.1f} |")
+    return row, p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=25)
+    parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--attackers", type=int, default=4)
+    parser.add_argument("--warmup", type=float, default=8)
+    parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("serve_args", nargs="*", help="extra arguments for flgraph serve")
+    args = parser.parse_args()
+    paths = workload()
+    with Server("--data", str(DATA), *args.serve_args) as server:
+        # every normal request once, then a short mix: caches warm for both phases alike
+        warm = requests.Session()
+        for path in paths:
+            warm.get(server.url + path, timeout=30)
+        run_phase(server.url, paths, args.warmup, args.clients, 0)
+        quiet, _ = run_phase(server.url, paths, args.seconds, args.clients, 0)
+        loud, attack = run_phase(server.url, paths, args.seconds, args.clients, args.attackers)
+        alive = server.process.poll() is None
+    rows = ["| phase | requests | per s | errors | p50 ms | p95 ms | p99 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    quiet_row, quiet_p99 = summary("normal clients, no attacker", quiet, args.seconds)
+    loud_row, loud_p99 = summary("normal clients, under attack", loud, args.seconds)
+    attack_row, _ = summary("attacker", attack, args.seconds, errors=False)
+    rows += [quiet_row, loud_row, attack_row]
+    ratio = loud_p99 / quiet_p99 if quiet_p99 else float("inf")
+    errors = sum(quiet.errors.values()) + sum(loud.errors.values())
+    verdict = "met" if errors == 0 and ratio <= 2 and alive else "MISSED"
+    body = "\n".join([
+        f"{args.clients} normal clients (keep-alive, {len(paths)} distinct requests: saved-query "
+        f"pages and CSV with parameters, resource pages, /sparql queries), {args.seconds:g} s "
+        f"per phase after a warm-up; {args.attackers} attackers from {ATTACKER_ADDRESS} "
+        "sending pathological queries (cartesian products, path explosions, deep nesting, "
+        "huge BGPs, SERVICE) back to back. `flgraph serve` defaults"
+        + (f" plus `{' '.join(args.serve_args)}`" if args.serve_args else "") + ".",
+        "", *rows, "",
+        f"Attacker answers: {dict(sorted(attack.errors.items()))}.",
+        f"Normal clients' errors: {dict(quiet.errors + loud.errors) or 'none'}.",
+        f"p99 under attack / p99 without: **{ratio:.2f}** (target ≤ 2, zero errors): "
+        f"{verdict}; server alive afterwards: {alive}.",
+    ])
+    print(body)
+    if not args.no_record:
+        record("Load test: normal clients with and without an attacker", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Concurrency past the limits is told to come back (429 + Retry-After), quickly, while
+the site keeps answering; a remote store's query stops at the deadline (503)."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from .conftest import TIMEOUT, assert_alive, one_line, sparql
+from .test_costs import EXPENSIVE
+
+FLOOD = 16  # more than the public lane's workers or slots of two web processes
+
+
+def test_a_flood_of_expensive_queries_gets_429_and_the_site_keeps_answering(target):
+    query = EXPENSIVE["cartesian product"]
+
+    def attack(n: int):
+        started = time.monotonic()
+        response = sparql(target, f"{query} # {n}", timeout=TIMEOUT + 10)
+        return response, time.monotonic() - started
+
+    with ThreadPoolExecutor(FLOOD) as pool:
+        answers = list(pool.map(attack, range(FLOOD)))
+        site = target.get("/queries/indicator-by-notation.csv", params={"notation": "15.1",
+                                                                         "page": "flood"})
+        assert site.status_code == 200
+    statuses = [response.status_code for response, _ in answers]
+    assert 429 in statuses, statuses
+    for response, elapsed in answers:
+        # a request may first wait for a web thread that a query holds to its deadline
+        assert elapsed <= 2 * TIMEOUT + 1, elapsed
+        assert response.status_code in (200, 429, 503), response.text[:200]
+        if response.status_code == 429:
+            assert response.headers["Retry-After"].isdigit()
+            assert "Too many queries" in one_line(response)
+        if response.status_code == 200:  # Virtuoso's anytime answer, said to be partial
+            assert response.headers["X-Flgraph-Truncated"] == "true"
+    assert_alive(target)
