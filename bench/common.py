@@ -3,6 +3,7 @@ results are recorded (bench/RESULTS.md, appended, with date and machine)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -36,10 +37,8 @@ def machine() -> str:
         pass
     libs = []
     for name in ("flask", "gunicorn", "pyoxigraph", "rdflib", "pyshacl"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             libs.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            pass
     return f"{os.cpu_count()} cores ({cpu}){mem}; Python {platform.python_version()}; " + ", ".join(
         libs
     )
