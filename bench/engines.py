@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.workload import Item
+from flgraph.rdfio import oxigraph_term
 from flgraph.store import GraphResult, SelectResult, Store
 
 
@@ -112,11 +113,11 @@ class RdflibEngine:
         for answer in raw:
             if isinstance(answer, tuple):
                 variables, rows = answer
-                converted.append(
-                    SelectResult(variables, tuple(tuple(_ox(t) for t in row) for row in rows))
-                )
+                table = tuple(tuple(oxigraph_term(t) for t in row) for row in rows)
+                converted.append(SelectResult(variables, table))
             else:
-                converted.append(GraphResult(tuple(ox.Triple(*map(_ox, t)) for t in answer)))
+                triples = tuple(ox.Triple(*map(oxigraph_term, t)) for t in answer)
+                converted.append(GraphResult(triples))
         return converted
 
 
@@ -128,21 +129,3 @@ def _rdflib(term):
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _ox(term):
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")

@@ -151,13 +151,16 @@ def from_rdflib(dataset) -> Iterator[ox.Quad]:
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph_id = getattr(g, "identifier", g)
         graph = (ox.DefaultGraph() if graph_id in (None, DATASET_DEFAULT_GRAPH_ID)
-                 else _term(graph_id))
-        yield ox.Quad(_term(s), _term(p), _term(o), graph)
+                 else oxigraph_term(graph_id))
+        yield ox.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o), graph)
 
 
-def _term(term):
+def oxigraph_term(term):
+    """An rdflib term as the pyoxigraph term (None stays None: an unbound variable)."""
     from rdflib import BNode, Literal, URIRef
 
+    if term is None:
+        return None
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

@@ -55,17 +55,17 @@ class FastValidator:
     def validate_rdflib(self, graph) -> Outcome:
         """Validate an rdflib ``Graph`` or ``Dataset`` (the union of its graphs), judging
         literals by its own rdflib terms as pyshacl does."""
-        from ..rdfio import _term
+        from ..rdfio import oxigraph_term
 
         semantics = LiteralSemantics()
 
         def quads():
             for s, p, o, *_ in (graph.quads((None, None, None, None))
                                 if hasattr(graph, "quads") else graph):
-                term = _term(o)
+                term = oxigraph_term(o)
                 if isinstance(term, ox.Literal):
                     semantics.keep(term, o)
-                yield ox.Triple(_term(s), _term(p), term)
+                yield ox.Triple(oxigraph_term(s), oxigraph_term(p), term)
         return self._run(quads(), semantics)
 
     def _run(self, quads: Iterable, semantics: LiteralSemantics) -> Outcome:
