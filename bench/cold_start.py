@@ -17,7 +17,10 @@ it forks, the query workers (spawned processes), multiprocessing's resource trac
 because the target is per process, and a total would hide which one is large.
 
 The page cache is warm after the first start (the files were read moments before), which
-is what a restart of a running machine sees; the first start is shown apart.
+is what a restart of a running machine sees; the first start is shown apart. With
+``--drop-caches`` (root only) every start is also measured once from an emptied page
+cache (``/proc/sys/vm/drop_caches``), as after a reboot: the interpreter, the packages
+and the data are then read from disk.
 """
 
 from __future__ import annotations
@@ -144,9 +147,21 @@ def _first_200(url: str, started: float, process: subprocess.Popen) -> float:
     raise RuntimeError("flgraph serve did not answer / with 200 in 120 s")
 
 
-def measure(label: str, args: list[str], runs: int, pages: list[str]) -> dict:
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def drop_page_cache() -> None:
+    """Empty the kernel's page cache, as after a reboot (needs root)."""
+    subprocess.run(["sync"], check=True)
+    DROP_CACHES.write_text("3\n")
+
+
+def measure(label: str, args: list[str], runs: int, pages: list[str],
+            cold: bool = False) -> dict:
     starts, peaks, bad = [], {}, 0
     for _ in range(runs):
+        if cold:
+            drop_page_cache()
         ready, by_role, statuses = one_start(args, pages)
         starts.append(ready)
         bad += sum(1 for s in statuses if s != 200)
@@ -181,6 +196,14 @@ def table(result: dict, start_limit: float, memory_limit: float) -> str:
     return "\n".join(rows)
 
 
+def cold_table(result: dict) -> str:
+    """Starts from an emptied page cache: for information, every start alike."""
+    starts = result["starts"]
+    return (f"**{result['label']}** — {len(starts)} starts; first 200 of `/` after launch: "
+            f"median {statistics.median(starts):.2f} s ({min(starts):.2f}–{max(starts):.2f}); "
+            f"pages other than 200: {result['non_200']}.")
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -190,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--disk", type=Path, default=DISK, help="An on-disk Oxigraph store.")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--drop-caches", action="store_true",
+                        help="Also time starts from an emptied page cache (root only).")
     args = parser.parse_args(argv)
     parts = [
         table(measure("Report data, memory store (default)", [], args.runs, PAGES), 1.5, 150),
     ]
+    if args.drop_caches:
+        parts.append(cold_table(measure("Report data, memory store, page cache emptied "
+                                        "before each start", [], args.runs, PAGES, cold=True)))
     if args.disk.is_dir():
         label = f"On-disk Oxigraph store {args.disk.name} (`--store oxigraph:PATH`, no reload)"
         spec = ["--store", f"oxigraph:{args.disk}"]
@@ -202,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(
             table(result, 3.0, 500) + f"\n\nPages visited: all but {', '.join(WHOLE_DATASET)}."
         )
+        if args.drop_caches:
+            label += ", page cache emptied before each start"
+            parts.append(cold_table(measure(label, spec, args.runs, pages, cold=True)))
     else:
         parts.append(f"No on-disk store at {args.disk}: run bench/stores.py first.")
     text = (

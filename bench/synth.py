@@ -59,7 +59,7 @@ TRIM_BELOW = 10_000
 #: Outcomes per extract + model chunk (~150k triples with the default shape).
 CHUNK_OUTCOMES = 10
 #: Bumped whenever the generator changes what it writes, so caches are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 @dataclass

@@ -184,6 +184,7 @@ def check_organisations(rows: Rows) -> None:
 
 
 def check_publications(rows: Rows) -> None:
+    assert len(rows) == 4  # each named once, in Table 3
     assert pairs(rows, "title", "kind", "year", "publisher") == {
         ("ILO Global Estimate of Forced Labour", "estimate", None,
          "International Labour Organization"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 
 import pyoxigraph as ox
 
@@ -85,3 +87,26 @@ def test_missing_source_file(tmp_path):
     result = run_cli("build", str(tmp_path / "nope.txt"))
     assert result.exit_code == 2
     assert "nope.txt: no such file" in result.stderr
+
+
+def test_a_publication_named_twice_keeps_each_naming_with_its_evidence(tmp_path):
+    """Two outputs name the same study: each row pairs a statement with the evidence
+    of its own naming (quoted from that output's cell), never with the other's."""
+    text = SEED.read_text(encoding="utf-8").replace(
+        "<li>• ILO Global Estimate of Forced Labour</li>",
+        "<li>• ILO Global Estimate of Forced Labour</li> <li>• \"Tricked and Trapped "
+        "Study\" translated into Arabic</li>")
+    source, out = tmp_path / "section.txt", tmp_path / "flgraph.trig"
+    source.write_text(text, encoding="utf-8")
+    assert run_cli("build", str(source), "-o", str(out)).exit_code == 0
+    result = run_cli("query", "publications", "--data", str(out), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout))
+            if r["title"] == "Tricked and Trapped Study"]
+    statements = {r["statement"].rsplit("/output/15/", 1)[-1]: r["evidence"] for r in rows}
+    assert len(rows) == 2 and set(statements) == {
+        "knowledge-generation-and-dissemination/2", "policy-dialogue-and-advocacy/2"}
+    starts = {k: int(v.rsplit("/", 1)[-1].split("-")[0]) for k, v in statements.items()}
+    # the Knowledge generation row comes first in Table 3, so its naming is written first
+    assert starts["knowledge-generation-and-dissemination/2"] < \
+        starts["policy-dialogue-and-advocacy/2"]

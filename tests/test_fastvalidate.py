@@ -613,7 +613,7 @@ def test_queries_pre_binding_cannot_express_are_refused(tmp_path):
 
 def test_the_project_shapes_compile():
     validator = FastValidator(shapes_file())
-    assert len(validator.shapes.targeted()) == 27
+    assert len(validator.shapes.targeted()) == 28
 
 
 def test_unknown_engine_is_an_error(valid):

@@ -146,12 +146,14 @@ class WorkerPool:
     """``size`` worker processes, each holding its own copy (or view) of the store.
 
     ``queue_wait`` is the longest a query waits for a free worker (then ``Overloaded``);
-    ``nice`` lowers the workers' CPU priority (the public lane runs below the site's).
+    ``nice`` lowers the workers' CPU priority (the public lane runs below the site's);
+    ``wait_first`` makes the constructor return once one worker is ready (see ``_start``).
     """
 
     def __init__(self, spec: StoreSpec, limits: Limits, size: int = 2,
                  memory_bytes: int | None = None, start_timeout: float = 120.0,
-                 queue_wait: float | None = None, nice: int = 0) -> None:
+                 queue_wait: float | None = None, nice: int = 0,
+                 wait_first: bool = True) -> None:
         self.spec = spec
         self.limits = limits
         self.size = size
@@ -162,8 +164,31 @@ class WorkerPool:
         self._context = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
-        for worker in [self._spawn() for _ in range(size)]:
-            self._add_when_ready(worker, background=False)
+        self._started = threading.Event()  # set once the first worker is ready
+        self._start(wait_first)
+
+    def _start(self, wait_first: bool) -> None:
+        """One worker first, the others once it is ready.
+
+        Every worker opens the store, and at a first start (nothing in the page cache,
+        several web processes each starting a pool) they would all read it at once on
+        a couple of cores: started together they are all ready late, started one after
+        the other the first is ready early. The site answers as soon as one worker is
+        (a query waits ``queue_wait`` for a worker, and the others arrive within it).
+        With ``wait_first`` false nothing is awaited: a lane that may start late."""
+        def rest() -> None:
+            for _ in range(self.size - 1):
+                if not self._closed:
+                    self._add_when_ready(self._spawn(), background=False)
+
+        if wait_first:
+            self._add_when_ready(self._spawn(), background=False)
+            threading.Thread(target=rest, daemon=True, name="flgraph-pool-start").start()
+        else:
+            def everything() -> None:
+                self._add_when_ready(self._spawn(), background=False)
+                rest()
+            threading.Thread(target=everything, daemon=True, name="flgraph-pool-start").start()
 
     def _spawn(self) -> _Worker:
         return _Worker(self._context, self.spec, self.limits, self.memory_bytes, self.nice)
@@ -172,6 +197,7 @@ class WorkerPool:
         def wait():
             if worker.wait_ready(self.start_timeout) and not self._closed:
                 self._idle.put(worker)
+                self._started.set()
             else:
                 worker.kill()
                 if not self._closed:  # could not start: try again, but not in a tight loop
@@ -194,6 +220,8 @@ class WorkerPool:
         ``started`` (when the request arrived; waiting for a worker counts)."""
         started = time.monotonic() if started is None else started
         timeout = self.limits.timeout
+        # a pool still starting is not overloaded: its first worker is awaited instead
+        self._started.wait(max(0.0, timeout - (time.monotonic() - started)))
         try:
             worker = self._idle.get(timeout=max(0.0, min(self.queue_wait, timeout)))
         except queue.Empty:

@@ -114,6 +114,9 @@ class Minter:
     def involvement(self, source: str, start: int) -> URIRef:
         return self._iri("involvement", source_key(source), str(start))
 
+    def citation(self, source: str, start: int) -> URIRef:
+        return self._iri("citation", source_key(source), str(start))
+
     def organisation(self, name: str, iso3: str | None = None) -> URIRef:
         return self._iri("organisation", iso3, slug(name)) if iso3 else self._iri(
             "organisation", slug(name))

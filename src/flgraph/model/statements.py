@@ -26,6 +26,7 @@ def add_statement(ctx: Context, node: URIRef, kind: URIRef, said: Statement, lab
         ctx.add(node, FLG.involvement, _involvement(ctx, node, mention, role))
     for publication in said.publications:
         ctx.add(node, FLG.publication, _publication(ctx, node, publication))
+        ctx.add(node, FLG.citation, _citation(ctx, node, publication))
 
 
 def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:
@@ -98,6 +99,22 @@ def _publication(ctx: Context, statement: URIRef, p: PublicationMention) -> URIR
         ctx.add(node, DCTERMS.issued, Literal(p.year, datatype=XSD.gYear))
     if p.by_ilo:
         ctx.add(node, DCTERMS.publisher, ctx.iri.ilo())
+    ctx.add(node, FLG.statement, statement)
+    ctx.derived(node, p.evidence)
+    return node
+
+
+def _citation(ctx: Context, statement: URIRef, p: PublicationMention) -> URIRef:
+    """One naming of a publication: which statement names it, and where.
+
+    A publication named in two statements has two statements and two evidence nodes;
+    linked straight to the publication they could not be paired again (each statement
+    would meet both evidences). The citation keeps each pair, as an involvement does for
+    an organisation."""
+    node = ctx.iri.citation(p.evidence.source.name, p.evidence.spans[0].start)
+    ctx.add(node, RDF.type, FLG.Citation)
+    ctx.label(node, p.title)
+    ctx.add(node, FLG.publication, ctx.iri.publication(p.title))
     ctx.add(node, FLG.statement, statement)
     ctx.derived(node, p.evidence)
     return node

@@ -50,7 +50,8 @@ class Services:
                 public_pool = WorkerPool(worker_spec, limits,
                                          size=config["FLGRAPH_PUBLIC_WORKERS"],
                                          memory_bytes=memory, nice=PUBLIC_NICE,
-                                         queue_wait=limits.public_queue_wait)
+                                         queue_wait=limits.public_queue_wait,
+                                         wait_first=False)  # the site first
         return cls(store=store, query_service=QueryService(store, limits, pool, public_pool),
                    queries=load_queries(), version=_version(spec, data),
                    base=config["FLGRAPH_BASE"])
