@@ -85,10 +85,10 @@ def test_the_dump_pages_through_a_low_server_cap(virtuoso, virtuoso_store, trig_
 
 def test_a_limit_smaller_than_the_answer_is_reported(virtuoso_store):
     query = "SELECT ?s WHERE { GRAPH <https://w3id.org/flgraph/ontology> { ?s ?p ?o } }"
-    assert len(virtuoso_store.query(query).rows) == 291
-    capped = virtuoso_store.query(query, limit=290)
-    assert len(capped.rows) == 290 and capped.truncated
-    assert not virtuoso_store.query(query, limit=291).truncated
+    assert len(virtuoso_store.query(query).rows) == 298
+    capped = virtuoso_store.query(query, limit=297)
+    assert len(capped.rows) == 297 and capped.truncated
+    assert not virtuoso_store.query(query, limit=298).truncated
     graph = virtuoso_store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH "
                                  "<https://w3id.org/flgraph/ontology> { ?s ?p ?o } }", limit=10)
     assert len(graph.triples) == 10 and graph.truncated

@@ -210,9 +210,13 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--query-workers", default=2, show_default=True, type=click.IntRange(0, 64),
               help="Query processes per web process; a query past its deadline is killed "
                    "(0: run queries in the web process, which cannot stop them).")
-@click.option("--public-workers", default=1, show_default=True, type=click.IntRange(0, 64),
+@click.option("--public-workers", default=2, show_default=True, type=click.IntRange(0, 64),
               help="Query processes per web process for queries typed at /sparql, apart "
                    "from the site's own (0: share the query workers).")
+@click.option("--per-client", default=1, show_default=True, type=click.IntRange(0, 64),
+              help="/sparql queries one client address may run at once per web process, "
+                   "so that one client cannot hold every public worker (0: no limit; "
+                   "behind a reverse proxy every client has the proxy's address).")
 @click.option("--timeout", "query_timeout", default=5.0, show_default=True,
               type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--row-limit", default=10_000, show_default=True, type=click.IntRange(1),
@@ -220,8 +224,8 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
 @reports_errors
 def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, workers: int,
-          query_workers: int, public_workers: int, query_timeout: float, row_limit: int,
-          access_log: bool) -> None:
+          query_workers: int, public_workers: int, per_client: int, query_timeout: float,
+          row_limit: int, access_log: bool) -> None:
     """Serve the site, the SPARQL endpoint and the linked data (gunicorn)."""
     from .web.serve import serve as run_server
 
@@ -232,7 +236,8 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
     config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base,
               "FLGRAPH_QUERY_WORKERS": query_workers,
               "FLGRAPH_PUBLIC_WORKERS": public_workers if query_workers else 0,
-              "FLGRAPH_LIMITS": Limits(timeout=query_timeout, row_limit=row_limit)}
+              "FLGRAPH_LIMITS": Limits(timeout=query_timeout, row_limit=row_limit,
+                                       public_per_client=per_client)}
     _check_store(config)
     click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
     run_server(config, host=host, port=port, workers=workers, access_log=access_log)

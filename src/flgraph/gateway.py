@@ -24,6 +24,7 @@ A refusal is ``QueryRefused`` with the reason, which the web layer answers with 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -272,6 +273,12 @@ def _string_end(text: str, start: int, quote: str) -> int:
     return len(text)
 
 
+#: rdflib's SPARQL parser is not thread-safe: two queries parsed at once in one process
+#: (web threads, with a remote store) fail with errors about the parser's own internals,
+#: and a valid query would be refused as a syntax error.
+_PARSER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def query_shape(text: str) -> Shape:
     """Parse with rdflib's SPARQL parser (it decodes escapes first) and walk the algebra.
@@ -285,20 +292,22 @@ def query_shape(text: str) -> Shape:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    try:
-        query = translateQuery(parseQuery(text))
-    except ParseException as err:
+    with _PARSER_LOCK:
         try:
-            parseUpdate(text)
+            query = translateQuery(parseQuery(text))
+        except ParseException as err:
+            try:
+                parseUpdate(text)
+            except RecursionError:
+                raise _too_large() from None
+            except Exception:
+                raise QuerySyntaxError(_parse_message(err)) from None
+            raise QueryRefused("updates are not accepted: this endpoint is read-only") \
+                from None
         except RecursionError:
             raise _too_large() from None
-        except Exception:
-            raise QuerySyntaxError(_parse_message(err)) from None
-        raise QueryRefused("updates are not accepted: this endpoint is read-only") from None
-    except RecursionError:
-        raise _too_large() from None
-    except Exception as err:
-        raise QuerySyntaxError(f"cannot read the query: {err}") from None
+        except Exception as err:
+            raise QuerySyntaxError(f"cannot read the query: {err}") from None
     return _shape(query.algebra)
 
 

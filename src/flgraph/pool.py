@@ -222,8 +222,9 @@ class WorkerPool:
         timeout = self.limits.timeout
         # a pool still starting is not overloaded: its first worker is awaited instead
         self._started.wait(max(0.0, timeout - (time.monotonic() - started)))
-        try:
-            worker = self._idle.get(timeout=max(0.0, min(self.queue_wait, timeout)))
+        left = timeout - (time.monotonic() - started)
+        try:  # the wait for a worker counts against the query's deadline
+            worker = self._idle.get(timeout=max(0.0, min(self.queue_wait, left)))
         except queue.Empty:
             raise Overloaded(f"all {self.size} query workers are busy; try again shortly") \
                 from None

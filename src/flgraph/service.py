@@ -60,9 +60,12 @@ class Limits:
     max_subqueries: int = 16
     max_paths: int = 32
     queue_wait: float = 2.0  # longest wait for a free site worker before answering 429
-    public_queue_wait: float = 0.5  # the same for /sparql queries: a flood is told early
+    # the same for /sparql queries: long enough to ride out a worker's respawn after a
+    # query past its deadline (a flood from one client is told at once by its share)
+    public_queue_wait: float = 2.0
     max_concurrent: int = 4  # queries at once per web process when there is no pool
     max_public_concurrent: int = 2  # of which /sparql queries may hold at most this many
+    public_per_client: int = 1  # /sparql queries one client address runs at once (0: any)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class QueryRequest:
     limit: int | None = None  # at most Limits.row_limit
     public: bool = False  # typed by a client (the /sparql endpoint): the public lane
     base: str | None = None  # the BASE relative IRIs resolve against
+    client: str | None = None  # who asked (a public query's remote address), for fairness
 
     def engine_text(self) -> str:
         """The text an engine runs: the BASE first when there is one. The gateway checks
@@ -98,6 +102,7 @@ class QueryService:
         # ... and /sparql queries never hold them all: the site's own queries keep a share.
         self._public_slots = threading.BoundedSemaphore(
             max(1, min(self.limits.max_public_concurrent, self.limits.max_concurrent - 1)))
+        self._clients = ClientShares(self.limits.public_per_client)
 
     def graph_names(self) -> frozenset[str]:
         """The store's named graphs, read again every few seconds: a remote store can be
@@ -141,7 +146,7 @@ class QueryService:
                                      f"{param.values_from} of this dataset")
 
     def run(self, request: QueryRequest) -> Result:
-        from .gateway import check_query, prepare
+        from .gateway import prepare
 
         started = time.monotonic()
         request = replace(request, text=prepare(request.text, self.limits))
@@ -150,6 +155,14 @@ class QueryService:
                 raise QueryRefused(f"<{graph}> is not a graph of this dataset (graphs are "
                                    "never fetched)")
         limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
+        if request.public:
+            with self._clients.share(request.client):
+                return self._run(request, limit, started)
+        return self._run(request, limit, started)
+
+    def _run(self, request: QueryRequest, limit: int, started: float) -> Result:
+        from .gateway import check_query
+
         pool = self.public_pool if request.public else self.pool
         if pool is not None:
             return pool.run(request, limit, self.graph_names(), started)
@@ -189,6 +202,42 @@ class QueryService:
         if limit is None:
             return contextlib.nullcontext()
         return limit(self.limits.timeout - (time.monotonic() - started))
+
+
+class ClientShares:
+    """At most ``per_client`` public queries of one client address at once.
+
+    Without it one address sending slow queries back to back holds every worker of the
+    public lane, and everybody else's endpoint queries wait, then get 429. A client over
+    its share gets 429 at once — waiting would hold a web thread that others need — and
+    the others' queries meet a free worker. (Behind a reverse proxy every client has the
+    proxy's address: set ``public_per_client`` to 0 there, or pass the client address on.)
+    """
+
+    def __init__(self, per_client: int) -> None:
+        self.per_client = per_client
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def share(self, client: str | None):
+        if not self.per_client or client is None:
+            yield
+            return
+        with self._lock:
+            if self._running.get(client, 0) >= self.per_client:
+                raise Overloaded(f"{self.per_client} of your queries are already running; "
+                                 "try again when they are done")
+            self._running[client] = self._running.get(client, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._running[client] - 1
+                if left:
+                    self._running[client] = left
+                else:
+                    del self._running[client]
 
 
 def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> Result:

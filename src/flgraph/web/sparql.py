@@ -113,7 +113,8 @@ def endpoint():
         media = _negotiate(form in ("CONSTRUCT", "DESCRIBE"), operation)
     default, named = _dataset(operation)
     result = service.run(QueryRequest(operation.query, default_graphs=default,
-                                      named_graphs=named, public=True, base=_base()))
+                                      named_graphs=named, public=True, base=_base(),
+                                      client=request.remote_addr))
     if form is None:
         media = _negotiate(isinstance(result, GraphResult), operation)
     return render(result, media)
