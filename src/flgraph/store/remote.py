@@ -74,6 +74,22 @@ SYSTEM_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#",
                            "http://www.w3.org/ns/ldp#"})
 
 _SOLUTIONS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+#: Virtuoso echoes the protocol's dataset as response headers, one
+#: ``X-SPARQL-default-graph`` and one ``X-SPARQL-named-graph`` per graph, and every query
+#: names the dataset's graphs (see ``dataset_graphs``): past 50 source graphs that is
+#: more than the 100 headers Python's HTTP client reads before it gives up ("got more
+#: than 100 headers"). The limit is a module constant of http.client with no per-request
+#: setting; it is raised (never lowered) once, when a dataset this large is met.
+_OTHER_HEADERS = 100
+
+
+def _allow_headers_for(graphs_given: int) -> None:
+    """Room for one echoed header per graph given, besides the usual headers."""
+    needed = graphs_given + _OTHER_HEADERS
+    if needed > http.client._MAXHEADERS:
+        http.client._MAXHEADERS = needed
+
+
 _GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 #: Virtuoso answers ``text/plain`` with N-Triples (its name from before the media type).
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -208,6 +224,7 @@ class RemoteStore(Store):
             wrapper.addDefaultGraph(graph)
         for graph in named_graphs or ():
             wrapper.addNamedGraph(graph)
+        _allow_headers_for(len(default_graphs or ()) + len(named_graphs or ()))
         return wrapper
 
     def dataset_graphs(self) -> tuple[str, ...]:
