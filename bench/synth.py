@@ -59,7 +59,7 @@ TRIM_BELOW = 10_000
 #: Outcomes per extract + model chunk (~150k triples with the default shape).
 CHUNK_OUTCOMES = 10
 #: Bumped whenever the generator changes what it writes, so caches are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 @dataclass
@@ -308,7 +308,7 @@ def _activity(documents) -> list[ox.Quad]:
         checksum=build_checksum(__version__, documents, checksums),
         sources=[iri.source(d.name) for d in documents],
         tables={iri.reference_table(name): sha for name, sha in checksums.items()},
-        graphs=[*graphs, iri.graph("cube")],
+        graphs=[*graphs, iri.graph("entities"), iri.graph("cube")],
         timestamp=None,
     )
     return list(from_rdflib(dataset))

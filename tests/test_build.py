@@ -35,7 +35,7 @@ def test_dataset_has_no_blank_nodes_and_the_expected_graphs():
     graphs = {q.graph_name.value for q in quads}
     base = "https://w3id.org/flgraph/id/graph/"
     assert graphs == {base + "source/000_2635207760a74e4f", base + "reference", base + "vocab",
-                      base + "cube", base + "editorial", base + "build",
+                      base + "entities", base + "cube", base + "editorial", base + "build",
                       "https://w3id.org/flgraph/ontology"}
 
 

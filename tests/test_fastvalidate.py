@@ -376,7 +376,8 @@ def _slice() -> list[ox.Quad]:
     structure the shapes look at, at half the size."""
     quads = read_quads(DATA)
     named = {q.object for q in quads if isinstance(q.graph_name, ox.NamedNode)
-             and q.graph_name.value in (SOURCE_GRAPH, ns.ID + "graph/cube")}
+             and q.graph_name.value in (SOURCE_GRAPH, *(ns.ID + f"graph/{name}"
+                                                        for name in ("entities", "cube")))}
     countries = {q.subject for q in quads if q.predicate.value == ns.FLG + "iso3166Alpha3"}
     return [q for q in quads if q.subject not in countries - named]
 

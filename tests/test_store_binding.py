@@ -46,6 +46,22 @@ def test_the_block_opens_the_where_group():
                     "\n ?x ?p ?o }")
 
 
+def test_the_block_also_opens_each_nested_group_that_names_the_variable():
+    """Engines plan a UNION branch or a group with a BIND apart from the enclosing group:
+    the binding must be in it to be used for look-ups. Sub-SELECTs (own variables), MINUS,
+    EXISTS, SERVICE, VALUES blocks and groups that do not name it are left as they are."""
+    query = ("SELECT * WHERE { { ?x <p> ?o BIND(1 AS ?a) } UNION { ?x <q> ?o } "
+             "OPTIONAL { GRAPH ?g { <s> <r> ?x.} } MINUS { ?x <s> ?t } "
+             "FILTER NOT EXISTS { ?x <u> ?v } { SELECT ?x WHERE { ?x <w> ?y } } "
+             "VALUES ?k { 1 } SERVICE SILENT <http://example.org/> { ?x ?p ?o } "
+             "{ ?other <p> \"?x {\" } }")
+    block = "VALUES (?x) { (<https://w3id.org/flgraph/id/country/ZMB>) }\n"
+    text = bind(query, "SELECT", {"x": ZMB})
+    assert text == query.replace("* WHERE { ", f"* WHERE {{ {block} ") \
+        .replace("{ ?x <p>", f"{{ {block} ?x <p>").replace("{ ?x <q>", f"{{ {block} ?x <q>") \
+        .replace("OPTIONAL { GRAPH ?g { <s>", f"OPTIONAL {{ {block} GRAPH ?g {{ {block} <s>")
+
+
 @pytest.mark.parametrize(("form", "query"), [
     ("SELECT", "SELECT ?this ?o WHERE { ?this ?p ?o }"),
     ("SELECT", "SELECT ?this WHERE { OPTIONAL { ?this <http://example.org/none> ?o } }"),
@@ -58,6 +74,9 @@ def test_the_block_opens_the_where_group():
             "# a { comment\nASK WHERE { ?this ex:p ?o }"),
     ("CONSTRUCT", "CONSTRUCT { ?this <http://example.org/q> \"}{\" } WHERE { ?this ?p ?o }"),
     ("CONSTRUCT", "CONSTRUCT { ?s ?p ?this } WHERE { { ?s ?p ?this } UNION { ?this ?p ?s } }"),
+    ("SELECT", "SELECT ?this ?x WHERE { { ?s ?p ?o BIND(STR(?this) AS ?x) } UNION "
+               "{ ?this ?p ?o } }"),
+    ("SELECT", "SELECT ?s ?this WHERE { ?s ?p ?o OPTIONAL { ?s ?p ?this FILTER(?this != ?s) } }"),
     ("DESCRIBE", "DESCRIBE ?this"),
     ("DESCRIBE", "DESCRIBE ?this WHERE { ?this ?p ?o }"),
 ])

@@ -27,7 +27,7 @@ def test_load_then_serve_after_a_restart_without_reloading(tmp_path, dataset_fil
     path = tmp_path / "store"
     result = load(path, dataset_file)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 7 graphs into "
+    assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 8 graphs into "
                                     f"oxigraph:{path} (Oxigraph bulk load)")
     for _ in range(2):  # each open is a restart: nothing is read from the dataset file
         store = open_store(f"oxigraph:{path}")

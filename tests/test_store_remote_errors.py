@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from flgraph.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store
-from flgraph.store.remote import RemoteStore
+from flgraph.store.remote import RemoteStore, RemoteTimeout
 
 from .conftest import free_port
 from .helpers import run_cli
@@ -30,7 +30,8 @@ GRAPHS = {"head": {"vars": ["g"]}, "results": {"bindings": [
 
 
 class Scripted(BaseHTTPRequestHandler):
-    """Answers by path: /ok, /partial, /partial206, /capped, /syntax, /broken, /busy.
+    """Answers by path: /ok, /partial, /partial206, /capped, /syntax, /broken, /busy,
+    /estimate, /interrupted.
 
     The store's own question for the dataset's graphs is answered plainly, and each
     request's form is kept (``Scripted.last``) to see what the store sent."""
@@ -54,8 +55,18 @@ class Scripted(BaseHTTPRequestHandler):
             "/syntax": (400, {}),
             "/broken": (500, {}),
             "/busy": (503, {}),
+            "/estimate": (500, {}),
+            "/interrupted": (200, {"X-SQL-State": "S1TAT"}),
+            "/broken-graph": (200, {}),
         }[self.path]
-        if status >= 400:
+        if self.path in ("/interrupted", "/broken-graph"):  # Virtuoso 7.2.5, a CONSTRUCT
+            body = (b"_:ResultSet2053 rdf:type <http://www.w3.org/1999/02/22-rdf-syntax-ns"
+                    b"#res:ResultSet> .\n")
+        if self.path == "/estimate":
+            body, kind = (b"Virtuoso 42000 Error The estimated execution time 443 (sec) "
+                          b"exceeds the limit of 400 (sec).\n\nSPARQL query:\nSELECT ...",
+                          "text/plain")
+        elif status >= 400:
             body, kind = (b"Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error"
                           b"\n\nSPARQL query:\nSELECT ...", "text/plain")
         return self._answer(status, headers, body, kind)
@@ -189,6 +200,24 @@ def test_a_server_error_is_a_store_error_and_503_is_unavailable(scripted):
     assert not isinstance(err.value, StoreUnavailable)
     with pytest.raises(StoreUnavailable, match="HTTP 503"):
         RemoteStore(scripted + "/busy").query("ASK {}")
+
+
+def test_a_refusal_on_virtuosos_cost_estimate_says_which_setting_causes_it(scripted):
+    with pytest.raises(StoreError) as err:
+        RemoteStore(scripted + "/estimate").query("ASK {}")
+    assert str(err.value).startswith("SPARQL store ")
+    assert "estimated execution time 443 (sec) exceeds the limit of 400" in str(err.value)
+    assert "unset MaxQueryCostEstimationTime in virtuoso.ini" in str(err.value)
+
+
+def test_an_interrupted_graph_answer_with_nothing_readable_is_a_timeout(scripted):
+    """Virtuoso, its time limit reached before a triple was ready, answers a CONSTRUCT
+    with an empty result set description (not N-Triples): past the deadline, not broken."""
+    with pytest.raises(RemoteTimeout, match="time limit with no result ready: timed out"):
+        RemoteStore(scripted + "/interrupted").query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    with pytest.raises(StoreError, match="cannot be read") as err:  # and not partial: broken
+        RemoteStore(scripted + "/broken-graph").query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert not isinstance(err.value, StoreUnavailable)
 
 
 def test_updates_are_refused_before_any_request():

@@ -43,7 +43,7 @@ def test_loading_twice_gives_the_datasets_quads_and_graphs(virtuoso, dataset_fil
     for _ in range(2):
         result = load_virtuoso(virtuoso, dataset_file, method)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 7 graphs into ")
+        assert result.stdout.startswith(f"loaded {len(trig_quads)} triples in 8 graphs into ")
         assert store.count() == len(trig_quads)
         assert store.graph_names() == graphs
 

@@ -21,11 +21,19 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .service import Limits, Overloaded, QueryRefused, QueryRequest, QueryTimeout
+from .service import (
+    Limits,
+    Overloaded,
+    QueryRefused,
+    QueryRequest,
+    QueryTimeout,
+    QueryTooCostly,
+)
 from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 
 _ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
-           "StoreError": StoreError, "QueryRefused": QueryRefused}
+           "StoreError": StoreError, "QueryRefused": QueryRefused,
+           "QueryTooCostly": QueryTooCostly}
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
@@ -83,7 +91,8 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
         except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
             conn.send(("error", (type(err).__name__, str(err))))
         except MemoryError:
-            conn.send(("error", ("StoreError", "the query needed more memory than allowed")))
+            conn.send(("error", ("QueryTooCostly", "the query was stopped: it needed more "
+                                 "memory than one query may use")))
         except Exception as err:
             conn.send(("error", ("StoreError", _unexpected(err))))
 
@@ -237,8 +246,9 @@ class WorkerPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise StoreError("the query stopped its worker (it was too costly to evaluate)") \
-                from None
+            # the worker died: its memory cap or its CPU time for this query ran out
+            raise QueryTooCostly("the query was stopped: it needed more memory or CPU time "
+                                 "than one query may use") from None
         self._idle.put(worker)
         if status == "ok":
             return payload

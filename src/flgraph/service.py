@@ -37,6 +37,11 @@ class QueryTimeout(Exception):
     """The query ran past its deadline and was stopped (HTTP 503)."""
 
 
+class QueryTooCostly(QueryTimeout):
+    """The query used up its worker's memory or CPU time before its deadline: stopped,
+    like a query past its deadline (HTTP 503), whose cost it would have reached."""
+
+
 class Overloaded(Exception):
     """Too many queries at once (HTTP 429)."""
 

@@ -109,7 +109,7 @@ def test_unknown_query_is_404(server):
 
 def test_page_shows_sparql_and_ready_to_paste_snippets(server):
     html = server.get("/queries/country-profile", params={"country": "country/ZMB"}).text
-    assert "SELECT DISTINCT ?country ?aspect ?value ?valueLabel ?evidence" in html
+    assert "SELECT ?country ?aspect ?value ?valueLabel ?evidence" in html
     assert "curl -H &#39;Accept: text/csv&#39;" in html
     assert "/queries/country-profile.csv?country=country%2FZMB" in html
     assert "VALUES (?country) { (&lt;https://w3id.org/flgraph/id/country/ZMB&gt;) }" in html

@@ -1,7 +1,8 @@
 """Records + reference data → an rdflib ``Dataset`` under the flgraph ontology.
 
 Pure: no file is written here. Named graphs separate what was read from each source
-(``id/graph/source/<name>``), the reference tables (``id/graph/reference``), the
+(``id/graph/source/<name>``), the organisations and publications they name, each
+described once (``id/graph/entities``), the reference tables (``id/graph/reference``), the
 typology schemes (``id/graph/vocab``), the derived Data Cube (``id/graph/cube``),
 editorial links that are not facts of the report (``id/graph/editorial``), the
 ontology itself, and the build's provenance (``id/graph/build``).
@@ -60,14 +61,19 @@ def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
     _copy(inputs.ontology, ds.graph(URIRef(ns.ONTOLOGY)))
 
     graphs = []
+    entities = ds.graph(iri.graph("entities"))
     for doc in sources:
         graph = ds.graph(iri.graph("source", iri.source(doc.name).rsplit("/", 1)[-1]))
         graphs.append(graph.identifier)
-        ctx = Context(graph, iri, inputs.reference, inputs.vocab)
+        ctx = Context(graph, iri, inputs.reference, inputs.vocab, shared=entities)
         source = add_source(graph, iri, doc)
         graph.add((graph.identifier, PROV.wasDerivedFrom, source))
         for outcome in (o for o in outcomes if o.source.name == doc.name):
             _add_outcome(ctx, outcome)
+        if ctx.described_shared:
+            entities.add((entities.identifier, PROV.wasDerivedFrom, source))
+    if len(entities):
+        graphs.append(entities.identifier)
 
     cube_graph = ds.graph(iri.graph("cube"))
     add_cube(cube_graph, Context(cube_graph, iri, inputs.reference, inputs.vocab), outcomes)

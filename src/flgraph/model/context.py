@@ -23,11 +23,28 @@ class Context:
     iri: Minter
     reference: Reference
     vocab: Vocabulary
+    #: Where things several sources may name (organisations, publications) are described:
+    #: once for the whole dataset, so the union of the source graphs holds one copy of each
+    #: description, not one per source naming it (copies multiply the rows of every join).
+    shared: Graph | None = None
+    described_shared: bool = False  # whether this source described anything in ``shared``
     _evidence: dict[tuple, URIRef] = field(default_factory=dict)
 
     def add(self, s: URIRef, p: URIRef, o) -> None:
         if o is not None:
             self.graph.add((s, p, o))
+
+    def describe(self, s: URIRef, p: URIRef, o) -> None:
+        """A triple of a shared resource's own description (its name, kind, country…).
+
+        Each naming of the resource stays in the source's graph, with its evidence."""
+        if o is None:
+            return
+        if self.shared is None:
+            self.graph.add((s, p, o))
+        else:
+            self.shared.add((s, p, o))
+            self.described_shared = True
 
     def text(self, s: URIRef, p: URIRef, value: str | None) -> None:
         if value:

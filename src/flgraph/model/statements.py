@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 
 from ..extract.records import OrganisationMention, Period, PublicationMention, Quantity, Statement
 from .context import Context
-from .terms import DCTERMS, FLG, ORG, RDF, SCHEMA, SKOS, TIME, XSD
+from .terms import DCTERMS, FLG, ORG, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 
 def add_statement(ctx: Context, node: URIRef, kind: URIRef, said: Statement, label: str,
@@ -70,14 +70,14 @@ def _xsd_date(value: str) -> tuple[URIRef, Literal]:
 
 def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: str) -> URIRef:
     organisation = ctx.iri.organisation(m.name, m.country)
-    ctx.add(organisation, RDF.type, ORG.Organization)
-    ctx.add(organisation, SKOS.prefLabel, Literal(m.name, lang="en"))
-    ctx.label(organisation, m.name)
+    ctx.describe(organisation, RDF.type, ORG.Organization)
+    ctx.describe(organisation, SKOS.prefLabel, Literal(m.name, lang="en"))
+    ctx.describe(organisation, RDFS.label, Literal(m.name, lang="en"))
     if m.acronym:
-        ctx.add(organisation, SKOS.altLabel, Literal(m.acronym, lang="en"))
-    ctx.add(organisation, FLG.organisationKind, Literal(m.kind, lang="en"))
+        ctx.describe(organisation, SKOS.altLabel, Literal(m.acronym, lang="en"))
+    ctx.describe(organisation, FLG.organisationKind, Literal(m.kind, lang="en"))
     if m.country:
-        ctx.add(organisation, FLG.country, ctx.iri.country(m.country))
+        ctx.describe(organisation, FLG.country, ctx.iri.country(m.country))
     node = ctx.iri.involvement(m.evidence.source.name, m.evidence.spans[0].start)
     ctx.add(node, RDF.type, FLG.Involvement)
     ctx.label(node, m.name)
@@ -91,14 +91,14 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
 
 def _publication(ctx: Context, statement: URIRef, p: PublicationMention) -> URIRef:
     node = ctx.iri.publication(p.title)
-    ctx.add(node, RDF.type, FLG.Publication)
-    ctx.add(node, DCTERMS.title, Literal(p.title, lang="en"))
-    ctx.label(node, p.title)
-    ctx.add(node, FLG.publicationKind, Literal(p.kind, lang="en"))
+    ctx.describe(node, RDF.type, FLG.Publication)
+    ctx.describe(node, DCTERMS.title, Literal(p.title, lang="en"))
+    ctx.describe(node, RDFS.label, Literal(p.title, lang="en"))
+    ctx.describe(node, FLG.publicationKind, Literal(p.kind, lang="en"))
     if p.year:
-        ctx.add(node, DCTERMS.issued, Literal(p.year, datatype=XSD.gYear))
+        ctx.describe(node, DCTERMS.issued, Literal(p.year, datatype=XSD.gYear))
     if p.by_ilo:
-        ctx.add(node, DCTERMS.publisher, ctx.iri.ilo())
+        ctx.describe(node, DCTERMS.publisher, ctx.iri.ilo())
     ctx.add(node, FLG.statement, statement)
     ctx.derived(node, p.evidence)
     return node

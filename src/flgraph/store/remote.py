@@ -197,6 +197,13 @@ class RemoteStore(Store):
                 result = self._read_solutions(response, limit)
             return result, response.headers
         except SyntaxError as err:
+            if _partial(response.headers) or response.status == 206:
+                # Virtuoso, its time limit hit before any result was ready, may send
+                # an empty result set description in place of the triples (prefixed
+                # names, unreadable as N-Triples): a query past its deadline, with
+                # nothing to show, not a broken store
+                raise RemoteTimeout(f"SPARQL store {self.endpoint} stopped the query at "
+                                    "its time limit with no result ready: timed out") from err
             raise StoreError(f"{self.endpoint} sent an answer that cannot be read: "
                              f"{_one_line(err)}") from err
         except (OSError, http.client.HTTPException) as err:
@@ -482,8 +489,12 @@ def _server_message(err: SPARQLWrapperException) -> str:
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
         except (ValueError, SyntaxError):
             pass
-    text = text.split("\nSPARQL query:", 1)[0]
-    return _one_line(text)[:300]
+    text = _one_line(text.split("\nSPARQL query:", 1)[0])[:300]
+    if "estimated execution time" in text:
+        text += (" (Virtuoso refused the query on its own cost estimate; unset "
+                 "MaxQueryCostEstimationTime in virtuoso.ini and rely on "
+                 "MaxQueryExecutionTime)")
+    return text
 
 
 def _one_line(text) -> str:

@@ -7,7 +7,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..queries import ParameterError
-from ..service import Overloaded, QueryRefused, QueryTimeout
+from ..service import Overloaded, QueryRefused, QueryTimeout, QueryTooCostly
 from ..store import QuerySyntaxError, StoreError, StoreUnavailable
 
 
@@ -42,7 +42,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(QueryTimeout)
     def timeout(err):
-        return error_response(503, "Query timed out", str(err), {"Retry-After": "5"})
+        title = "Query stopped" if isinstance(err, QueryTooCostly) else "Query timed out"
+        return error_response(503, title, str(err), {"Retry-After": "5"})
 
     @app.errorhandler(Overloaded)
     def overloaded(err):

@@ -36,7 +36,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
-from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
+from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout, QueryTooCostly
 from ..service_description import describe
 from ..store import GraphResult, QuerySyntaxError, StoreError, StoreUnavailable
 from . import negotiation
@@ -330,6 +330,7 @@ def _protocol_headers(response: Response) -> Response:
 #: Errors of the query path, as statuses (the same as the site's, in one line of text).
 _STATUSES = ((QuerySyntaxError, 400, "Query syntax error", {}),
              (QueryRefused, 400, "Query refused", {}),
+             (QueryTooCostly, 503, "Query stopped", {"Retry-After": "5"}),
              (QueryTimeout, 503, "Query timed out", {"Retry-After": "5"}),
              (Overloaded, 429, "Too many queries", {"Retry-After": "2"}),
              (StoreUnavailable, 503, "Store unavailable", {"Retry-After": "10"}),
