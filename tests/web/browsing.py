@@ -40,7 +40,8 @@ class Recorder:
         self.dialogs: list[str] = []
         page.on("request", lambda r: self.urls.append(r.url))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # with the stack, so that an error seen once can be found in the scripts
+        page.on("pageerror", lambda e: self.errors.append(f"{e}\n{e.stack or ''}".strip()))
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
     def outside(self, base: str) -> list[str]:
