@@ -32,7 +32,7 @@ added to its rows would change which rows it removes), EXISTS and SERVICE.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -115,19 +115,16 @@ def _scan_header(text: str) -> tuple[int | None, bool]:
     Skipped on the way: the prologue, a CONSTRUCT template, and the projection, whose
     parenthesised expressions may hold braces of their own (``EXISTS { … }``).
     """
-    i, form = _after_prologue(text)
+    after, form = _after_prologue(text)
     if form == "CONSTRUCT":
-        i = _skip_space(text, i)
-        if not text.startswith("{", i):
+        after = _skip_space(text, after)
+        if not text.startswith("{", after):
             raise ParameterError("parameters cannot be bound in a short-form CONSTRUCT WHERE "
                                  "on a remote store; write the template out")
-        i = _after_braces(text, i)
+        after = _after_braces(text, after)
     depth = 0
     dataset = False
-    while i < len(text):
-        i = _skip_space(text, i)
-        if i >= len(text):
-            break
+    for i in _tokens(text, after):
         char = text[i]
         if char == "{" and depth == 0:
             return i, dataset
@@ -136,7 +133,6 @@ def _scan_header(text: str) -> tuple[int | None, bool]:
             break
         dataset = dataset or word == "FROM"
         depth += {"(": 1, ")": -1}.get(char, 0)
-        i = _token_end(text, i)
     return None, dataset
 
 
@@ -147,11 +143,7 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
     groups: list[int] = []
     opened: list[list | None] = []  # per open brace: [index, names a variable], or None
     previous = ""  # the last keyword seen, to know what a brace opens
-    i = start
-    while i < len(text):
-        i = _skip_space(text, i)
-        if i >= len(text):
-            break
+    for i in _tokens(text, start):
         char = text[i]
         if char == "{":
             inside_skipped = bool(opened) and opened[-1] is None
@@ -159,7 +151,6 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
             skip = inside_skipped or previous in _OPAQUE or word == "SELECT"
             opened.append(None if skip else [i, False])
             previous = ""
-            i += 1
             continue
         if char == "}":
             group = opened.pop()
@@ -167,9 +158,7 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
                 groups.append(group[0])
             if not opened:
                 break
-            i += 1
             continue
-        end = _token_end(text, i)
         variable = _VARIABLE_AT.match(text, i)
         if variable and variable.group(1) in names:
             for group in opened:
@@ -180,7 +169,6 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
             previous = word
         elif word and word != "SILENT":
             previous = ""  # SERVICE SILENT <iri>, VALUES (?x): the keyword holds until "{"
-        i = end
     return groups
 
 
@@ -204,29 +192,34 @@ def _after_prologue(text: str) -> tuple[int, str]:
 
 
 def _modifiers_start(text: str) -> int:
-    i, _ = _after_prologue(text)
-    while i < len(text):
-        i = _skip_space(text, i)
-        if i >= len(text) or _word_at(text, i).upper() in _MODIFIERS:
+    start, _ = _after_prologue(text)
+    for i in _tokens(text, start):
+        if _word_at(text, i).upper() in _MODIFIERS:
             return i
-        i = _token_end(text, i)
     return len(text)
 
 
-def _after_braces(text: str, i: int) -> int:
+def _after_braces(text: str, start: int) -> int:
     depth = 0
-    while i < len(text):
-        i = _skip_space(text, i)
-        if i >= len(text):
-            break
+    for i in _tokens(text, start):
         if text[i] == "{":
             depth += 1
         elif text[i] == "}":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i = _token_end(text, i) if text[i] not in "{}" else i + 1
     raise ParameterError("unbalanced braces in the query")
+
+
+def _tokens(text: str, i: int) -> Iterator[int]:
+    """Where each token starts, from ``i`` on, past spaces and comments; a brace or
+    parenthesis is a token of its own."""
+    while True:
+        i = _skip_space(text, i)
+        if i >= len(text):
+            return
+        yield i
+        i = _token_end(text, i)
 
 
 def _skip_space(text: str, i: int) -> int:

@@ -197,7 +197,7 @@ class RemoteStore(Store):
                 result = self._read_solutions(response, limit)
             return result, response.headers
         except SyntaxError as err:
-            if _partial(response.headers) or response.status == 206:
+            if _interrupted(response):
                 # Virtuoso, its time limit hit before any result was ready, may send
                 # an empty result set description in place of the triples (prefixed
                 # names, unreadable as N-Triples): a query past its deadline, with
@@ -346,10 +346,9 @@ class RemoteStore(Store):
           without any header, so reaching the cap is all there is to go on (a complete
           answer of exactly that length is reported too — truncated is the safe side).
         """
-        headers = response.headers
-        if response.status == 206 or _partial(headers):
+        if _interrupted(response):
             return True
-        if headers.get("X-SPARQL-MaxRows"):
+        if response.headers.get("X-SPARQL-MaxRows"):
             return True
         return (not select and self.server_max_rows is not None
                 and size >= self.server_max_rows)
@@ -460,6 +459,12 @@ _REFUSED_STATE = re.compile(r"\b37000\b")
 def _partial(headers) -> bool:
     """Virtuoso's anytime answer: the query was interrupted by its time limit."""
     return (headers.get("X-SQL-State") or "").strip() == "S1TAT"
+
+
+def _interrupted(response) -> bool:
+    """An answer the server stopped at its time limit: HTTP 206 (later Virtuoso
+    versions) or 200 with ``X-SQL-State: S1TAT`` (7.2.5)."""
+    return response.status == 206 or _partial(response.headers)
 
 
 # Messages -----------------------------------------------------------------------------------
