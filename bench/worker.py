@@ -11,8 +11,10 @@ Timing: every item once in full as a warm-up (its answer is the one compared; it
 is reported as ``full_ms``), then ``repeats`` runs of every item in a random order (a
 fixed seed), so that no query always follows the same other one and caches favour none,
 each read up to the app's row limit (``Limits.row_limit``, 10,000): what a page, a
-download or an endpoint request costs when served. An item whose warm-up passes the
-deadline is reported as timed out and not run again.
+download or an endpoint request costs when served. After each, untimed, the allocator is
+settled (flgraph.allocator), as the app's query worker does once an answer is sent:
+otherwise the next query pays for sorting the blocks a large answer freed. An item whose
+warm-up passes the deadline is reported as timed out and not run again.
 
 Deadlines: rdflib's queries are stopped by SIGALRM (they run in Python); a query inside
 pyoxigraph may not come back to Python for minutes, so the parent (stores.py) watches
@@ -34,6 +36,7 @@ from pathlib import Path
 from bench.engines import QueryTimeout, RdflibEngine, StoreEngine, deadline
 from bench.measure import summary
 from bench.workload import Item, answer_file, canonical, items
+from flgraph.allocator import settle
 from flgraph.service import Limits
 
 FIRST = "country-profile?country=country/ZMB"
@@ -147,6 +150,7 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
             continue
         answer = canonical(item, engine.results(raw), answer_file(answers, item.name))
         del raw
+        settle()
         out[item.name] = {
             "rows": answer.rows,
             "digest": answer.digest,
@@ -175,6 +179,7 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
             out[item.name]["timeouts"] = out[item.name].get("timeouts", 0) + 1
             continue
         samples.setdefault(item.name, []).append(time.perf_counter() - started)
+        settle()  # as the app's query worker does once its answer is sent
     for name, values in samples.items():
         out[name].update(summary(values))
     return out

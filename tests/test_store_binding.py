@@ -62,6 +62,22 @@ def test_the_block_also_opens_each_nested_group_that_names_the_variable():
         .replace("OPTIONAL { GRAPH ?g { <s>", f"OPTIONAL {{ {block} GRAPH ?g {{ {block} <s>")
 
 
+def test_a_text_read_once_is_bound_anew_for_each_value_and_each_set_of_names():
+    """Where the blocks go is remembered per text and per set of variable names: the
+    same page asked for another resource, or with another parameter, is bound right."""
+    query = "SELECT * WHERE { { ?x <p> ?o } UNION { ?y <q> ?o } }"
+    other = ox.NamedNode("https://w3id.org/flgraph/id/country/BRA")
+    first, second = bind(query, "SELECT", {"x": ZMB}), bind(query, "SELECT", {"x": other})
+    assert second == first.replace(str(ZMB), str(other)) and str(ZMB) not in second
+    by_y = bind(query, "SELECT", {"y": ZMB})
+    block = "VALUES (?y) { (<https://w3id.org/flgraph/id/country/ZMB>) }\n"
+    assert by_y == query.replace("* WHERE { ", f"* WHERE {{ {block} ").replace(
+        "{ ?y <q>", f"{{ {block} ?y <q>")
+    described = "DESCRIBE ?x LIMIT 1"
+    assert bind(described, "DESCRIBE", {"x": other}) == bind(
+        described, "DESCRIBE", {"x": ZMB}).replace(str(ZMB), str(other))
+
+
 @pytest.mark.parametrize(("form", "query"), [
     ("SELECT", "SELECT ?this ?o WHERE { ?this ?p ?o }"),
     ("SELECT", "SELECT ?this WHERE { OPTIONAL { ?this <http://example.org/none> ?o } }"),

@@ -131,6 +131,17 @@ def test_the_sites_own_queries_answer_the_same(any_store, memory_store, name, bi
         assert expected.triples
 
 
+def test_the_evidence_of_an_evidence_node_is_itself(any_store):
+    """resource-evidence.rq's path has a zero-length step: a table cell's own page lists
+    the cell, on every store (Virtuoso's transitive paths start from the VALUES term)."""
+    cell = ox.NamedNode(ID + "evidence/000_2635207760a74e4f/1028-1942")
+    result = any_store.query(sparql("resource-evidence"), {"this": cell})
+    evidence = result.variables.index("evidence")
+    starts = sorted(int(row[result.variables.index("start")].value) for row in result.rows)
+    assert {row[evidence] for row in result.rows} == {cell}
+    assert starts[0] == 1028 and len(starts) >= 2  # one row per selector in the cell
+
+
 def test_counts_graphs_and_dumps_agree(any_store, memory_store):
     assert any_store.count() == memory_store.count()
     assert any_store.graph_names() == memory_store.graph_names()

@@ -66,6 +66,7 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
     import resource
     import sys
 
+    from .allocator import settle
     from .sandbox import deny_network
     from .store import open_store
 
@@ -95,6 +96,7 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
                                  "memory than one query may use")))
         except Exception as err:
             conn.send(("error", ("StoreError", _unexpected(err))))
+        settle()  # the answer is sent and freed: sort its blocks now, not in the next query
 
 
 def _unexpected(err: Exception) -> str:

@@ -15,6 +15,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from .. import paths
+from ..allocator import settle
 from ..service import Limits
 
 DEFAULTS: dict[str, Any] = {
@@ -76,10 +77,18 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     errors.register(app)
     app.after_request(_safe_headers)
+    app.after_request(_settle_when_sent)
     if app.config.get("FLGRAPH_CACHE", True):
         from . import cache
 
         cache.init_app(app)
+
+
+def _settle_when_sent(response):
+    """Once the response is sent, sort the blocks its answer freed (see allocator.py):
+    the next request handled by this process then does not pay for them."""
+    response.call_on_close(settle)
+    return response
 
 
 def _safe_headers(response):
