@@ -125,8 +125,6 @@ def _mark_stopped(state: Path, why: dict) -> None:
 def _disk(size: str, data: Path, args: dict) -> dict:
     path = synth.WORK / "stores" / f"oxigraph-{size}"
     shutil.rmtree(path, ignore_errors=True)
-    # `flgraph load` cannot create the store's parent folder itself (reported)
-    path.parent.mkdir(parents=True, exist_ok=True)
     loaded = measure.python(
         "flgraph", "load", "--store", f"oxigraph:{path}", "--data", str(data)
     ).check()

@@ -132,8 +132,8 @@ def test_the_sites_own_queries_answer_the_same(any_store, memory_store, name, bi
 
 
 def test_the_evidence_of_an_evidence_node_is_itself(any_store):
-    """resource-evidence.rq's path has a zero-length step: a table cell's own page lists
-    the cell, on every store (Virtuoso's transitive paths start from the VALUES term)."""
+    """A table cell's own page lists the cell as its evidence (resource-evidence.rq's
+    second UNION branch), on every store."""
     cell = ox.NamedNode(ID + "evidence/000_2635207760a74e4f/1028-1942")
     result = any_store.query(sparql("resource-evidence"), {"this": cell})
     evidence = result.variables.index("evidence")

@@ -50,6 +50,15 @@ def test_loading_twice_gives_the_same_store(tmp_path, dataset_file, trig_quads):
     assert [p.name for p in tmp_path.iterdir()] == ["store"]  # nothing left beside it
 
 
+def test_a_store_in_a_folder_that_does_not_exist_yet_is_created_with_it(tmp_path, dataset_file,
+                                                                         trig_quads):
+    path = tmp_path / "new" / "stores" / "flgraph"
+    result = load(path, dataset_file)
+    assert result.exit_code == 0, result.stderr
+    assert open_store(f"oxigraph:{path}").count() == len(trig_quads)
+    assert [p.name for p in path.parent.iterdir()] == ["flgraph"]
+
+
 def test_a_failed_load_leaves_the_previous_store_as_it_was(tmp_path, dataset_file, trig_quads):
     path = tmp_path / "store"
     assert load(path, dataset_file).exit_code == 0

@@ -59,12 +59,9 @@ class Credentials:
 class LoadReport:
     target: str
     method: str
-    graphs: dict[str, int]  # graph IRI → triples
+    graphs: tuple[str, ...]  # the named graphs loaded
+    triples: int
     seconds: float
-
-    @property
-    def triples(self) -> int:
-        return sum(self.graphs.values())
 
     def summary(self) -> str:
         return (f"loaded {self.triples} triples in {len(self.graphs)} graphs into "
@@ -314,7 +311,8 @@ def load_remote(data: Path, writer, endpoint: str, timeout: float = 60.0) -> Loa
     started = time.monotonic()
     store = RemoteStore(endpoint, timeout=timeout, server_max_rows=None)
     graphs = load_quads(read_dataset(data), writer, store)
-    return LoadReport(writer.url, writer.method, graphs, time.monotonic() - started)
+    return LoadReport(writer.url, writer.method, tuple(sorted(graphs)), sum(graphs.values()),
+                      time.monotonic() - started)
 
 
 def load_quads(quads: Iterable[ox.Quad], writer, store) -> dict[str, int]:
@@ -356,30 +354,24 @@ def load_oxigraph(target: Path, data: Path) -> LoadReport:
     _check_replaceable(target)
     fresh = target.with_name(f".{target.name}.loading-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)  # RocksDB creates one level only
     try:
         store = OxigraphStore(fresh)
         try:
             store.load_file(data, fmt.rdf_format)
         except SyntaxError as err:
             raise RdfInputError(f"{data}: not valid {fmt.label}: {err}") from err
-        graphs = _graph_sizes(store)
+        # the store's own totals (its quad count, its graph index): counting per graph
+        # would read every quad again (1.2–1.7 s at 2M triples)
+        graphs, triples = tuple(store.graph_names()), store.count()
         store.flush()
         del store
         gc.collect()  # pyoxigraph closes the database when the object goes
         _swap(fresh, target)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-    return LoadReport(f"oxigraph:{target}", "Oxigraph bulk load", graphs,
+    return LoadReport(f"oxigraph:{target}", "Oxigraph bulk load", graphs, triples,
                       time.monotonic() - started)
-
-
-def _graph_sizes(store) -> dict[str, int]:
-    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    sizes = {g.value: int(n.value) for g, n in result.rows}
-    outside = store.count() - sum(sizes.values())
-    if outside:
-        sizes[""] = outside  # triples in the default graph, so that the total is right
-    return sizes
 
 
 def _check_replaceable(target: Path) -> None:
@@ -399,5 +391,4 @@ def _swap(fresh: Path, target: Path) -> None:
         fresh.rename(target)
         shutil.rmtree(old, ignore_errors=True)
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fresh.rename(target)
