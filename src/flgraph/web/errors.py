@@ -27,35 +27,33 @@ def error_response(status: int, title: str, message: str, headers: dict | None =
                                               **(headers or {})}
 
 
+#: How each failure of a query is answered, most specific first (a QueryTooCostly is a
+#: QueryTimeout): status, title, headers. Pages and the SPARQL endpoint both answer from it.
+QUERY_ERRORS = ((QuerySyntaxError, 400, "Query syntax error", {}),
+                (QueryRefused, 400, "Query refused", {}),
+                (ParameterError, 400, "Bad parameter", {}),
+                (QueryTooCostly, 503, "Query stopped", {"Retry-After": "5"}),
+                (QueryTimeout, 503, "Query timed out", {"Retry-After": "5"}),
+                (Overloaded, 429, "Too many queries", {"Retry-After": "2"}),
+                (StoreUnavailable, 503, "Store unavailable", {"Retry-After": "10"}),
+                (StoreError, 500, "Query failed", {}))
+
+
+def query_error(err: Exception) -> tuple[int, str, dict]:
+    """Status, title and headers of a query's failure (``err`` is one of QUERY_ERRORS)."""
+    for kind, status, title, headers in QUERY_ERRORS:
+        if isinstance(err, kind):
+            return status, title, headers
+    raise err
+
+
 def register(app: Flask) -> None:
-    @app.errorhandler(QuerySyntaxError)
-    def syntax(err):
-        return error_response(400, "Query syntax error", str(err))
+    def answer(err: Exception):
+        status, title, headers = query_error(err)
+        return error_response(status, title, str(err), headers)
 
-    @app.errorhandler(QueryRefused)
-    def refused(err):
-        return error_response(400, "Query refused", str(err))
-
-    @app.errorhandler(ParameterError)
-    def bad_parameter(err):
-        return error_response(400, "Bad parameter", str(err))
-
-    @app.errorhandler(QueryTimeout)
-    def timeout(err):
-        title = "Query stopped" if isinstance(err, QueryTooCostly) else "Query timed out"
-        return error_response(503, title, str(err), {"Retry-After": "5"})
-
-    @app.errorhandler(Overloaded)
-    def overloaded(err):
-        return error_response(429, "Too many queries", str(err), {"Retry-After": "2"})
-
-    @app.errorhandler(StoreUnavailable)
-    def unavailable(err):
-        return error_response(503, "Store unavailable", str(err), {"Retry-After": "10"})
-
-    @app.errorhandler(StoreError)
-    def store_error(err):
-        return error_response(500, "Query failed", str(err))
+    for kind in {kind for kind, *_ in QUERY_ERRORS}:
+        app.register_error_handler(kind, answer)
 
     @app.errorhandler(HTTPException)
     def http_error(err):

@@ -36,10 +36,11 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
-from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout, QueryTooCostly
+from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from ..service_description import describe
-from ..store import GraphResult, QuerySyntaxError, StoreError, StoreUnavailable
+from ..store import GraphResult, StoreError
 from . import negotiation
+from .errors import query_error
 from .internal_queries import sparql as internal_sparql
 from .renderers import GRAPH, TABULAR, render
 from .services import services
@@ -328,15 +329,6 @@ def _protocol_headers(response: Response) -> Response:
 
 
 #: Errors of the query path, as statuses (the same as the site's, in one line of text).
-_STATUSES = ((QuerySyntaxError, 400, "Query syntax error", {}),
-             (QueryRefused, 400, "Query refused", {}),
-             (QueryTooCostly, 503, "Query stopped", {"Retry-After": "5"}),
-             (QueryTimeout, 503, "Query timed out", {"Retry-After": "5"}),
-             (Overloaded, 429, "Too many queries", {"Retry-After": "2"}),
-             (StoreUnavailable, 503, "Store unavailable", {"Retry-After": "10"}),
-             (StoreError, 500, "Query failed", {}))
-
-
 @bp.errorhandler(ProtocolError)
 def _protocol_error(err: ProtocolError):
     return _error(err.status, str(err), err.headers)
@@ -347,10 +339,8 @@ def _protocol_error(err: ProtocolError):
 @bp.errorhandler(QueryTimeout)
 @bp.errorhandler(Overloaded)
 def _query_error(err: Exception):
-    for kind, status, title, headers in _STATUSES:
-        if isinstance(err, kind):
-            return _error(status, f"{title}: {err}", headers)
-    raise err
+    status, title, headers = query_error(err)
+    return _error(status, f"{title}: {err}", headers)
 
 
 @bp.errorhandler(HTTPException)
