@@ -29,7 +29,9 @@ def _glibc():
     try:
         if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):
             return None
-        libc = ctypes.CDLL(None)  # the symbols already in the process
+        # the symbols already in the process, called without releasing the GIL: taking
+        # it back after each call could wait a thread switch (5 ms) in a busy web process
+        libc = ctypes.PyDLL(None)
     except (ValueError, OSError, AttributeError):
         return None
     libc.malloc.restype = ctypes.c_void_p
