@@ -40,7 +40,7 @@ from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from ..service_description import describe
 from ..store import GraphResult, StoreError
 from . import negotiation
-from .errors import query_error
+from .errors import QUERY_ERRORS, query_error
 from .internal_queries import sparql as internal_sparql
 from .renderers import GRAPH, TABULAR, render
 from .services import services
@@ -328,19 +328,20 @@ def _protocol_headers(response: Response) -> Response:
     return response
 
 
-#: Errors of the query path, as statuses (the same as the site's, in one line of text).
 @bp.errorhandler(ProtocolError)
 def _protocol_error(err: ProtocolError):
     return _error(err.status, str(err), err.headers)
 
 
-@bp.errorhandler(StoreError)
-@bp.errorhandler(QueryRefused)
-@bp.errorhandler(QueryTimeout)
-@bp.errorhandler(Overloaded)
 def _query_error(err: Exception):
+    """A query's failure with the site's status and title (errors.QUERY_ERRORS), in one
+    line of text."""
     status, title, headers = query_error(err)
     return _error(status, f"{title}: {err}", headers)
+
+
+for _kind in {kind for kind, *_ in QUERY_ERRORS}:
+    bp.register_error_handler(_kind, _query_error)
 
 
 @bp.errorhandler(HTTPException)
