@@ -126,20 +126,34 @@ class Citation:
 
 
 _WHERE = ("table", "row", "column", "section", "line")
+_FLG = "https://w3id.org/flgraph/ontology#"
+_OA = "http://www.w3.org/ns/oa#"
+#: the facts of an evidence node, by property: what resource-evidence.rq's ?key names
+_FACTS = {_FLG + k: k for k in (*_WHERE, "quote")}
+_SOURCE, _SELECTOR = _OA + "hasSource", _OA + "hasSelector"
+#: the details of its source and selectors, by property (?detail)
+_DETAILS = {"http://www.w3.org/2000/01/rdf-schema#label": "sourceName",
+            _FLG + "sha256": "sha256", _OA + "start": "start", _OA + "end": "end"}
+
+
+@dataclass
+class _Gathered:
+    """One evidence node's rows gathered: its facts, its source's name and checksum, and
+    the start and end of each of its selectors."""
+
+    facts: dict[str, str]
+    selectors: dict[str, dict[str, str]]
 
 
 def citations(rows: Iterable[dict], directories: Sequence[Path], links) -> list[Citation]:
-    """Evidence rows (one per selector, from resource-evidence.rq) as citations, in the
-    order of the source."""
-    grouped: dict[str, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(row["evidence"].value, []).append(row)
+    """Evidence rows (resource-evidence.rq: one per fact of an evidence node and per
+    detail of its source and selectors) as citations, ordered by line in the source
+    (citations without a line first, as SPARQL orders unbound values), then by IRI."""
     out = []
-    for iri, group in grouped.items():
-        first = group[0]
-        value = {k: first[k].value for k in first}
-        spans = [(int(r["start"].value), int(r["end"].value)) for r in group
-                 if "start" in r and "end" in r and _integer(r["start"].value, r["end"].value)]
+    for iri, node in sorted(_gather(rows).items(), key=_source_order):
+        value = node.facts
+        spans = [(int(s["start"]), int(s["end"])) for s in node.selectors.values()
+                 if "start" in s and "end" in s and _integer(s["start"], s["end"])]
         source = find_source(directories, value.get("sha256"), value.get("sourceName"))
         out.append(Citation(
             iri=iri, href=links.href(iri),
@@ -147,6 +161,33 @@ def citations(rows: Iterable[dict], directories: Sequence[Path], links) -> list[
             source=value.get("sourceName"), quote=value.get("quote"),
             excerpts=excerpts(source.text, spans) if source and spans else None))
     return out
+
+
+def _gather(rows: Iterable[dict]) -> dict[str, _Gathered]:
+    """The long rows of each evidence node as its facts and selectors. The shapes allow
+    one value of each fact; in data that gives two, the first row's is kept."""
+    nodes: dict[str, _Gathered] = {}
+    for row in rows:
+        node = nodes.setdefault(row["evidence"].value, _Gathered({}, {}))
+        key, value = row["key"].value, row["value"].value
+        detail = _DETAILS.get(row["detail"].value) if "detail" in row else None
+        if key in _FACTS:
+            node.facts.setdefault(_FACTS[key], value)
+        elif key == _SOURCE and detail in ("sourceName", "sha256"):
+            node.facts.setdefault(detail, row["detailValue"].value)
+        elif key == _SELECTOR:
+            selector = node.selectors.setdefault(value, {})
+            if detail in ("start", "end"):
+                selector.setdefault(detail, row["detailValue"].value)
+    return nodes
+
+
+def _source_order(item: tuple[str, _Gathered]) -> tuple:
+    iri, node = item
+    line = node.facts.get("line")
+    if line is None:
+        return (0, 0, iri)
+    return (1, int(line), iri) if line.isdigit() else (2, 0, line, iri)
 
 
 def _integer(*values: str) -> bool:
