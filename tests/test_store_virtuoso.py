@@ -146,7 +146,7 @@ def test_a_string_reaches_virtuoso_unchanged(virtuoso_store, value, form):
     indicator = "?i a <https://w3id.org/flgraph/ontology#Indicator>"  # exactly one
     query = {"SELECT": f"SELECT ?v ?i WHERE {{ {indicator} }}",
              "CONSTRUCT": f"CONSTRUCT {{ ?i <http://example.org/v> ?v }} WHERE {{ {indicator} }}"}
-    text = bind(query[form], form, {"v": ox.Literal(value)})
+    text = bind(query[form], {"v": ox.Literal(value)})
     result = virtuoso_store.query(text)
     [term] = ([row[0] for row in result.rows] if form == "SELECT"
               else [t.object for t in result.triples])

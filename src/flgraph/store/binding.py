@@ -51,8 +51,8 @@ _OPAQUE = ("MINUS", "EXISTS", "SERVICE", "VALUES")  # groups no binding is joine
 _OTHER = re.compile(r"[^\s{}()<>\"'#]+")
 
 
-def bind(sparql: str, form: str, bindings: Mapping[str, Term]) -> str:
-    """The query text with ``bindings`` as a VALUES block; ``form`` is its query form."""
+def bind(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """The query text with ``bindings`` as a VALUES block."""
     block = values_block(bindings)
     where, groups = _placement(sparql, frozenset(bindings))
     if where is None:  # DESCRIBE <…> ?x with no WHERE clause: give it one

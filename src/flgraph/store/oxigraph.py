@@ -23,7 +23,7 @@ from .base import (
     StoreError,
     Term,
 )
-from .binding import bind, query_form
+from .binding import bind
 
 
 class OxigraphStore(Store):
@@ -55,7 +55,7 @@ class OxigraphStore(Store):
             # a VALUES block, not pyoxigraph's ``substitutions``: the planner then sees
             # the bound terms, and a look-up starts from them (evidence of a resource at
             # 2M triples: 14 ms instead of 868 ms; bench/stores.py, [substitution] rows)
-            sparql = bind(sparql, query_form(sparql), bindings)
+            sparql = bind(sparql, bindings)
         try:
             answer = self._store.query(sparql, **options)
             return _materialise(answer, limit)

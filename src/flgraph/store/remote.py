@@ -173,7 +173,7 @@ class RemoteStore(Store):
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
         form = query_form(sparql)
-        text = bind(sparql, form, bindings) if bindings else sparql
+        text = bind(sparql, bindings) if bindings else sparql
         default_graphs, named_graphs = self._dataset(sparql, default_graphs, named_graphs)
         return self._run(text, form, limit, default_graphs, named_graphs)[0]
 

@@ -18,7 +18,7 @@ from .. import namespaces as ns
 from ..queries import SavedQuery, bind_params
 from ..service import QueryRequest
 from ..store import SelectResult
-from ..store.binding import bind, query_form
+from ..store.binding import bind
 from . import cells
 from .internal_queries import sparql
 from .negotiation import negotiate
@@ -131,7 +131,7 @@ def _curl(saved: SavedQuery, raw: dict) -> str:
 def _python(saved: SavedQuery, bindings: dict) -> str:
     text = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#+"))
     if bindings:  # the parameters as a VALUES block, as the site binds them on any store
-        text = bind(text, query_form(text), bindings)
+        text = bind(text, bindings)
     quoted = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return (
         "from SPARQLWrapper import SPARQLWrapper, JSON\n\n"
