@@ -110,6 +110,12 @@ def _unavailable(what: str, err: BaseException) -> StoreUnavailable:
     return kind(f"{what}: {reason}")
 
 
+def _leave_out(graphs: Iterable[str]) -> str:
+    """Virtuoso's pragmas that leave these graphs out of the default graph; they go
+    before the query's prologue."""
+    return "".join(f"DEFINE input:default-graph-exclude {ox.NamedNode(g)}\n" for g in graphs)
+
+
 def _at_least_one(graphs: list[str]) -> list[str]:
     """Graphs to send: an empty list means an empty dataset, but sending none would give
     the server's whole default graph (Virtuoso's holds every graph)."""
@@ -133,6 +139,8 @@ class RemoteStore(Store):
         self.writer = writer
         self._graphs: tuple[str, ...] | None = None
         self._graphs_at = 0.0
+        #: Virtuoso's own graphs, when the server is Virtuoso (see ``dataset_graphs``)
+        self._own_graphs: tuple[str, ...] | None = None
         self._local = threading.local()
 
     @contextlib.contextmanager
@@ -174,17 +182,24 @@ class RemoteStore(Store):
               named_graphs: list[str] | None = None) -> Result:
         form = query_form(sparql)
         text = bind(sparql, bindings) if bindings else sparql
-        default_graphs, named_graphs = self._dataset(sparql, default_graphs, named_graphs)
-        return self._run(text, form, limit, default_graphs, named_graphs)[0]
+        pragmas, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
+                                                              named_graphs)
+        return self._run(pragmas + text, form, limit, default_graphs, named_graphs)[0]
 
-    def _dataset(self, sparql: str, default_graphs, named_graphs):
+    def _dataset(self, sparql: str, default_graphs, named_graphs
+                 ) -> tuple[str, list[str] | None, list[str] | None]:
         """The graphs a query runs over: the dataset's, unless the caller or the query
-        (FROM) names some — a query's own FROM wins, as on Oxigraph."""
+        (FROM) names some — a query's own FROM wins, as on Oxigraph. As (Virtuoso pragmas
+        to put before the query, default-graph-uri, named-graph-uri)."""
         if has_dataset_clause(sparql):
-            return default_graphs, named_graphs
+            return "", default_graphs, named_graphs
         graphs = list(self.dataset_graphs()) or [NO_GRAPH]
-        return (graphs if default_graphs is None else _at_least_one(default_graphs),
-                graphs if named_graphs is None else _at_least_one(named_graphs))
+        named = graphs if named_graphs is None else _at_least_one(named_graphs)
+        if default_graphs is not None:
+            return "", _at_least_one(default_graphs), named
+        if self._own_graphs is not None and self._graphs:
+            return _leave_out(self._own_graphs), None, named
+        return "", graphs, named
 
     def _run(self, text: str, form: str, limit: int | None = None, default_graphs=None,
              named_graphs=None) -> tuple[Result, Mapping[str, str]]:
@@ -237,14 +252,19 @@ class RemoteStore(Store):
     def dataset_graphs(self) -> tuple[str, ...]:
         """The dataset's named graphs, asked again every ``DATASET_TTL`` seconds.
 
-        Every query runs over them (as ``default-graph-uri`` and ``named-graph-uri``),
-        unless it names graphs itself. That makes the default graph the union of the
-        dataset's graphs on any server — Fuseki's is not a union unless configured so —
-        and leaves out Virtuoso's own graphs, which its default graph includes (RDF view
-        definitions: 2,479 triples; the LDP vocabulary; a service description), so that
-        counts and ``GRAPH ?g`` agree with Oxigraph's. Its ``DEFINE
-        input:default-graph-exclude`` would do the latter, but 7.2.5 then answers
-        ``GRAPH <iri>`` patterns wrongly.
+        Every query runs over them, unless it names graphs itself: its named graphs are
+        listed (``named-graph-uri``), and so is its default graph (``default-graph-uri``),
+        which makes that the union of the dataset's graphs on any server — Fuseki's is
+        not a union unless configured so. Virtuoso's default graph is the union of all its
+        graphs, its own included (RDF view definitions: 2,479 triples; the LDP
+        vocabulary; a service description); there the default graph is not listed but
+        its own graphs are left out of it, by ``DEFINE input:default-graph-exclude``
+        (``_leave_out``). Listing a hundred graphs made Virtuoso join a bound variable
+        through every one of them: the country profile's organisations at 2M triples
+        took 520 ms against 15 ms (bench/RESULTS.md, section of 2026-11-29 10:00). The
+        named graphs stay listed: with that pragma alone Virtuoso 7.2.5 answers
+        ``GRAPH <iri>`` patterns wrongly (one triple of 265), and ``GRAPH ?g`` would
+        include its own graphs. Counts and ``GRAPH ?g`` agree with Oxigraph's either way.
         """
         now = time.monotonic()
         # an empty store is asked again each time: it is most likely being loaded
@@ -257,11 +277,15 @@ class RemoteStore(Store):
         listed, server = self._select_all("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                                           "?g", dataset=False)
         names = {row[0].value for row in listed if isinstance(row[0], ox.NamedNode)}
+        own = None
         if server.startswith("Virtuoso"):
             # its service description: a graph describing the endpoint, named after its host
             described, _ = self._select_all(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g a "
                                             f"<{ns.SD}Service> }} }}", "?g", dataset=False)
-            names -= SYSTEM_GRAPHS | {row[0].value for row in described if row[0]}
+            own = SYSTEM_GRAPHS | {row[0].value for row in described
+                                   if isinstance(row[0], ox.NamedNode)}
+            names -= own
+        self._own_graphs = None if own is None else tuple(sorted(own))
         return tuple(sorted(names))
 
     def _select_all(self, select: str, order: str, dataset: bool = True
@@ -274,8 +298,8 @@ class RemoteStore(Store):
         previous = None
         while True:
             text = f"{select} ORDER BY {order} OFFSET {len(rows)}"
-            graphs = self._dataset(text, None, None) if dataset else (None, None)
-            result, headers = self._run(text, "SELECT", None, *graphs)
+            pragmas, *graphs = self._dataset(text, None, None) if dataset else ("", None, None)
+            result, headers = self._run(pragmas + text, "SELECT", None, *graphs)
             capped = bool(headers.get("X-SPARQL-MaxRows"))
             repeated = bool(result.rows) and result.rows[0] == previous
             if _partial(headers) or (result.truncated and not capped) or repeated:
