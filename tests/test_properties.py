@@ -100,7 +100,7 @@ def test_string_parameters_never_change_the_query(value):
         term = to_term(Param("x", "string"), value)
     except ParameterError:
         return
-    row = _values_row(bind(QUERY, "SELECT", {"x": term}))
+    row = _values_row(bind(QUERY, {"x": term}))
     assert list(row) == ["x"]
     assert str(row["x"]) == term.value  # the whole value, and nothing but the value
 
@@ -113,7 +113,7 @@ def test_iri_parameters_never_change_the_query(value):
         iri = check_iri("s", value)
     except ParameterError:
         return
-    row = _values_row(bind(QUERY, "SELECT", {"s": ox.NamedNode(iri)}))
+    row = _values_row(bind(QUERY, {"s": ox.NamedNode(iri)}))
     assert list(row) == ["s"] and str(row["s"]) == iri
 
 
@@ -121,7 +121,7 @@ def test_iri_parameters_never_change_the_query(value):
                                    "end\n#comment", "}", "x\\ny"])
 def test_string_breakers_stay_inside_the_literal(value):
     term = to_term(Param("x", "string"), value) if "\n" not in value else ox.Literal(value)
-    row = _values_row(bind(QUERY, "SELECT", {"x": term}))
+    row = _values_row(bind(QUERY, {"x": term}))
     assert str(row["x"]) == value
 
 
@@ -148,7 +148,7 @@ def test_integer_and_date_parameters_are_checked(value):
         except ParameterError:
             continue
         assert term.datatype.value.endswith("#" + kind)
-        row = _values_row(bind(QUERY.replace("?x", "?n"), "SELECT", {"n": term}))
+        row = _values_row(bind(QUERY.replace("?x", "?n"), {"n": term}))
         assert str(row["n"]) == term.value
 
 
