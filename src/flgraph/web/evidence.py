@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..namespaces import FLG, OA, RDFS
+
 CONTEXT = 160  # characters of source text shown either side of a cited span
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # the extractor's own limit for a report section
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -126,14 +128,12 @@ class Citation:
 
 
 _WHERE = ("table", "row", "column", "section", "line")
-_FLG = "https://w3id.org/flgraph/ontology#"
-_OA = "http://www.w3.org/ns/oa#"
 #: the facts of an evidence node, by property: what resource-evidence.rq's ?key names
-_FACTS = {_FLG + k: k for k in (*_WHERE, "quote")}
-_SOURCE, _SELECTOR = _OA + "hasSource", _OA + "hasSelector"
+_FACTS = {FLG + k: k for k in (*_WHERE, "quote")}
+_SOURCE, _SELECTOR = OA + "hasSource", OA + "hasSelector"
 #: the details of its source and selectors, by property (?detail)
-_DETAILS = {"http://www.w3.org/2000/01/rdf-schema#label": "sourceName",
-            _FLG + "sha256": "sha256", _OA + "start": "start", _OA + "end": "end"}
+_DETAILS = {RDFS + "label": "sourceName", FLG + "sha256": "sha256",
+            OA + "start": "start", OA + "end": "end"}
 
 
 @dataclass
