@@ -6,12 +6,11 @@ import hashlib
 
 import pyoxigraph as ox
 
-from flgraph.namespaces import BASE, FLG, ID
+from flgraph.namespaces import BASE, FLG, ID, OA, RDFS
 from flgraph.web.evidence import citations
 from flgraph.web.links import Links
 
-OA = "http://www.w3.org/ns/oa#"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+LABEL = RDFS + "label"
 TEXT = "Forced labour in Zambia and in Nepal."
 
 
