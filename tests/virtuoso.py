@@ -17,9 +17,10 @@ Settings that matter, and why (each is also a comment in the generated file):
   CONSTRUCT/DESCRIBE (DESIGN §10).
 - ``MaxQueryExecutionTime`` 30 s: a runaway test query cannot hold the server.
 - No ``MaxQueryCostEstimationTime`` (Debian's file sets 400 s): Virtuoso would refuse
-  queries on a cost estimate that is far off on a union of many graphs (at 2M triples,
-  "estimated execution time 173607 (sec)", or negative, for queries that answer in under
-  a second); its maintainers advise leaving it unset (virtuoso-opensource issue 1395).
+  queries on a cost estimate that is far off (at 2M triples, "estimated execution time
+  1731 (sec)" and 8342 s for queries that answer in under a second; 173,607 s, or
+  negative, when the store still listed the dataset's graphs); its maintainers advise
+  leaving it unset (virtuoso-opensource issue 1395).
 - ``DirsAllowed`` includes ``load/``, where ``flgraph load --virtuoso-dir`` stages the
   files for the bulk loader (the directories Virtuoso's file functions may read).
 """
@@ -96,8 +97,8 @@ ResultSetMaxRows           = {max_rows}
 ; wall-clock limit per query, in seconds: a runaway test query cannot hold the server
 MaxQueryExecutionTime      = {max_seconds}
 ; no MaxQueryCostEstimationTime: Virtuoso refuses queries on its cost estimate, which is
-; far off on a union of many graphs (at 2M triples: 443 s to 173,607 s, or negative, for
-; queries that answer in under a second); its maintainers advise leaving it unset
+; far off (at 2M triples: 1,731 s and 8,342 s for queries that answer in under a
+; second); its maintainers advise leaving it unset
 """
 
 
