@@ -233,6 +233,24 @@ def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, data
     assert '<blockquote class="quote">Zambia</blockquote>' in text
 
 
+def test_evidence_cut_by_the_row_limit_says_so(dataset_file):
+    """Evidence rows past the row limit are not shown as the complete list."""
+    from flgraph.service import Limits
+    from flgraph.web import create_app
+
+    def page(row_limit: int) -> str:
+        app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
+                          "FLGRAPH_LIMITS": Limits(row_limit=row_limit)})
+        response = app.test_client().get("/id/result/15.1/ZMB",
+                                         headers={"Accept": "text/html"})
+        return response.get_data(as_text=True)
+
+    notice = "more evidence than the row limit"
+    assert notice not in page(10_000)
+    cut = page(10)  # two evidence nodes, about nine rows each
+    assert notice in cut and '<div class="evidence">' in cut
+
+
 def test_linked_iris_dereference(server):
     """Every local link on a resource page answers 200."""
     page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text

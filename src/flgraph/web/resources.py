@@ -84,6 +84,7 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         "resource/show.html",
         resource=describe(iri, result.triples, svc.links),
         citations=citations(evidence.dicts(), _source_dirs(), svc.links),
+        evidence_truncated=evidence.truncated,
         truncated=result.truncated,
         formats=formats,
         jsonld=json.loads(serialize_graph(result, "jsonld")),
