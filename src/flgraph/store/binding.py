@@ -78,7 +78,6 @@ def _placement(sparql: str, names: frozenset[str]) -> tuple[int | None, tuple[in
     return start, tuple(sorted([start, *_nested_groups(sparql, start, set(names))]))
 
 
-@lru_cache(maxsize=512)
 def query_form(sparql: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword after the prologue."""
     try:

@@ -113,7 +113,8 @@ def _unavailable(what: str, err: BaseException) -> StoreUnavailable:
 def _leave_out(graphs: Iterable[str]) -> str:
     """Virtuoso's pragmas that leave these graphs out of the default graph; they go
     before the query's prologue."""
-    return "".join(f"DEFINE input:default-graph-exclude {ox.NamedNode(g)}\n" for g in graphs)
+    return "".join(f"DEFINE input:default-graph-exclude {ox.NamedNode(g)}\n"
+                   for g in sorted(graphs))
 
 
 def _at_least_one(graphs: list[str]) -> list[str]:
@@ -139,8 +140,8 @@ class RemoteStore(Store):
         self.writer = writer
         self._graphs: tuple[str, ...] | None = None
         self._graphs_at = 0.0
-        #: Virtuoso's own graphs, when the server is Virtuoso (see ``dataset_graphs``)
-        self._own_graphs: tuple[str, ...] | None = None
+        #: on Virtuoso, the pragmas that leave its own graphs out (see ``dataset_graphs``)
+        self._leave_out_own: str | None = None
         self._local = threading.local()
 
     @contextlib.contextmanager
@@ -197,8 +198,8 @@ class RemoteStore(Store):
         named = graphs if named_graphs is None else _at_least_one(named_graphs)
         if default_graphs is not None:
             return "", _at_least_one(default_graphs), named
-        if self._own_graphs is not None and self._graphs:
-            return _leave_out(self._own_graphs), None, named
+        if self._leave_out_own is not None and self._graphs:
+            return self._leave_out_own, None, named
         return "", graphs, named
 
     def _run(self, text: str, form: str, limit: int | None = None, default_graphs=None,
@@ -285,7 +286,7 @@ class RemoteStore(Store):
             own = SYSTEM_GRAPHS | {row[0].value for row in described
                                    if isinstance(row[0], ox.NamedNode)}
             names -= own
-        self._own_graphs = None if own is None else tuple(sorted(own))
+        self._leave_out_own = None if own is None else _leave_out(own)
         return tuple(sorted(names))
 
     def _select_all(self, select: str, order: str, dataset: bool = True
