@@ -8,7 +8,8 @@ query), ``rdflib`` (parse into an rdflib Dataset), ``remote`` (a SPARQL endpoint
 last stdout line is a JSON report; answers go to files under ``answers`` for comparison.
 
 Timing: every item once in full as a warm-up (its answer is the one compared; its time
-is reported as ``full_ms``), then ``repeats`` runs of every item in a random order (a
+is reported as ``full_ms``), then ``repeats`` runs of every item (with a ``budget_s``,
+as many of them as the warm-up says fit in it, at least one) in a random order (a
 fixed seed), so that no query always follows the same other one and caches favour none,
 each read up to the app's row limit (``Limits.row_limit``, 10,000): what a page, a
 download or an endpoint request costs when served. After each, untimed, the allocator is
@@ -164,8 +165,8 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
     runs = [
         item
         for item in todo
-        for _ in range(args.get("repeats", 5))
         if "digest" in out[item.name] and "timeout_s" not in out[item.name]
+        for _ in range(_repeats(out[item.name]["full_ms"] / 1000, args))
     ]
     random.Random(args.get("seed", 7)).shuffle(runs)
     samples: dict[str, list[float]] = {}
@@ -183,6 +184,17 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
     for name, values in samples.items():
         out[name].update(summary(values))
     return out
+
+
+def _repeats(warm_up_s: float, args: dict) -> int:
+    """``repeats`` timed runs, or with a ``budget_s`` as many as its warm-up says fit in
+    it, at least one: a slow engine is not timed for hours, a fast query still is often
+    enough for a median."""
+    repeats = args.get("repeats", 5)
+    budget = args.get("budget_s")
+    if budget is None:
+        return repeats
+    return max(1, min(repeats, int(budget / max(warm_up_s, 1e-6))))
 
 
 def _bar(things: list, what: str):
