@@ -117,8 +117,9 @@ REWRITES: list[tuple[str, str, list[tuple[str, str]]]] = []
 
 
 def sort_keys(text: str) -> tuple[str, ...]:
-    """Variables of the outermost ORDER BY (STR(?x) counts as ?x)."""
-    clauses = re.findall(r"ORDER\s+BY\s+([^\n{}]*)\s*$", text.strip(), re.I)
+    """Variables of the outermost ORDER BY, which ends the query and may span lines
+    (STR(?x) counts as ?x)."""
+    clauses = re.findall(r"ORDER\s+BY\s+([^{}]*?)\s*$", text.strip(), re.I)
     return tuple(re.findall(r"[?$](\w+)", clauses[-1])) if clauses else ()
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+from bench.workload import sort_keys
 
 from flgraph.queries import Param, ParameterError, SavedQuery, bind_params, load_queries, to_term
 from flgraph.store import SelectResult, describe_resource
@@ -75,12 +76,6 @@ def comparable(result: SelectResult, query_text: str) -> list[tuple]:
                 cells.append(None if term is None else str(term))
         rows.append(tuple(cells))
     return rows
-
-
-def sort_keys(query_text: str) -> list[str]:
-    """Variables of the outermost ORDER BY (STR(?x) counts as ?x)."""
-    clauses = re.findall(r"ORDER\s+BY\s+([^\n{}]*)\s*$", query_text.strip(), re.I)
-    return re.findall(r"[?$](\w+)", clauses[-1]) if clauses else []
 
 
 def run_saved(store, query: SavedQuery, params: dict[str, str]) -> SelectResult:
