@@ -1,6 +1,6 @@
 """The fast validator (shapes compiled to SPARQL on Oxigraph) against pyshacl, the reference.
 
-Each test breaks a dataset in one way — the report's with the mutations of test_shapes.py,
+Each test breaks a dataset in one way — the report's with the mutations of mutations.py,
 then one or more per constraint type; a small synthetic one (bench/synth.py) with the same
 kinds of mutation — and asserts that both engines give the same verdict and the same
 findings, counted as a multiset of (severity, focus, path, constraint component, value,
@@ -36,10 +36,9 @@ from flgraph.validate import (
 
 from .conftest import DATA
 from .helpers import run_cli
-from .test_shapes import flg, iri, mutated
+from .mutations import SHAPE_MUTATIONS, SOURCE_GRAPH, flg, iri, mutated
 
 SKOS, OA, PROV, RDFS = ns.SKOS, ns.OA, ns.PROV, ns.RDFS
-SOURCE_GRAPH = ns.ID + "graph/source/000_2635207760a74e4f"
 NON_NEGATIVE = URIRef(ns.XSD + "nonNegativeInteger")
 
 
@@ -63,12 +62,6 @@ def valid() -> Dataset:
 
 # The mutations ------------------------------------------------------------------------------
 
-def _peru_everywhere(valid):
-    return [(s, None, None) for s, _, _, _ in valid.quads((None, flg("country"),
-                                                          iri("country/PER"), None))
-            if str(s).startswith(ns.ID + "result/15.1/")]
-
-
 def _instances(valid, cls: str) -> list:
     return sorted({s for s, _, _, _ in valid.quads((None, URIRef(ns.RDF + "type"), flg(cls),
                                                     None))})
@@ -79,36 +72,9 @@ def _an_output(valid):
 
 
 SELECTOR = iri("evidence/000_2635207760a74e4f/1028-1942/selector/1028-1034")
-LISTING = iri("result/15.1/ETH/programmes")
-CAPACITY_BUILDING = iri("output-typology/capacity-building")
 
 MUTATIONS = {
-    # test_shapes.py's mutations
-    "drop a country from a column": lambda v: dict(remove=[
-        (iri("result/15.1/ETH"), flg("resultTypology"), iri("result-typology/programmes"))]),
-    "drop a country from every column": lambda v: dict(remove=_peru_everywhere(v)),
-    "unpad an M49 code": lambda v: dict(
-        remove=[(iri("country/BRA"), flg("m49"), None)],
-        add=[(iri("country/BRA"), flg("m49"), Literal("76"))]),
-    "swap a region": lambda v: dict(
-        remove=[(iri("country/JOR"), flg("iloRegion"), None)],
-        add=[(iri("country/JOR"), flg("iloRegion"), iri("region/asia-and-the-pacific"))]),
-    "remove provenance": lambda v: dict(
-        remove=[(iri("chain/15/ZMB"), URIRef(PROV + "wasDerivedFrom"), None)]),
-    "output typology as result typology": lambda v: dict(
-        remove=[(LISTING, flg("resultTypology"), None),
-                (iri("result/15.1/ETH"), flg("resultTypology"),
-                 iri("result-typology/programmes"))],
-        add=[(LISTING, flg("resultTypology"), CAPACITY_BUILDING),
-             (iri("result/15.1/ETH"), flg("resultTypology"), CAPACITY_BUILDING)]),
-    "break a total": lambda v: dict(
-        remove=[(iri("result/15.1"), flg("memberStateCount"), None)],
-        add=[(iri("result/15.1"), flg("memberStateCount"), Literal(9))]),
-    "break a target breakdown": lambda v: dict(
-        remove=[(iri("target/15.1/region/europe-and-central-asia"), flg("count"), None)],
-        add=[(iri("target/15.1/region/europe-and-central-asia"), flg("count"), Literal(3))]),
-    "remove a region (a warning)": lambda v: dict(
-        remove=[(iri("country/FRA"), flg("iloRegion"), None)]),
+    **SHAPE_MUTATIONS,
     # one or more per constraint type
     "sh:datatype: a count as a string": lambda v: dict(
         remove=[(iri("result/15.1"), flg("memberStateCount"), None)],
