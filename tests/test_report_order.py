@@ -1,11 +1,11 @@
-"""Saved queries list outcomes and indicators in the report's order, also when a dataset
-holds outcomes whose numbers differ in length: the report's outcome 9 comes before its
-outcome 15, and an indicator 9.10 after 9.2, where sorting the codes as text would give
-15 before 9 and 9.10 before 9.2.
+"""The saved queries and the site list outcomes and indicators in the report's order,
+also when a dataset holds outcomes whose numbers differ in length: the report's outcome 9
+comes before its outcome 15, and an indicator 9.10 after 9.2, where sorting the codes or
+identifiers as text would give 15 before 9 and 9.10 before 9.2.
 
 The dataset is the real section plus tests/data/sections/outcome_9_fixture.txt (an
-invented outcome 9 with indicators 9.2 and 9.10 and two lessons), built by the real
-pipeline, shapes included.
+invented outcome 9 with indicators 9.2 and 9.10, a results chain for Zambia, two
+capacity-building outputs and two lessons), built by the real pipeline, shapes included.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flgraph.build import build, default_sources
-from flgraph.queries import load_queries
+from flgraph.queries import bind_params, load_queries
 from flgraph.store import open_store
 
 SECTIONS = Path(__file__).parent / "data" / "sections"
@@ -25,16 +25,27 @@ INDICATORS = ["9.2", "9.10", "15.1"]
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def dataset(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("order") / "order.trig"
     build([*default_sources(), SECTIONS / "outcome_9_fixture.txt"], output=output)
-    return open_store("memory", output)
+    return output
 
 
-def _column(store, name: str, column: str) -> list:
-    answer = store.query(load_queries()[name].text)
+@pytest.fixture(scope="module")
+def store(dataset):
+    return open_store("memory", dataset)
+
+
+def _column(store, name: str, column: str, **params: str) -> list:
+    saved = load_queries()[name]
+    answer = store.query(saved.text, bind_params(saved, params))
     index = answer.variables.index(column)
     return [row[index] for row in answer.rows]
+
+
+def _outcome_of(term) -> str:
+    """The outcome number in an identifier such as …/output/9/capacity-building/1."""
+    return term.value.removeprefix(ID).split("/")[1]
 
 
 def _runs(values: list) -> list:
@@ -53,3 +64,29 @@ def test_lessons_come_outcome_by_outcome_in_the_reports_order(store):
 def test_indicators_come_in_the_reports_order(store, name):
     codes = [term.value for term in _column(store, name, "indicatorCode")]
     assert _runs(codes) == INDICATORS
+
+
+def test_outputs_of_one_typology_come_outcome_by_outcome(store):
+    outputs = _column(store, "outputs-by-typology", "output",
+                      typology="output-typology/capacity-building")
+    assert [(_outcome_of(o), o.value.rsplit("/", 1)[1]) for o in outputs] == [
+        ("9", "1"), ("9", "2"), ("15", "1"), ("15", "2")]
+
+
+def test_a_countrys_results_chains_come_outcome_by_outcome(store):
+    contributions = _column(store, "results-chain", "contribution", country="country/ZMB")
+    assert [(_outcome_of(c), c.value.rsplit("/", 1)[1]) for c in contributions] == [
+        ("9", "1"), ("9", "2"), ("15", "1"), ("15", "2")]
+
+
+def test_the_overview_and_the_dataset_title_name_outcome_9_first(dataset):
+    from flgraph.web import create_app
+
+    client = create_app({"TESTING": True, "FLGRAPH_DATA": dataset}).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert 0 < page.index("Outcome 9:") < page.index("Outcome 15:")
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert void.status_code == 200
+    title = next(line for line in void.get_data(as_text=True).splitlines()
+                 if "dcterms:title" in line or "terms/title" in line)
+    assert 0 < title.index("Outcome 9:") < title.index("Outcome 15:")

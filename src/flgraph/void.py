@@ -44,7 +44,7 @@ class Dump:
 class About:
     """What the data says about itself (dataset-about.rq)."""
 
-    outcomes: Mapping[str, str] = field(default_factory=dict)  # outcome IRI → label
+    outcomes: Mapping[str, str] = field(default_factory=dict)  # IRI → label, report order
     sources: tuple[str, ...] = ()  # source document IRIs
     activities: tuple[str, ...] = ()  # the builds that generated the graphs
 
@@ -104,7 +104,8 @@ class _Triples:
 
 
 def _titles(out: _Triples, dataset, about: About) -> None:
-    labels = [about.outcomes[o] for o in sorted(about.outcomes) if about.outcomes[o]]
+    # in the report's order, as dataset-about.rq lists the outcomes (9 before 15)
+    labels = [label for label in about.outcomes.values() if label]
     title = "flgraph" + (": " + "; ".join(labels) if labels else "")
     out.add(dataset, ns.DCTERMS + "title", ox.Literal(title, language="en"))
     what = (f"the report section{'s' if len(about.sources) != 1 else ''} on "
