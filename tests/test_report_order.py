@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from flgraph import namespaces as ns
 from flgraph.build import build, default_sources
 from flgraph.queries import bind_params, load_queries
 from flgraph.store import open_store
 
 SECTIONS = Path(__file__).parent / "data" / "sections"
-ID = "https://w3id.org/flgraph/id/"
+ID = ns.ID
 #: The report's order of the indicators: outcome 9's by number, then outcome 15's one.
 INDICATORS = ["9.2", "9.10", "15.1"]
 
