@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flgraph.queries import ParameterError
-from flgraph.store.binding import bind, query_form, values_block
+from flgraph.store.binding import bind, query_form, values_block, with_row_cap
 from flgraph.store.remote import normalise
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -180,3 +180,30 @@ def test_normalisation_matches_what_oxigraph_stores():
         store.add(ox.Quad(ZMB, ox.NamedNode(XSD + name), literal, ox.DefaultGraph()))
         [stored] = store.quads_for_pattern(ZMB, ox.NamedNode(XSD + name), None)
         assert normalise(literal) == stored.object
+
+
+@pytest.mark.parametrize(("query", "ordered"), [
+    ("SELECT ?s WHERE { ?s ?p ?o }", False),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", True),
+    ("SELECT ?s { ?s ?p ?o } OFFSET 3", False),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(*) > 1)", False),
+    ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } }", False),  # a sub-query's
+    ("SELECT ?s WHERE { ?s ?p 'LIMIT' } # LIMIT", False),  # in a string, in a comment
+])
+def test_a_row_cap_is_added_after_the_solution_modifiers(tiny, query, ordered):
+    capped, is_ordered = with_row_cap(query, 1)
+    assert capped.endswith("\nLIMIT 1\n") and is_ordered == ordered
+    # still a query, and the LIMIT is the whole query's
+    assert len(list(tiny.query(capped))) == min(1, len(list(tiny.query(query))))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5",  # its own LIMIT: left as written
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5 OFFSET 2",
+    "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <http://example.org/a> }",  # LIMIT goes before
+    "ASK { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",  # LIMIT counts solutions, not triples
+    "DESCRIBE <http://example.org/a>",
+])
+def test_no_row_cap_where_one_cannot_simply_be_added(query):
+    assert with_row_cap(query, 1) is None

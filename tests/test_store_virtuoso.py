@@ -103,6 +103,20 @@ def test_a_limit_smaller_than_the_answer_is_reported(virtuoso_store):
     assert len(graph.triples) == 10 and graph.truncated
 
 
+def test_the_row_cap_is_the_servers_limit_and_cuts_in_order(virtuoso_store, memory_store):
+    """A SELECT goes out with LIMIT row limit + 1, so that Virtuoso writes no more than
+    that (it writes a whole answer before sending it): an ordered one too, on a server
+    whose MaxSortedTopRows allows it. The rows are the first of the answer, in order,
+    and the cut is reported."""
+    query = ("SELECT ?s ?p WHERE { GRAPH <https://w3id.org/flgraph/ontology> { ?s ?p ?o } } "
+             "ORDER BY ?s ?p")
+    first = memory_store.query(query, limit=20)
+    capped = virtuoso_store.query(query, limit=20)
+    assert capped.truncated and first.truncated
+    assert capped.rows == first.rows
+    assert virtuoso_store._cap_sorted  # the server took the sorted LIMIT: no retry
+
+
 def test_an_answer_cut_by_virtuosos_time_limit_is_truncated(virtuoso, virtuoso_store):
     """Virtuoso's anytime answer (X-SQL-State: S1TAT) arrives before the client timeout."""
     store = remote_store(virtuoso, timeout=3)
@@ -140,6 +154,15 @@ def test_an_unreachable_store_fails_fast_and_recovers(tmp_path, dataset_file, tr
         assert graph.truncated  # capped silently: detected by reaching the cap
         small = store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
         assert len(small.rows) == 3 and not small.truncated
+        # a row limit above the server's MaxSortedTopRows (100,000): the ordered query's
+        # LIMIT is refused, the store asks again as written (cut by the server's row cap,
+        # and said so) and stops adding it to ordered queries; an unordered one still
+        # carries it
+        ordered = store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", limit=150_000)
+        assert len(ordered.rows) == 5 and ordered.truncated
+        assert not store._cap_sorted
+        unordered = store.query("SELECT ?s WHERE { ?s ?p ?o }", limit=3)
+        assert len(unordered.rows) == 3 and unordered.truncated
     finally:
         stop_virtuoso(server)
     with pytest.raises(StoreUnavailable):

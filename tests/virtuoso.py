@@ -15,6 +15,11 @@ Settings that matter, and why (each is also a comment in the generated file):
   (``--row-limit``, 10,000) and reads one row more to know it truncated; a server cap at
   or below that would cut answers first, and Virtuoso does so silently for
   CONSTRUCT/DESCRIBE (DESIGN §10).
+- ``MaxSortedTopRows`` raised from 10,000 to 100,000 on every test server (whatever its
+  row cap): the remote store adds a ``LIMIT`` of the row limit + 1 to a SELECT (so that
+  Virtuoso writes no more than that), and Virtuoso refuses an ordered one above this
+  setting (the store then asks again without, and stops adding it to ordered
+  queries); it also bounds ``ORDER BY … OFFSET`` paging under a small row cap.
 - ``MaxQueryExecutionTime`` 30 s: a runaway test query cannot hold the server.
 - No ``MaxQueryCostEstimationTime`` (Debian's file sets 400 s): Virtuoso would refuse
   queries on a cost estimate that is far off (at 2M triples, "estimated execution time
@@ -79,6 +84,9 @@ DirsAllowed          = ., {dir}/load
 NumberOfBuffers      = 10000
 MaxDirtyBuffers      = 6000
 ThreadsPerQuery      = 2
+; above the app's row limit + 1 (10,001), as for ResultSetMaxRows: the remote store adds
+; that LIMIT to an ordered query, and Virtuoso refuses a sorted LIMIT above this
+MaxSortedTopRows     = {max_sorted}
 
 [HTTPServer]
 ; /sparql, /sparql-auth, /sparql-graph-crud-auth, loopback only
@@ -152,7 +160,8 @@ def write_ini(directory: Path, http_port: int, sql_port: int, max_rows: int = SE
     (directory / "load").mkdir(parents=True, exist_ok=True)
     ini = directory / "virtuoso.ini"
     ini.write_text(_INI.format(dir=directory, http_port=http_port, sql_port=sql_port,
-                               max_rows=max_rows, max_seconds=max_seconds), encoding="utf-8")
+                               max_rows=max_rows, max_sorted=SERVER_MAX_ROWS,
+                               max_seconds=max_seconds), encoding="utf-8")
     return ini
 
 

@@ -10,7 +10,8 @@ What a user can rely on, whatever the server:
   that died with the server is never reused). Refused, reset or timed-out connections are
   ``StoreUnavailable`` with one line; the next query simply tries again.
 - **Nothing incomplete is shown as complete**: ``limit`` reads at most ``limit + 1`` rows
-  from the stream; Virtuoso's own row cap (``ResultSetMaxRows``, which it applies silently)
+  from the stream, and a SELECT asks the server for no more (``with_row_cap``: a LIMIT
+  after its modifiers, unless it has its own); Virtuoso's own row cap (``ResultSetMaxRows``, which it applies silently)
   and its "anytime" partial answers are reported as ``truncated`` (see ``_truncated``).
 - **Results compare equal to Oxigraph's**: queries run over the dataset's own graphs
   (``dataset_graphs``), and a few terms Virtuoso writes differently are normalised
@@ -53,7 +54,7 @@ from .base import (
     StoreUnavailable,
     Term,
 )
-from .binding import bind, has_dataset_clause, query_form
+from .binding import bind, has_dataset_clause, query_form, with_row_cap
 
 DEFAULT_TIMEOUT = 10.0
 #: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
@@ -142,6 +143,9 @@ class RemoteStore(Store):
         self._graphs_at = 0.0
         #: on Virtuoso, the pragmas that leave its own graphs out (see ``dataset_graphs``)
         self._leave_out_own: str | None = None
+        #: whether an ordered SELECT may carry the row cap's LIMIT: Virtuoso refuses a
+        #: sorted LIMIT above its MaxSortedTopRows (10,000 unless configured), once seen
+        self._cap_sorted = True
         self._local = threading.local()
 
     @contextlib.contextmanager
@@ -185,6 +189,15 @@ class RemoteStore(Store):
         text = bind(sparql, bindings) if bindings else sparql
         pragmas, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
                                                               named_graphs)
+        capped = with_row_cap(text, limit + 1) if limit is not None else None
+        if capped is not None and (self._cap_sorted or not capped[1]):
+            try:
+                return self._run(pragmas + capped[0], form, limit, default_graphs,
+                                 named_graphs)[0]
+            except StoreError as err:
+                if not (capped[1] and _SORTED_TOP_REFUSED.search(str(err))):
+                    raise
+                self._cap_sorted = False  # then as written, as from now on
         return self._run(pragmas + text, form, limit, default_graphs, named_graphs)[0]
 
     def _dataset(self, sparql: str, default_graphs, named_graphs
@@ -479,6 +492,9 @@ def _anytime_ms(client_timeout: float) -> int:
 #: error or access rule violation": an unbound transitive path, an unknown function …):
 #: the client's query, not a failure of the store.
 _REFUSED_STATE = re.compile(r"\b37000\b")
+#: "SR353: Sorted TOP clause specifies more then 10001 rows to sort. Only 10000 are
+#: allowed" (Virtuoso's MaxSortedTopRows)
+_SORTED_TOP_REFUSED = re.compile(r"\bSR353\b")
 
 
 def _partial(headers) -> bool:
