@@ -11,8 +11,9 @@ What a user can rely on, whatever the server:
   ``StoreUnavailable`` with one line; the next query simply tries again.
 - **Nothing incomplete is shown as complete**: ``limit`` reads at most ``limit + 1`` rows
   from the stream, and a SELECT asks the server for no more (``with_row_cap``: a LIMIT
-  after its modifiers, unless it has its own); Virtuoso's own row cap (``ResultSetMaxRows``, which it applies silently)
-  and its "anytime" partial answers are reported as ``truncated`` (see ``_truncated``).
+  after its modifiers, unless it has its own); Virtuoso's own row cap
+  (``ResultSetMaxRows``, which it applies silently) and its "anytime" partial answers
+  are reported as ``truncated`` (see ``_truncated``).
 - **Results compare equal to Oxigraph's**: queries run over the dataset's own graphs
   (``dataset_graphs``), and a few terms Virtuoso writes differently are normalised
   (``normalise``).
