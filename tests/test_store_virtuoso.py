@@ -115,6 +115,12 @@ def test_the_row_cap_is_the_servers_limit_and_cuts_in_order(virtuoso_store, memo
     assert capped.truncated and first.truncated
     assert capped.rows == first.rows
     assert virtuoso_store._cap_sorted  # the server took the sorted LIMIT: no retry
+    # parameters are bound into the capped text as into the plain one
+    bound = "SELECT ?p WHERE { ?s ?p ?o } ORDER BY ?p"
+    this = {"s": ox.NamedNode("https://w3id.org/flgraph/id/country/ZMB")}
+    full = memory_store.query(bound, this)
+    cut = virtuoso_store.query(bound, this, limit=3)
+    assert len(full.rows) > 3 and cut.truncated and cut.rows == full.rows[:3]
 
 
 def test_an_answer_cut_by_virtuosos_time_limit_is_truncated(virtuoso, virtuoso_store):

@@ -119,6 +119,10 @@ def _leave_out(graphs: Iterable[str]) -> str:
                    for g in sorted(graphs))
 
 
+def _bound(sparql: str, bindings: Mapping[str, Term] | None) -> str:
+    return bind(sparql, bindings) if bindings else sparql
+
+
 def _at_least_one(graphs: list[str]) -> list[str]:
     """Graphs to send: an empty list means an empty dataset, but sending none would give
     the server's whole default graph (Virtuoso's holds every graph)."""
@@ -187,19 +191,19 @@ class RemoteStore(Store):
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
         form = query_form(sparql)
-        text = bind(sparql, bindings) if bindings else sparql
         pragmas, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
                                                               named_graphs)
-        capped = with_row_cap(text, limit + 1) if limit is not None else None
+        capped = with_row_cap(sparql, limit + 1) if limit is not None else None
         if capped is not None and (self._cap_sorted or not capped[1]):
             try:
-                return self._run(pragmas + capped[0], form, limit, default_graphs,
-                                 named_graphs)[0]
+                return self._run(pragmas + _bound(capped[0], bindings), form, limit,
+                                 default_graphs, named_graphs)[0]
             except StoreError as err:
                 if not (capped[1] and _SORTED_TOP_REFUSED.search(str(err))):
                     raise
                 self._cap_sorted = False  # then as written, as from now on
-        return self._run(pragmas + text, form, limit, default_graphs, named_graphs)[0]
+        return self._run(pragmas + _bound(sparql, bindings), form, limit, default_graphs,
+                         named_graphs)[0]
 
     def _dataset(self, sparql: str, default_graphs, named_graphs
                  ) -> tuple[str, list[str] | None, list[str] | None]:
