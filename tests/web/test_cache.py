@@ -4,9 +4,12 @@ rebuild."""
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 import requests
+
+from flgraph.web.memo import Memo
 
 from ..conftest import DATA, SEED, start_server, stop_server
 from ..helpers import run_cli
@@ -83,3 +86,45 @@ def test_no_stale_answer_after_a_rebuild(tmp_path):
     assert "More than 400 victims" in answers[0].text
     assert "More than 500 victims" in answers[1].text
     assert answers[0].headers["ETag"] != answers[1].headers["ETag"]
+
+
+def _status(response) -> str:
+    return re.search(r'<p class="status" id="status">(.*?)</p>', response.text, re.S).group(1)
+
+
+def test_pages_of_one_answer_run_the_query_once(server):
+    """Paging through an answer reads the one computed for its first page (at 2M triples
+    a large saved query takes seconds; each page used to run it again)."""
+    first = _status(server.get("/queries/results-chain", params={"page_size": 2}))
+    second = _status(server.get("/queries/results-chain", params={"page_size": 2, "page": 2}))
+    assert "earlier request" not in first and "showing 1–2" in first
+    assert "answered for an earlier request on this data" in second and "showing 3–4" in second
+    took = re.compile(r"9 rows in ([\d.]+) ms")  # Table 2: 2 + 3 + 4 contributions
+    assert took.search(first).group(1) == took.search(second).group(1)
+    other = _status(server.get("/queries/results-chain",
+                               params={"country": "country/ZMB", "page_size": 2}))
+    assert "earlier request" not in other
+
+
+def test_memo_keeps_its_weight_and_always_the_newest():
+    memo = Memo(10, weigh=len)
+    memo.get("a", lambda: "x" * 6)
+    memo.get("b", lambda: "y" * 3)
+    memo.get("c", lambda: "z" * 4)  # 13 > 10: the least recently used ("a") goes
+    assert memo.get("b", lambda: "recomputed") == "yyy"
+    assert memo.get("a", lambda: "recomputed") == "recomputed"
+    assert memo.get("d", lambda: "w" * 50) == "w" * 50  # heavier than the whole: kept alone
+    assert memo.get("d", lambda: "recomputed") == "w" * 50
+    assert memo.get("b", lambda: "recomputed") == "recomputed"
+
+
+def test_memo_keeps_nothing_of_a_failed_computation():
+    memo = Memo()
+
+    def fail():
+        raise ValueError("no answer")
+
+    for key in range(100):  # keys may be any client's parameters: no lock left behind
+        with pytest.raises(ValueError):
+            memo.get(key, fail)
+    assert memo._locks == {} and memo.get(1, lambda: "answer") == "answer"

@@ -1,4 +1,5 @@
-"""Values worth computing once per dataset version: dumps, statistics, the SHACL report.
+"""Values worth computing once per dataset version: dumps, statistics, the SHACL report,
+the answers of saved queries.
 
 They depend on the served data only, and the data changes only with its version, so
 each is computed on first use and kept for the app's life under (name, version). One
@@ -22,10 +23,18 @@ _MAX_ENTRIES = 64  # a few values per version; old versions fall out first
 
 
 class Memo:
-    def __init__(self) -> None:
-        self._values: OrderedDict[Hashable, object] = OrderedDict()
+    """Up to ``capacity`` in total of the values' weights (``weigh``; each counts 1 by
+    default), the least recently used dropped first; the newest is kept whatever it weighs.
+    """
+
+    def __init__(self, capacity: int = _MAX_ENTRIES,
+                 weigh: Callable[[object], int] = lambda value: 1) -> None:
+        self.capacity = capacity
+        self._weigh = weigh
+        self._values: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._weight = 0
         self._locks: dict[Hashable, threading.Lock] = {}
-        self._lock = threading.Lock()  # guards the two dicts, never held while computing
+        self._lock = threading.Lock()  # guards the dicts and the sum, never held while computing
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
@@ -34,17 +43,30 @@ class Memo:
             with self._lock:
                 if key in self._values:
                     self._values.move_to_end(key)
-                    return self._values[key]  # type: ignore[return-value]
-            value = compute()
+                    return self._values[key][0]  # type: ignore[return-value]
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:  # nothing kept: neither is its lock (keys may be any text)
+                    if key not in self._values:
+                        self._locks.pop(key, None)
+                raise
+            weight = self._weigh(value)
             with self._lock:
-                self._values[key] = value
-                while len(self._values) > _MAX_ENTRIES:
-                    old, _ = self._values.popitem(last=False)
+                self._values[key] = (value, weight)
+                self._weight += weight
+                while self._weight > self.capacity and len(self._values) > 1:
+                    old, (_, dropped) = self._values.popitem(last=False)
+                    self._weight -= dropped
                     self._locks.pop(old, None)
             return value
 
 
-def per_version(name: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once for this app and the dataset version being served."""
-    memo = current_app.extensions.setdefault("flgraph-memo", Memo())
-    return memo.get((name, services().current_version()), compute)
+def per_version(name: Hashable, compute: Callable[[], T], *, memo: str = "flgraph-memo",
+                new: Callable[[], Memo] = Memo) -> T:
+    """``compute()`` once for this app and the dataset version being served, kept in the
+    app's memo named ``memo`` (made by ``new`` on first use)."""
+    store = current_app.extensions.get(memo)
+    if store is None:
+        store = current_app.extensions.setdefault(memo, new())
+    return store.get((name, services().current_version()), compute)

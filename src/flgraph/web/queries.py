@@ -2,13 +2,16 @@
 
 One URL per state (parameters and page in the query string), so every view can be
 shared; the same URL gives CSV, TSV, SPARQL JSON or XML by ``Accept`` or by extension
-(``/queries/table-1.csv``).
+(``/queries/table-1.csv``). A query's answer is computed once per parameters and dataset
+version and shared by its pages and formats: paging through a large answer, or
+downloading what one reads, does not run the query again.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -17,10 +20,11 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 from .. import namespaces as ns
 from ..queries import SavedQuery, bind_params
 from ..service import QueryRequest
-from ..store import SelectResult
+from ..store import Result, SelectResult
 from ..store.binding import bind
 from . import cells
 from .internal_queries import sparql
+from .memo import Memo, per_version
 from .negotiation import negotiate
 from .renderers import offers, render
 from .services import services
@@ -30,6 +34,16 @@ bp = Blueprint("queries", __name__)
 _EXTENSIONS = ("csv", "tsv", "json", "xml", "html")
 #: Query-string names of the page itself, never parameters of a query.
 _RESERVED = ("page", "page_size", "format")
+#: Answers kept, in rows: a few full answers at the row limit (each is at most 16 MiB of
+#: text, ``Limits.max_result_bytes``), any number of small ones.
+_KEPT_ANSWERS = 4
+
+
+@dataclass(frozen=True)
+class Answer:
+    result: Result
+    elapsed: float  # seconds the query took when it ran
+    reused: bool = False  # computed for an earlier request
 
 
 @bp.get("/queries/")
@@ -45,10 +59,8 @@ def show(name: str):
         abort(404, f"no saved query '{name}'")
     raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
     bindings = bind_params(saved, raw, base=services().base + "id/")
-    started = time.perf_counter()
-    services().query_service.check_members(saved, bindings)
-    result = services().query_service.run(QueryRequest(saved.text, bindings))
-    elapsed = time.perf_counter() - started
+    answer = _answer(saved, bindings)
+    result = answer.result
     media = negotiate(["text/html", *offers(result)], extension or request.args.get("format"))
     if media is None:
         abort(406, "offered: text/html, " + ", ".join(offers(result)))
@@ -57,9 +69,34 @@ def show(name: str):
         if extension:
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
-        response = _page(saved, raw, bindings, result, elapsed)
+        response = _page(saved, raw, bindings, answer)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _answer(saved: SavedQuery, bindings: dict) -> Answer:
+    """The query's answer for these parameters, run on the first request for it only."""
+    fresh: list[Answer] = []
+
+    def run() -> Answer:
+        started = time.perf_counter()
+        services().query_service.check_members(saved, bindings)
+        result = services().query_service.run(QueryRequest(saved.text, bindings))
+        fresh.append(Answer(result, time.perf_counter() - started))
+        return fresh[0]
+
+    kept = per_version(("answer", saved.text, tuple(sorted(bindings.items()))), run,
+                       memo="flgraph-answers", new=_answers_memo)
+    return kept if fresh else Answer(kept.result, kept.elapsed, reused=True)
+
+
+def _answers_memo() -> Memo:
+    limits = services().query_service.limits
+    return Memo(_KEPT_ANSWERS * limits.row_limit, weigh=_rows)
+
+
+def _rows(answer: Answer) -> int:
+    return 1 + (len(answer.result.rows) if isinstance(answer.result, SelectResult) else 0)
 
 
 def _split_extension(name: str) -> tuple[str, str | None]:
@@ -69,8 +106,9 @@ def _split_extension(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _page(saved: SavedQuery, raw: dict, bindings: dict, result, elapsed: float):
+def _page(saved: SavedQuery, raw: dict, bindings: dict, answer: Answer):
     svc = services()
+    result = answer.result
     page_size = request.args.get("page_size", type=int) or 50
     page_size = max(1, min(page_size, 1000))
     rows = len(result.rows) if isinstance(result, SelectResult) else 0
@@ -85,7 +123,7 @@ def _page(saved: SavedQuery, raw: dict, bindings: dict, result, elapsed: float):
         table=cells.table(result, svc.links, shown) if isinstance(result, SelectResult) else [],
         evidence_column=_evidence_column(result),
         rows=rows, page=page, pages=pages, first=shown.start + 1, last=shown.stop,
-        elapsed_ms=round(elapsed * 1000, 1),
+        elapsed_ms=round(answer.elapsed * 1000, 1), reused=answer.reused,
         page_url=lambda p: _url(saved.name, raw, p),
         format_url=lambda ext: url_for("queries.show", name=f"{saved.name}.{ext}", **raw),
         chart=_chart(saved, result) if saved.view != "table" else None,
