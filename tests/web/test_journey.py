@@ -9,6 +9,8 @@ ILO contributions, the first a workshop with the Central Statistical Office (CSO
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .browsing import open_page, screenshot
@@ -81,5 +83,23 @@ def test_run_a_query_in_the_editor(browser, server):
         assert all(country in table for country in ("Zambia", "India", "Brazil"))
         screenshot(page, "journey-4-editor")
         assert recorder.outside(server.url) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "drawn"), [
+    ("timeline", "November/December 2012"),        # a period the report's text states
+    ("table-1", "Data collection and analysis"),    # a typology of Table 1
+])
+def test_saved_query_charts_draw_from_the_columns_they_name(browser, server, name, drawn):
+    context, page, recorder = open_page(browser, server.url)
+    try:
+        page.goto(f"{server.url}/queries/{name}")
+        page.wait_for_selector("#chart svg")
+        data = json.loads(page.inner_text("#chart-data"))
+        named = {n for v in data["options"].values() for n in (v if isinstance(v, list) else [v])}
+        assert set(data["columns"]) == named  # the statements' text stays out of the page
+        assert drawn in page.inner_text("#chart")
+        assert recorder.outside(server.url) == [] and recorder.errors == []
     finally:
         context.close()

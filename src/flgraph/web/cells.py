@@ -48,6 +48,9 @@ def table(result: SelectResult, links: Links, rows: range | None = None) -> list
     return [[cell(term, links) for term in row] for row in chosen]
 
 
-def lexical_rows(result: SelectResult) -> list[list[str | None]]:
-    """Plain values for charts (JSON embedded in the page)."""
-    return [[None if t is None else t.value for t in row] for row in result.rows]
+def lexical_rows(result: SelectResult, columns: list[int] | None = None,
+                 ) -> list[list[str | None]]:
+    """Plain values for charts (JSON embedded in the page), of the given columns or all."""
+    if columns is None:
+        return [[None if t is None else t.value for t in row] for row in result.rows]
+    return [[None if row[i] is None else row[i].value for i in columns] for row in result.rows]
