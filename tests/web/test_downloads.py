@@ -9,7 +9,9 @@ results), Table 2 gives 3 country examples.
 from __future__ import annotations
 
 import io
+import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,9 +19,13 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from flgraph.web.dump_files import remove_if_owner
+
+from ..conftest import DATA, start_server, stop_server
 from .test_resources import app_on
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMP = Path(tempfile.gettempdir())
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
@@ -93,6 +99,8 @@ def test_dumps_keep_the_datatypes_of_the_dataset_file(server, reference):
 
 
 def test_page_lists_every_file_with_its_size(server):
+    for ext in DUMPS:  # written on their first download, by whichever web process
+        assert server.get(f"/download/flgraph.{ext}").status_code == 200
     page = server.get("/download/").text
     rows = re.findall(r'<a href="(/download/[^"]+)" download>.*?</a>.*?<td>([^<]+)</td>\s*'
                       r'<td class="num">([^<]+)</td>', page, re.S)
@@ -108,6 +116,39 @@ def test_page_lists_every_file_with_its_size(server):
         assert response.headers["Content-Type"].split(";")[0] == media, href
         assert "attachment" in response.headers["Content-Disposition"]
         assert size == _filesize(len(response.content)), href
+
+
+def test_the_page_writes_no_dump_and_shows_those_written():
+    """At 2M triples the six dumps take minutes and gigabytes: the page lists them without
+    writing any, and gives the size of those written, whichever web process wrote them."""
+    before = set(TEMP.glob("flgraph-dumps-*"))
+    live = start_server("--data", str(DATA), "--workers", "2")
+    try:
+        [shared] = set(TEMP.glob("flgraph-dumps-*")) - before  # one for both web processes
+        page = live.get("/download/").text
+        assert page.count("written on first download") == len(DUMPS)
+        body = live.get("/download/flgraph.nq", headers={"Accept-Encoding": "identity"}).content
+        for _ in range(4):  # both web processes answer some of these
+            page = live.get("/download/").text
+            assert page.count("written on first download") == len(DUMPS) - 1
+            size = re.search(r'href="/download/flgraph.nq" download>.*?<td class="num">([^<]+)<',
+                             page, re.S).group(1)
+            assert size == _filesize(len(body))
+            again = live.get("/download/flgraph.nq", headers={"Accept-Encoding": "identity"})
+            assert again.content == body
+        assert [p.name for p in shared.glob("*/flgraph.*")] == ["flgraph.nq"]
+    finally:
+        stop_server(live)
+    assert not shared.exists()  # the server removes it when it stops
+
+
+def test_only_the_process_that_made_the_directory_removes_it(tmp_path):
+    directory = tmp_path / "dumps"
+    directory.mkdir()
+    remove_if_owner(directory, os.getpid() + 1)  # a web process leaving: not its own
+    assert directory.is_dir()
+    remove_if_owner(directory, os.getpid())
+    assert not directory.exists()
 
 
 def _filesize(n: int) -> str:

@@ -6,6 +6,7 @@ import html
 import json
 import re
 
+import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
@@ -65,14 +66,20 @@ def test_served_data_conforms(server):
     assert counts(page)["violation"] == 0
 
 
-def test_findings_link_to_their_focus_nodes(tmp_path):
+@pytest.mark.parametrize(("reference_up_to", "engine"), [
+    (100_000, "pyshacl"),
+    (1, "flgraph's SPARQL engine for SHACL"),  # as for data of more quads than allowed
+])
+def test_findings_link_to_their_focus_nodes(tmp_path, reference_up_to, engine):
     from flgraph.web import create_app
 
     data = tmp_path / "invalid.trig"
     data.write_text(INVALID, encoding="utf-8")
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False})
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False,
+                      "FLGRAPH_REFERENCE_VALIDATION": reference_up_to})
     client = app.test_client()
     page = client.get("/validation", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"Checked by {engine}." in html.unescape(page)
     assert "The served data does not conform" in page
     text = html.unescape(page)
     assert "A member State has a name." in text  # fls:CountryShape, skos:prefLabel

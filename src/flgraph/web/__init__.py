@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import paths
 from ..allocator import settle
 from ..service import Limits
+from .dump_files import DumpFiles
 
 DEFAULTS: dict[str, Any] = {
     "FLGRAPH_STORE": "memory",  # memory | oxigraph:PATH | sparql:URL
@@ -30,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # Separate workers for queries typed at /sparql (0: they share the site's workers).
     "FLGRAPH_PUBLIC_WORKERS": 0,
     "FLGRAPH_WORKER_MEMORY": 2 * 1024**3,  # address-space cap of each query worker
+    # Where dumps are written (web/dump_files.py); None: a private directory of the app's
+    # own (`flgraph serve` makes one that its web processes share).
+    "FLGRAPH_DUMP_DIR": None,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies; a query is far smaller
 }
 
@@ -46,6 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .services import Services
 
     app.extensions["flgraph"] = Services.from_config(app.config)
+    dump_dir = app.config.get("FLGRAPH_DUMP_DIR")
+    app.extensions["flgraph-dumps"] = DumpFiles(Path(dump_dir)) if dump_dir else DumpFiles.private()
     app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
     return app

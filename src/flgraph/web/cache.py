@@ -98,6 +98,7 @@ def init_app(app: Flask) -> None:
     def remember(response: Response) -> Response:
         key = request.environ.get("flgraph.cache_key")
         if (key is None or response.status_code != 200 or response.direct_passthrough
+                or response.cache_control.no_store  # it changes within a version
                 or request.environ.get("flgraph.cache_hit")):
             return response
         body = response.get_data()

@@ -1,7 +1,8 @@
 """``/download/`` and ``/.well-known/void``: the dataset in every format, and its description.
 
 Dumps are written from the store's quads by flgraph.rdfio (sorted, so the same data
-always gives the same bytes) once per format and dataset version, and kept. Quad formats
+always gives the same bytes) once per format and dataset version, on the first request
+for them, into files (web/dump_files.py); the page lists the sizes of those written. Quad formats
 (TriG, N-Quads, JSON-LD) keep the named graphs; triple formats merge them. The saved
 queries come one by one or zipped (fixed timestamps: the same queries, the same zip).
 The VoID + DCAT description is built by flgraph.void with this site's absolute URLs.
@@ -13,7 +14,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from ..rdfio import FORMATS, Format, write_quads
 from ..results import serialize_graph
@@ -21,6 +22,7 @@ from ..store import GraphResult
 from ..validate import shapes_file
 from ..void import Dump, Site, describe
 from .dataset_stats import dataset_about, dataset_stats, served_quads
+from .dump_files import DumpFiles
 from .errors import error_response
 from .memo import per_version
 from .negotiation import negotiate
@@ -42,14 +44,14 @@ class Item:
     title: str
     href: str
     media_type: str
-    size: int
+    size: int | None  # None: not written yet
     note: str = ""
 
 
 @bp.get("/download/")
 def index():
     dumps = [Item(f"{f.label} ({'named graphs kept' if f.quads else 'graphs merged'})",
-                  f"/download/{DUMP_NAME}.{f.extension}", f.media_type, len(_dump(f)))
+                  f"/download/{DUMP_NAME}.{f.extension}", f.media_type, _written_size(f))
              for f in FORMATS.values()]
     vocab = [Item("Ontology (OWL, Turtle)", "/download/ontology.ttl", "text/turtle",
                   ontology_file().stat().st_size),
@@ -58,10 +60,13 @@ def index():
     queries = [Item(q.title, f"/download/queries/{q.name}.rq", "application/sparql-query",
                     len(q.text.encode("utf-8")), q.name)
                for q in services().queries.values()]
-    return render_template("downloads/index.html", dumps=dumps, vocab=vocab, queries=queries,
-                           archive=Item("All saved queries (zip)", "/download/queries.zip",
-                                        "application/zip", len(_queries_zip())),
-                           quads=services().store.count())
+    response = Response(render_template(
+        "downloads/index.html", dumps=dumps, vocab=vocab, queries=queries,
+        archive=Item("All saved queries (zip)", "/download/queries.zip", "application/zip",
+                     len(_queries_zip())),
+        quads=services().store.count()))
+    response.cache_control.no_store = True  # sizes appear as dumps are written
+    return response
 
 
 @bp.get(f"/download/{DUMP_NAME}.<ext>")
@@ -69,7 +74,12 @@ def dump(ext: str):
     fmt = _BY_EXTENSION.get(ext)
     if fmt is None:
         abort(404, f"no dump in '.{ext}' (choose from: {', '.join(_BY_EXTENSION)})")
-    return _attachment(_dump(fmt), fmt.media_type, f"{DUMP_NAME}.{fmt.extension}")
+    path = _dumps().get(services().current_version(), _file_name(fmt),
+                        lambda target: write_quads(served_quads(), target, fmt))
+    response = send_file(path, mimetype=content_type(fmt.media_type), conditional=True,
+                         max_age=60)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(fmt)}"'
+    return response
 
 
 @bp.get("/download/ontology.ttl")
@@ -95,9 +105,19 @@ def query_file(name: str):
     return _attachment(saved.text.encode("utf-8"), "application/sparql-query", f"{name}.rq")
 
 
-def _dump(fmt: Format) -> bytes:
-    return per_version(("dump", fmt.name),
-                       lambda: write_quads(served_quads(), None, fmt) or b"")
+def _dumps() -> DumpFiles:
+    return current_app.extensions["flgraph-dumps"]
+
+
+def _file_name(fmt: Format) -> str:
+    return f"{DUMP_NAME}.{fmt.extension}"
+
+
+def _written_size(fmt: Format) -> int | None:
+    """The dump's size if it has been written: the page does not write one to say how big
+    it would be (at 2M triples, all six took minutes and gigabytes)."""
+    path = _dumps().written(services().current_version(), _file_name(fmt))
+    return path.stat().st_size if path else None
 
 
 def _queries_zip() -> bytes:

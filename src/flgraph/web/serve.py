@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+from .dump_files import remove_if_owner
 
 
 class _Server(BaseApplication):
@@ -40,4 +45,12 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
         "limit_request_line": 16_384,
         "limit_request_field_size": 16_384,
     }
-    _Server(config, options).run()
+    # made here, before the web processes fork, so that they share the dumps they write
+    dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
+    owner = os.getpid()
+    try:
+        _Server({"FLGRAPH_DUMP_DIR": str(dumps), **config}, options).run()
+    finally:
+        # a web process leaves through here too (gunicorn forks inside ``run``): only the
+        # process that made the directory removes it
+        remove_if_owner(dumps, owner)
