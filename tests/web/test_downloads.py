@@ -142,6 +142,27 @@ def test_the_page_writes_no_dump_and_shows_those_written():
     assert not shared.exists()  # the server removes it when it stops
 
 
+def test_a_dump_is_of_the_data_served_or_none(tmp_path):
+    """Dumps are written by a child process that reads the data file again: if the file
+    changed since the server loaded it, what it would write is not what is served."""
+    data = tmp_path / "flgraph.trig"
+    data.write_bytes(DATA.read_bytes())
+    live = start_server("--data", str(data))
+    try:
+        data.write_bytes(DATA.read_bytes().replace(b"More than 400 victims",
+                                                   b"More than 500 victims"))
+        response = live.get("/download/flgraph.nq")
+        assert response.status_code == 500
+        assert "changed since the server started" in response.text
+        data.write_bytes(DATA.read_bytes())  # as it was: the dump is the data served
+        served = Dataset().parse(data=live.get("/download/flgraph.nq").content,
+                                 format="nquads")
+        expected = Dataset().parse(DATA, format="trig")
+        assert len(list(served.quads())) == len(list(expected.quads())) > 4000
+    finally:
+        stop_server(live)
+
+
 def test_only_the_process_that_made_the_directory_removes_it(tmp_path):
     directory = tmp_path / "dumps"
     directory.mkdir()

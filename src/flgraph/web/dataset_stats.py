@@ -1,13 +1,10 @@
 """The served data as a whole: counts (instances per class, triples per property and per
 graph) for the ontology page and the VoID description, computed once per dataset
-version (each is a scan of the store), and every quad, for dumps and validation."""
+version (each is a scan of the store)."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from ..service import QueryRequest
-from ..store import StoreError
 from ..void import About, DatasetStats
 from .internal_queries import sparql
 from .memo import per_version
@@ -20,18 +17,6 @@ def dataset_stats() -> DatasetStats:
 
 def dataset_about() -> About:
     return per_version("dataset-about", _about)
-
-
-def served_quads() -> list[ox.Quad]:
-    """Every quad of the store, checked against its count: a dump or a validation of part
-    of the data must not pass for one of the whole (a remote store pages its answers)."""
-    store = services().store
-    quads = list(store.quads())
-    expected = store.count()
-    if len(quads) != expected:
-        raise StoreError(f"the store gave {len(quads)} of its {expected} quads; "
-                         "nothing is written from an incomplete read")
-    return quads
 
 
 def _compute() -> DatasetStats:

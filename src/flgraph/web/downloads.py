@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from ..rdfio import FORMATS, Format, write_quads
+from ..rdfio import FORMATS, Format
 from ..results import serialize_graph
 from ..store import GraphResult
 from ..validate import shapes_file
 from ..void import Dump, Site, describe
-from .dataset_stats import dataset_about, dataset_stats, served_quads
+from . import whole_dataset
+from .dataset_stats import dataset_about, dataset_stats
 from .dump_files import DumpFiles
 from .errors import error_response
 from .memo import per_version
@@ -75,7 +76,8 @@ def dump(ext: str):
     if fmt is None:
         abort(404, f"no dump in '.{ext}' (choose from: {', '.join(_BY_EXTENSION)})")
     path = _dumps().get(services().current_version(), _file_name(fmt),
-                        lambda target: write_quads(served_quads(), target, fmt))
+                        lambda target: whole_dataset.run(whole_dataset.write_dump, target,
+                                                         fmt.name))
     response = send_file(path, mimetype=content_type(fmt.media_type), conditional=True,
                          max_age=60)
     response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(fmt)}"'

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..pool import StoreSpec
 from ..queries import SavedQuery, load_queries
 from ..service import QueryService
 from ..store import Store, StoreError, open_store
@@ -28,6 +29,9 @@ class Services:
     queries: dict[str, SavedQuery]
     version: str  # changes whenever the served dataset changes
     base: str
+    # how a child process opens the store for work over the whole dataset
+    # (web/whole_dataset.py); None: that work runs in the web process
+    child_spec: StoreSpec | None = None
     _checked: float = 0.0
     _remote_version: str = ""
 
@@ -39,10 +43,10 @@ class Services:
         store = open_store(spec, data if embedded else None)
         limits = config["FLGRAPH_LIMITS"]
         pool = public_pool = None
+        worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
         if embedded and config["FLGRAPH_QUERY_WORKERS"]:
-            from ..pool import StoreSpec, WorkerPool
+            from ..pool import WorkerPool
 
-            worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
             memory = config["FLGRAPH_WORKER_MEMORY"]
             pool = WorkerPool(worker_spec, limits, size=config["FLGRAPH_QUERY_WORKERS"],
                               memory_bytes=memory)
@@ -54,7 +58,8 @@ class Services:
                                          wait_first=False)  # the site first
         return cls(store=store, query_service=QueryService(store, limits, pool, public_pool),
                    queries=load_queries(), version=_version(spec, data),
-                   base=config["FLGRAPH_BASE"])
+                   base=config["FLGRAPH_BASE"],
+                   child_spec=worker_spec if config["FLGRAPH_QUERY_WORKERS"] else None)
 
     def current_version(self) -> str:
         """The dataset's version now. An embedded store only changes with a restart; a

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..results import compact
-from ..validate import SEVERITIES, Finding, ValidationReport, validate_quads
-from .dataset_stats import served_quads
+from ..validate import SEVERITIES, Finding, ValidationReport
+from . import whole_dataset
 from .errors import error_response
 from .memo import per_version
 from .negotiation import negotiate
@@ -62,10 +62,8 @@ ENGINE_NAMES = {"pyshacl": "pyshacl", "fast": "flgraph's SPARQL engine for SHACL
 
 
 def _validate() -> tuple[ValidationReport, str]:
-    quads = served_quads()
     limit = current_app.config.get("FLGRAPH_REFERENCE_VALIDATION", 100_000)
-    engine = "pyshacl" if len(quads) <= limit else "fast"
-    return validate_quads(quads, engine=engine), engine
+    return whole_dataset.run(whole_dataset.validate_store, limit)
 
 
 @dataclass(frozen=True)
