@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # Where dumps are written (web/dump_files.py); None: a private directory of the app's
     # own (`flgraph serve` makes one that its web processes share).
     "FLGRAPH_DUMP_DIR": None,
+    # /validation: pyshacl (the reference) up to this many quads, flgraph's engine above
+    "FLGRAPH_REFERENCE_VALIDATION": 100_000,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies; a query is far smaller
 }
 

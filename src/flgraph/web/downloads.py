@@ -2,8 +2,9 @@
 
 Dumps are written from the store's quads by flgraph.rdfio (sorted, so the same data
 always gives the same bytes) once per format and dataset version, on the first request
-for them, into files (web/dump_files.py); the page lists the sizes of those written. Quad formats
-(TriG, N-Quads, JSON-LD) keep the named graphs; triple formats merge them. The saved
+for them, in a child process (web/whole_dataset.py), into files (web/dump_files.py);
+the page lists the sizes of those written. Quad formats (TriG, N-Quads, JSON-LD) keep
+the named graphs; triple formats merge them. The saved
 queries come one by one or zipped (fixed timestamps: the same queries, the same zip).
 The VoID + DCAT description is built by flgraph.void with this site's absolute URLs.
 """

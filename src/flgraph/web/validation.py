@@ -62,7 +62,7 @@ ENGINE_NAMES = {"pyshacl": "pyshacl", "fast": "flgraph's SPARQL engine for SHACL
 
 
 def _validate() -> tuple[ValidationReport, str]:
-    limit = current_app.config.get("FLGRAPH_REFERENCE_VALIDATION", 100_000)
+    limit = current_app.config["FLGRAPH_REFERENCE_VALIDATION"]
     return whole_dataset.run(whole_dataset.validate_store, limit)
 
 
