@@ -212,6 +212,36 @@ def test_page_embeds_its_json_ld(server):
     data = json.loads(match.group(1))
     g = Dataset().parse(data=json.dumps(data), format="json-ld")
     assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) in g
+    # its own statements only: what others say of it is in its full description
+    country = server.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
+    data = re.search(r'<script type="application/ld\+json">(.*?)</script>', country, re.S)
+    g = Dataset().parse(data=data.group(1), format="json-ld")
+    assert (ID["country/ZMB"], SKOS.prefLabel, Literal("Zambia", lang="en"), None) in g
+    assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) not in g
+    full = Dataset().parse(data=server.get("/id/country/ZMB.jsonld").content, format="json-ld")
+    assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) in full
+
+
+def test_long_lists_show_their_first_values_and_link_to_all(dataset_file):
+    """A property with more values than a page lists shows the first ones, how many there
+    are, and a query for all of them (at 2M triples a typology has thousands)."""
+    from flgraph.web import create_app
+
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
+                      "FLGRAPH_PAGE_LINKS": 2})
+    client = app.test_client()
+    page = client.get("/id/country/ZMB", headers={"Accept": "text/html"}).get_data(as_text=True)
+    incoming = page[page.index('<section id="incoming">'):]
+    row = re.search(r'flg:country</a> <span class="muted">\((\d+)\)</span></td>\s*<td><ul>'
+                    r'(.*?)</ul><p class="more muted">The first 2 of (\d+): '
+                    r'<a href="(/sparql\?query=[^"]+)">all of them</a>', incoming, re.S)
+    assert row, incoming[:2000]
+    total = int(row.group(1))
+    assert total == int(row.group(3)) > 2 and row.group(2).count("<li>") == 2
+    answer = client.get(html.unescape(row.group(4)),
+                        headers={"Accept": "application/sparql-results+json"})
+    subjects = {b["subject"]["value"] for b in answer.get_json()["results"]["bindings"]}
+    assert len(subjects) == total and ID["result/15.1/ZMB"] in {URIRef(s) for s in subjects}
 
 
 def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, dataset_file):
@@ -331,3 +361,29 @@ def test_resource_pages_on_every_store(store_app):
     [block] = evidence_blocks(page.get_data(as_text=True))
     assert re.search(r"the Pastoral</mark>.*<mark>Mission for Migrants", block, re.S)
     assert client.get("/id/country/XYZ").status_code == 404
+
+
+def test_a_hub_keeps_its_own_statements_when_others_fill_the_row_limit(dataset_file):
+    """The ILO is the object of every attribution: when those fill the row limit, its
+    page and its RDF still hold what it says of itself, and both say they are cut."""
+    from flgraph.service import Limits
+    from flgraph.web import create_app
+
+    data = Dataset()
+    data.parse(dataset_file, format="trig")
+    ilo = ID["organisation/ilo"]
+    own = {(p, o) for _, p, o, _ in data.quads((ilo, None, None, None))}
+    name = next(o for p, o in own if p == SKOS.prefLabel)
+    assert len(own) >= 5
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
+                      "FLGRAPH_LIMITS": Limits(row_limit=20)})
+    client = app.test_client()
+    page = client.get("/id/organisation/ilo", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert f"<h1>{name}</h1>" in text and "Truncated" in text
+    assert "None: this resource is only the object" not in text
+    turtle = client.get("/id/organisation/ilo.ttl")
+    assert turtle.headers["X-Flgraph-Truncated"] == "true"
+    described = {(p, o) for _, p, o in Graph().parse(data=turtle.data, format="turtle")
+                 .triples((ilo, None, None))}
+    assert own <= described

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "FLGRAPH_BASE": "https://w3id.org/flgraph/",  # what local /id/… and /ontology map onto
     "FLGRAPH_LIMITS": Limits(),
     "FLGRAPH_PAGE_SIZE": 50,
+    "FLGRAPH_PAGE_LINKS": 100,  # values of one property a resource page lists
     # Worker processes running queries with enforced deadlines (0: run in the web process,
     # which cannot stop a runaway query; `flgraph serve` uses workers).
     "FLGRAPH_QUERY_WORKERS": 0,

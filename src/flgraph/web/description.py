@@ -39,11 +39,12 @@ class Shown:
 @dataclass(frozen=True)
 class Group:
     predicate: Shown
-    values: tuple[Shown, ...]
+    values: tuple[Shown, ...]  # the first ``shown`` of them, in reading order
+    count: int  # all of them
 
     @property
-    def count(self) -> int:
-        return len(self.values)
+    def cut(self) -> bool:
+        return self.count > len(self.values)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ class Description:
     incoming: tuple[Group, ...]
 
 
-def describe(iri: str, triples: Iterable[ox.Triple], links: Links) -> Description:
+def describe(iri: str, triples: Iterable[ox.Triple], links: Links,
+             shown: int | None = None) -> Description:
+    """``shown``: at most so many values of a property on the page (a hub such as a
+    typology has thousands of listings pointing to it at 2M triples); None: all."""
     triples = list(triples)
     this = ox.NamedNode(iri)
     labels = _labels(triples)
@@ -68,8 +72,8 @@ def describe(iri: str, triples: Iterable[ox.Triple], links: Links) -> Descriptio
         iri=iri,
         label=labels.get(this) or compact(this).strip("<>"),
         types=tuple(types),
-        outgoing=_groups(((t.predicate, t.object) for t in outgoing), show),
-        incoming=_groups(((t.predicate, t.subject) for t in incoming), show),
+        outgoing=_groups(((t.predicate, t.object) for t in outgoing), show, shown),
+        incoming=_groups(((t.predicate, t.subject) for t in incoming), show, shown),
     )
 
 
@@ -112,11 +116,12 @@ class _Shower:
         return Shown(compact(term).strip("<>"), "iri", self.links.href(term.value), term.value)
 
 
-def _groups(pairs: Iterable[tuple], show: _Shower) -> tuple[Group, ...]:
+def _groups(pairs: Iterable[tuple], show: _Shower, shown: int | None) -> tuple[Group, ...]:
     by_predicate: dict = {}
     for predicate, value in pairs:
         by_predicate.setdefault(predicate, []).append(value)
-    groups = [Group(show.predicate(p), tuple(sorted((show(v) for v in values), key=_order)))
+    groups = [Group(show.predicate(p),
+                    tuple(sorted((show(v) for v in values), key=_order)[:shown]), len(values))
               for p, values in by_predicate.items()]
     return tuple(sorted(groups, key=lambda g: (_predicate_rank(g.predicate.iri),
                                                g.predicate.text.lower())))

@@ -68,10 +68,17 @@ def _description(iri: str) -> GraphResult:
         this = ox.NamedNode(iri)
     except ValueError:
         abort(404, "not an IRI of this dataset")
-    result = services().query_service.run(
-        QueryRequest(sparql("resource-description"), {"this": this}))
+    run = services().query_service.run
+    result = run(QueryRequest(sparql("resource-description"), {"this": this}))
+    triples = result.triples
+    if result.truncated:
+        # Others' statements about a hub (the ILO at 2M triples: 11,553 attributions)
+        # filled the row limit, and the engine's order may have left out its own: they
+        # are asked apart, and the description is said to be cut.
+        own = run(QueryRequest(sparql("resource-own"), {"this": this})).triples
+        triples = tuple(dict.fromkeys((*own, *triples)))
     # The resource's own triples first, then the others by subject: stable, readable files.
-    ordered = sorted(result.triples, key=lambda t: (t.subject != this, sort_key(
+    ordered = sorted(triples, key=lambda t: (t.subject != this, sort_key(
         ox.Quad(t.subject, t.predicate, t.object))))
     return GraphResult(tuple(ordered), result.truncated)
 
@@ -82,13 +89,25 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
     return render_template(
         "resource/show.html",
-        resource=describe(iri, result.triples, svc.links),
+        resource=describe(iri, result.triples, svc.links,
+                          shown=current_app.config["FLGRAPH_PAGE_LINKS"]),
         citations=citations(evidence.dicts(), _source_dirs(), svc.links),
         evidence_truncated=evidence.truncated,
         truncated=result.truncated,
         formats=formats,
-        jsonld=json.loads(serialize_graph(result, "jsonld")),
+        jsonld=json.loads(serialize_graph(_own(iri, result), "jsonld")),
     )
+
+
+def _own(iri: str, result: GraphResult) -> GraphResult:
+    """What the page embeds as JSON-LD: the resource's own statements and their blank
+    nodes'. Statements of others about it stay in the full description (the alternate
+    formats): a typology at 2M triples is the object of thousands (1.4 MB of JSON-LD)."""
+    this = ox.NamedNode(iri)
+    blanks = {t.object for t in result.triples
+              if t.subject == this and isinstance(t.object, ox.BlankNode)}
+    own = tuple(t for t in result.triples if t.subject == this or t.subject in blanks)
+    return GraphResult(own, result.truncated)
 
 
 def _source_dirs() -> list[Path]:
