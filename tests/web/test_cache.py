@@ -128,3 +128,26 @@ def test_memo_keeps_nothing_of_a_failed_computation():
         with pytest.raises(ValueError):
             memo.get(key, fail)
     assert memo._locks == {} and memo.get(1, lambda: "answer") == "answer"
+
+
+def test_the_cache_keeps_within_its_bytes(dataset_file):
+    """Past its byte budget the least recently used answers go (each may be 8 MiB)."""
+    from flgraph.web import create_app
+
+    budget = 10_000
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file,
+                      "FLGRAPH_CACHE_BYTES": budget})
+    client = app.test_client()
+    cache = app.extensions["flgraph-cache"]
+
+    def state(path: str) -> str:
+        return client.get(path, headers={"Accept": "text/csv"}).headers["X-Flgraph-Cache"]
+
+    big, other = "/queries/organisations.csv", "/queries/quantities.csv"
+    assert state(big) == "miss"
+    kept_big = cache._bytes  # its body and its gzipped copy
+    assert state(other) == "miss"
+    assert kept_big <= budget < kept_big + cache._bytes  # each fits alone, not both
+    assert state(other) == "hit"
+    assert state(big) == "miss"  # it went when the other came in
+    assert cache._bytes <= budget

@@ -39,9 +39,15 @@ class Entry:
 
 
 class ResponseCache:
-    def __init__(self, max_entries: int = 2048) -> None:
+    """Least recently used first out, past ``max_entries`` or ``max_bytes`` of bodies (a
+    client paging through large CSVs could otherwise fill a web process's memory: up to
+    8 MiB an entry)."""
+
+    def __init__(self, max_entries: int = 2048, max_bytes: int = 128 * 1024**2) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -57,10 +63,19 @@ class ResponseCache:
 
     def put(self, key: str, entry: Entry) -> None:
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= _size(previous)
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += _size(entry)
+            while len(self._entries) > self.max_entries or (
+                    self._bytes > self.max_bytes and len(self._entries) > 1):
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped)
+
+
+def _size(entry: Entry) -> int:
+    return len(entry.body) + len(entry.gzipped or b"")
 
 
 def request_key() -> str | None:
@@ -79,7 +94,8 @@ def request_key() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    cache = ResponseCache(app.config.get("FLGRAPH_CACHE_ENTRIES", 2048))
+    cache = ResponseCache(app.config.get("FLGRAPH_CACHE_ENTRIES", 2048),
+                          app.config.get("FLGRAPH_CACHE_BYTES", 128 * 1024**2))
     app.extensions["flgraph-cache"] = cache
     modified = formatdate(usegmt=True)
 
