@@ -12,15 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import Graph, Namespace, URIRef
+from rdflib import OWL, Dataset, Graph, Namespace, URIRef
+from rdflib.namespace import RDF
 
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -403,3 +405,24 @@ def test_editor_lists_saved_queries_and_embeds_data_safely(server):
         assert f'data-example="{query.name}"' in page.text
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "<script>" not in page.text.replace('<script type="application/json"', "")
+
+
+def test_editor_completes_the_terms_the_data_uses_and_the_ontology_declares(server):
+    """Classes and properties read from the dataset file (rdflib, not our code) and from
+    the ontology file are all offered."""
+    data = Dataset()
+    data.parse(DATA, format="trig")
+    used_classes = {str(o) for _, _, o, _ in data.quads((None, RDF.type, None, None))
+                    if isinstance(o, URIRef)}
+    used_properties = {str(p) for _, p, _, _ in data.quads((None, None, None, None))}
+    ontology = Graph().parse(ROOT / "ontology" / "flgraph.ttl")
+    declared_classes = {str(s) for s in ontology.subjects(RDF.type, OWL.Class)
+                        if isinstance(s, URIRef)}
+    page = server.get("/sparql", headers={"Accept": "text/html"}).text
+    block = re.search(r'<script type="application/json" id="sparql-data">(.*?)</script>',
+                      page, re.S).group(1)
+    terms = json.loads(block)["terms"]
+    assert declared_classes - used_classes  # classes without instances: only declared
+    assert used_classes | declared_classes <= set(terms["class"])
+    assert used_properties <= set(terms["property"])
+    assert "https://w3id.org/flgraph/ontology#TypologyListing" in terms["class"]
