@@ -145,9 +145,9 @@ def test_the_cache_keeps_within_its_bytes(dataset_file):
 
     big, other = "/queries/organisations.csv", "/queries/quantities.csv"
     assert state(big) == "miss"
-    kept_big = cache._bytes  # its body and its gzipped copy
+    kept_big = cache.entries.weight  # its body and its gzipped copy
     assert state(other) == "miss"
-    assert kept_big <= budget < kept_big + cache._bytes  # each fits alone, not both
+    assert kept_big <= budget < kept_big + cache.entries.weight  # each fits alone, not both
     assert state(other) == "hit"
     assert state(big) == "miss"  # it went when the other came in
-    assert cache._bytes <= budget
+    assert cache.entries.weight <= budget

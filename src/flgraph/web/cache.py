@@ -13,12 +13,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate
 
 from flask import Flask, Response, request
 
+from .lru import WeighedLRU
 from .services import services
 
 #: Request headers a response may vary on; part of the key. Host: some answers hold
@@ -44,18 +44,14 @@ class ResponseCache:
     8 MiB an entry)."""
 
     def __init__(self, max_entries: int = 2048, max_bytes: int = 128 * 1024**2) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
-        self._bytes = 0
+        self.entries: WeighedLRU[Entry] = WeighedLRU(max_bytes, _size, max_entries)
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: str) -> Entry | None:
         with self._lock:
-            entry = self._entries.get(key)
+            entry = self.entries.get(key)
             if entry is not None:
-                self._entries.move_to_end(key)
                 self.hits += 1
             else:
                 self.misses += 1
@@ -63,15 +59,7 @@ class ResponseCache:
 
     def put(self, key: str, entry: Entry) -> None:
         with self._lock:
-            previous = self._entries.pop(key, None)
-            if previous is not None:
-                self._bytes -= _size(previous)
-            self._entries[key] = entry
-            self._bytes += _size(entry)
-            while len(self._entries) > self.max_entries or (
-                    self._bytes > self.max_bytes and len(self._entries) > 1):
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= _size(dropped)
+            self.entries.put(key, entry)
 
 
 def _size(entry: Entry) -> int:

@@ -10,12 +10,12 @@ repeating a validation or a serialisation several times.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import current_app
 
+from .lru import MISSING, WeighedLRU
 from .services import services
 
 T = TypeVar("T")
@@ -23,27 +23,23 @@ _MAX_ENTRIES = 64  # a few values per version; old versions fall out first
 
 
 class Memo:
-    """Up to ``capacity`` in total of the values' weights (``weigh``; each counts 1 by
-    default), the least recently used dropped first; the newest is kept whatever it weighs.
-    """
+    """Values computed once per key, up to ``capacity`` in total of their weights
+    (``weigh``; each counts 1 by default), the least recently used dropped first."""
 
     def __init__(self, capacity: int = _MAX_ENTRIES,
                  weigh: Callable[[object], int] = lambda value: 1) -> None:
-        self.capacity = capacity
-        self._weigh = weigh
-        self._values: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
-        self._weight = 0
+        self._values: WeighedLRU[object] = WeighedLRU(capacity, weigh)
         self._locks: dict[Hashable, threading.Lock] = {}
-        self._lock = threading.Lock()  # guards the dicts and the sum, never held while computing
+        self._lock = threading.Lock()  # guards the two, never held while computing
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             key_lock = self._locks.setdefault(key, threading.Lock())
         with key_lock:  # one computation per key; other keys go on meanwhile
             with self._lock:
-                if key in self._values:
-                    self._values.move_to_end(key)
-                    return self._values[key][0]  # type: ignore[return-value]
+                value = self._values.get(key, MISSING)
+            if value is not MISSING:
+                return value  # type: ignore[return-value]
             try:
                 value = compute()
             except BaseException:
@@ -51,13 +47,8 @@ class Memo:
                     if key not in self._values:
                         self._locks.pop(key, None)
                 raise
-            weight = self._weigh(value)
             with self._lock:
-                self._values[key] = (value, weight)
-                self._weight += weight
-                while self._weight > self.capacity and len(self._values) > 1:
-                    old, (_, dropped) = self._values.popitem(last=False)
-                    self._weight -= dropped
+                for old in self._values.put(key, value):
                     self._locks.pop(old, None)
             return value
 
