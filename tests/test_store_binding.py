@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flgraph.queries import ParameterError
-from flgraph.store.binding import bind, query_form, values_block, with_row_cap
+from flgraph.store.binding import (
+    bind,
+    dataset_clauses,
+    query_form,
+    values_block,
+    with_row_cap,
+    without_dataset_clauses,
+)
 from flgraph.store.remote import normalise
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -207,3 +214,22 @@ def test_a_row_cap_is_added_after_the_solution_modifiers(tiny, query, ordered):
 ])
 def test_no_row_cap_where_one_cannot_simply_be_added(query):
     assert with_row_cap(query, 1) is None
+
+
+@pytest.mark.parametrize(("query", "clauses", "without"), [
+    ("SELECT * WHERE { ?s <http://example.org/FROM> 'FROM' }", [], None),
+    ("PREFIX ex: <http://example.org/>\nSELECT ?s\nFROM ex:g # FROM <x>\nFROM NAMED <http://"
+     "example.org/h> WHERE { ?s ?p ?o }", ["FROM ex:g", "FROM NAMED <http://example.org/h>"],
+     "PREFIX ex: <http://example.org/>\nSELECT ?s\n  # FROM <x>\n  WHERE { ?s ?p ?o }"),
+    ("CONSTRUCT from <http://example.org/g> WHERE { ?s ?p ?o }",
+     ["from <http://example.org/g>"], "CONSTRUCT   WHERE { ?s ?p ?o }"),
+    ("DESCRIBE <http://example.org/a> FROM <http://example.org/g>",
+     ["FROM <http://example.org/g>"], "DESCRIBE <http://example.org/a>  "),
+])
+def test_a_querys_dataset_clauses_are_read_and_can_be_left_out(query, clauses, without):
+    """A store needs them (its union default graph must not override FROM) and a server
+    that adds the protocol's graphs to them needs the query without them."""
+    found = dataset_clauses(query)
+    assert [query[start:end] for start, end, _ in found] == clauses
+    assert [named for *_, named in found] == ["NAMED" in clause for clause in clauses]
+    assert without_dataset_clauses(query) == (without or query)

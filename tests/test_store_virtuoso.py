@@ -69,7 +69,7 @@ def test_virtuosos_own_graphs_are_not_the_dataset(virtuoso_store, trig_quads):
     assert int(total.value) == len(trig_quads)
     # by leaving Virtuoso's graphs out of the default graph, not by listing the dataset's
     # (a long list slows its joins); the named graphs stay listed, for GRAPH <iri>
-    pragmas, default, named = virtuoso_store._dataset("ASK { ?s ?p ?o }", None, None)
+    pragmas, _, default, named = virtuoso_store._dataset("ASK { ?s ?p ?o }", None, None)
     assert f"DEFINE input:default-graph-exclude <{VIRTRDF}>" in pragmas and default is None
     assert named == virtuoso_store.graph_names()
     graph = "https://w3id.org/flgraph/ontology"

@@ -144,8 +144,32 @@ def _checked(name: str, term: Term) -> ox.NamedNode | ox.Literal:
 # Reading just enough of the query text ---------------------------------------------------
 
 def has_dataset_clause(sparql: str) -> bool:
-    """Whether the query names its own dataset (FROM / FROM NAMED)."""
-    return _scan_header(sparql)[1]
+    """Whether the query names its own dataset (FROM / FROM NAMED), which a store must
+    then use instead of its union default graph (SPARQL 1.1 Query §13.2)."""
+    return bool(dataset_clauses(sparql))
+
+
+@lru_cache(maxsize=512)
+def dataset_clauses(sparql: str) -> tuple[tuple[int, int, bool], ...]:
+    """The query's FROM and FROM NAMED clauses: (start, end, whether NAMED) each.
+
+    A text this reader cannot follow has none here; the engine's parser then judges it
+    (a query without a readable prologue does not parse there either)."""
+    try:
+        return _scan_header(sparql, template_optional=True)[1]
+    except (ParameterError, QuerySyntaxError):
+        return ()
+
+
+def without_dataset_clauses(sparql: str) -> str:
+    """The query with its FROM / FROM NAMED clauses left out: for a server that adds the
+    protocol's graphs to the query's (Virtuoso) where the protocol's should replace them
+    (SPARQL 1.1 Protocol §2.1.4)."""
+    pieces, last = [], 0
+    for start, end, _ in dataset_clauses(sparql):
+        pieces += [sparql[last:start], " "]
+        last = end
+    return "".join([*pieces, sparql[last:]])
 
 
 def _where_group(text: str) -> int | None:
@@ -153,31 +177,47 @@ def _where_group(text: str) -> int | None:
     return _scan_header(text)[0]
 
 
-def _scan_header(text: str) -> tuple[int | None, bool]:
-    """Read up to the WHERE group: where it opens, and whether FROM came before it.
+def _scan_header(text: str, template_optional: bool = False
+                 ) -> tuple[int | None, tuple[tuple[int, int, bool], ...]]:
+    """Read up to the WHERE group: where it opens, and the FROM clauses before it.
 
     Skipped on the way: the prologue, a CONSTRUCT template, and the projection, whose
-    parenthesised expressions may hold braces of their own (``EXISTS { … }``).
+    parenthesised expressions may hold braces of their own (``EXISTS { … }``). A
+    short-form ``CONSTRUCT WHERE`` has no template: its WHERE group is its template too,
+    so no bindings can go into it, but its dataset clause can be read
+    (``template_optional``).
     """
     after, form = _after_prologue(text)
     if form == "CONSTRUCT":
         after = _skip_space(text, after)
-        if not text.startswith("{", after):
+        if text.startswith("{", after):
+            after = _after_braces(text, after)
+        elif not template_optional:
             raise ParameterError("parameters cannot be bound in a short-form CONSTRUCT WHERE "
                                  "on a remote store; write the template out")
-        after = _after_braces(text, after)
     depth = 0
-    dataset = False
+    clauses: list[tuple[int, int, bool]] = []
     for i in _tokens(text, after):
         char = text[i]
         if char == "{" and depth == 0:
-            return i, dataset
+            return i, tuple(clauses)
         word = _word_at(text, i).upper() if depth == 0 else ""
         if word in _MODIFIERS:
             break
-        dataset = dataset or word == "FROM"
+        if word == "FROM":
+            clauses.append(_dataset_clause(text, i))
         depth += {"(": 1, ")": -1}.get(char, 0)
-    return None, dataset
+    return None, tuple(clauses)
+
+
+def _dataset_clause(text: str, start: int) -> tuple[int, int, bool]:
+    """The FROM clause at ``start``: where it ends (after its IRI or prefixed name) and
+    whether it is FROM NAMED."""
+    i = _skip_space(text, _token_end(text, start))
+    named = _word_at(text, i).upper() == "NAMED"
+    if named:
+        i = _skip_space(text, _token_end(text, i))
+    return start, _token_end(text, i), named
 
 
 def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:

@@ -23,7 +23,7 @@ from .base import (
     StoreError,
     Term,
 )
-from .binding import bind
+from .binding import bind, has_dataset_clause
 
 
 class OxigraphStore(Store):
@@ -44,13 +44,7 @@ class OxigraphStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
-        options: dict = {}
-        if default_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        options = _dataset_options(sparql, default_graphs, named_graphs)
         if bindings:
             # a VALUES block, not pyoxigraph's ``substitutions``: the planner then sees
             # the bound terms, and a look-up starts from them (evidence of a resource at
@@ -90,6 +84,24 @@ class OxigraphStore(Store):
     def flush(self) -> None:
         if self.path:
             self._store.flush()
+
+
+def _dataset_options(sparql: str, default_graphs: list[str] | None,
+                     named_graphs: list[str] | None) -> dict:
+    """pyoxigraph's dataset options: the protocol's graphs where given; else the query's
+    own FROM / FROM NAMED; else the union of the graphs as the default graph.
+
+    ``use_default_graph_as_union`` overrides a query's FROM (pyoxigraph 0.5: a COUNT over
+    ``FROM <…/graph/cube>`` counted every quad), so it is set only for a query that names
+    no dataset (SPARQL 1.1 Query §13.2)."""
+    options: dict = {}
+    if default_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    elif not has_dataset_clause(sparql):
+        options["use_default_graph_as_union"] = True
+    if named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return options
 
 
 def _materialise(answer, limit: int | None) -> Result:

@@ -55,7 +55,13 @@ from .base import (
     StoreUnavailable,
     Term,
 )
-from .binding import bind, has_dataset_clause, query_form, with_row_cap
+from .binding import (
+    bind,
+    dataset_clauses,
+    query_form,
+    with_row_cap,
+    without_dataset_clauses,
+)
 
 DEFAULT_TIMEOUT = 10.0
 #: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
@@ -191,8 +197,8 @@ class RemoteStore(Store):
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
         form = query_form(sparql)
-        pragmas, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
-                                                              named_graphs)
+        pragmas, sparql, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
+                                                                      named_graphs)
         capped = with_row_cap(sparql, limit + 1) if limit is not None else None
         if capped is not None and (self._cap_sorted or not capped[1]):
             try:
@@ -206,19 +212,35 @@ class RemoteStore(Store):
                          named_graphs)[0]
 
     def _dataset(self, sparql: str, default_graphs, named_graphs
-                 ) -> tuple[str, list[str] | None, list[str] | None]:
-        """The graphs a query runs over: the dataset's, unless the caller or the query
-        (FROM) names some — a query's own FROM wins, as on Oxigraph. As (Virtuoso pragmas
-        to put before the query, default-graph-uri, named-graph-uri)."""
-        if has_dataset_clause(sparql):
-            return "", default_graphs, named_graphs
+                 ) -> tuple[str, str, list[str] | None, list[str] | None]:
+        """The graphs a query runs over, as (Virtuoso pragmas to put before the query, the
+        query, default-graph-uri, named-graph-uri): the caller's (the protocol's), else
+        the query's own (FROM / FROM NAMED), else the dataset's (SPARQL 1.1 Protocol
+        §2.1.4). Virtuoso adds the protocol's graphs to the query's instead of putting
+        them in their place (``FROM <…/cube>`` with the editorial graph given counted
+        144 triples, not 1), so a query given graphs is sent without its own."""
+        clauses = dataset_clauses(sparql)
+        if clauses:
+            if default_graphs is None and named_graphs is None:
+                return "", sparql, None, self._named_beside_from(clauses)
+            sparql = without_dataset_clauses(sparql)
         graphs = list(self.dataset_graphs()) or [NO_GRAPH]
         named = graphs if named_graphs is None else _at_least_one(named_graphs)
         if default_graphs is not None:
-            return "", _at_least_one(default_graphs), named
+            return "", sparql, _at_least_one(default_graphs), named
         if self._leave_out_own is not None and self._graphs:
-            return self._leave_out_own, None, named
-        return "", graphs, named
+            return self._leave_out_own, sparql, None, named
+        return "", sparql, graphs, named
+
+    def _named_beside_from(self, clauses) -> list[str] | None:
+        """Named graphs to send with a query that names its own dataset: none, except on
+        Virtuoso for a query with FROM and no FROM NAMED. SPARQL gives that query no named
+        graphs, but Virtuoso lets its ``GRAPH ?g`` see every graph, its own included; a
+        graph that does not exist, which it adds to the query's none, leaves it none."""
+        if any(named for _, _, named in clauses):
+            return None
+        self.dataset_graphs()  # which server this is
+        return [NO_GRAPH] if self._leave_out_own is not None else None
 
     def _run(self, text: str, form: str, limit: int | None = None, default_graphs=None,
              named_graphs=None) -> tuple[Result, Mapping[str, str]]:
@@ -317,7 +339,8 @@ class RemoteStore(Store):
         previous = None
         while True:
             text = f"{select} ORDER BY {order} OFFSET {len(rows)}"
-            pragmas, *graphs = self._dataset(text, None, None) if dataset else ("", None, None)
+            pragmas, text, *graphs = (self._dataset(text, None, None) if dataset
+                                      else ("", text, None, None))
             result, headers = self._run(pragmas + text, "SELECT", None, *graphs)
             capped = bool(headers.get("X-SPARQL-MaxRows"))
             repeated = bool(result.rows) and result.rows[0] == previous
