@@ -85,6 +85,9 @@ def _register(app: Flask) -> None:
                    health):
         app.register_blueprint(module.bp)
     errors.register(app)
+    from . import cors
+
+    cors.init_app(app)
     app.after_request(_safe_headers)
     app.after_request(_settle_when_sent)
     if app.config.get("FLGRAPH_CACHE", True):

@@ -19,7 +19,8 @@ renderers. Decisions a client can observe:
 - **Formats** by ``format``/``output``/``results`` (the names SPARQLWrapper and others
   send: ``json``, ``xml``, ``turtle``, … read according to the query form, so ``xml``
   is RDF/XML for a CONSTRUCT) or else by ``Accept`` with q-values; 406 lists the
-  offers. Every answer carries ``Vary: Accept`` and ``Access-Control-Allow-Origin: *``.
+  offers. Every answer carries ``Vary: Accept`` (and, as every answer of the site,
+  ``Access-Control-Allow-Origin: *``: web/cors.py).
 - **BASE**: queries are parsed with the endpoint's public IRI (``<base>sparql``) as
   their base, so relative IRIs resolve instead of failing.
 - **HTML** (the editor) only when ``text/html`` is named in ``Accept`` and ranks at least
@@ -313,11 +314,8 @@ def _terms() -> dict[str, list[str]]:
 
 
 def _preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+    """An empty answer; its CORS headers are written by web/cors.py, as every answer's."""
+    return Response(status=204)
 
 
 @bp.after_request
@@ -325,8 +323,6 @@ def _protocol_headers(response: Response) -> Response:
     vary = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
     if "Accept" not in vary:
         response.headers["Vary"] = ", ".join([*vary, "Accept"])
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "X-Flgraph-Truncated"
     return response
 
 
