@@ -22,8 +22,9 @@ from .lru import WeighedLRU
 from .services import services
 
 #: Request headers a response may vary on; part of the key. Host: some answers hold
-#: absolute URLs made from it (the VoID description, the query pages' curl lines).
-_KEY_HEADERS = ("Accept", "Origin", "Access-Control-Request-Method", "Host")
+#: absolute URLs made from it (the VoID description, the query pages' curl lines). Prefer:
+#: a strict request gets an error where others get a cut answer (web/prefer.py).
+_KEY_HEADERS = ("Accept", "Origin", "Access-Control-Request-Method", "Host", "Prefer")
 _MIN_COMPRESS = 1024
 _MAX_BODY = 8 * 1024 * 1024  # bigger responses (dumps) are not kept in memory twice
 _MAX_POST = 64 * 1024

@@ -11,6 +11,7 @@ from flask import Response
 from .. import namespaces as ns
 from ..results import serialize_graph, serialize_results
 from ..store import GraphResult, Result
+from . import prefer
 
 #: Media types offered for SELECT/ASK, the default first.
 TABULAR = {
@@ -38,6 +39,7 @@ def content_type(media_type: str) -> str:
 
 
 def render(result: Result, media_type: str) -> Response:
+    prefer.refuse_if_cut(result)
     if isinstance(result, GraphResult):
         fmt = GRAPH[media_type]
         body = serialize_graph(result, fmt)
@@ -49,7 +51,7 @@ def render(result: Result, media_type: str) -> Response:
     response = Response(body, content_type=content_type(media_type))
     if result.truncated:
         response.headers["X-Flgraph-Truncated"] = "true"
-    return response
+    return prefer.mark(response)
 
 
 #: Where a result cut by the row or byte cap says so in its own body: a link in the head
