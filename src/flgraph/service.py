@@ -118,6 +118,10 @@ class QueryService:
             self._graphs_read = now
         return self._graphs
 
+    def forget_graphs(self) -> None:
+        """The data changed (a reload): read the list of graphs again."""
+        self._graphs = None
+
     def query_form(self, text: str) -> str | None:
         """The form of a query before it runs, to negotiate its format first.
 
