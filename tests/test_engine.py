@@ -1,0 +1,163 @@
+"""The engine behind ``flgraph serve``: one version of the data at a time, loaded once.
+
+Each test runs a real ``flgraph serve`` on a copy of the dataset and asks it through
+SPARQLWrapper. The report says "More than 400 victims" (data/source, Table 3's outputs);
+the tests edit that phrase in the data file to tell the versions apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import resource
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from itertools import count
+
+import psutil
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.conftest import DATA, ROOT, free_port, start_server, stop_server
+
+ORIGINAL = b"More than 400 victims"  # the report's own words
+EDITED = b"More than 500 victims"
+WORKERS = 2  # --workers: web processes
+LANES = WORKERS * 2 + WORKERS * 2  # site and public lanes: --query-workers 2, --public-workers 2
+_unique = count()
+
+
+def says(server, phrase: bytes) -> bool:
+    """Whether the served data holds ``phrase``; each question is new, so no response
+    cache answers it."""
+    endpoint = SPARQLWrapper(server.url + "/sparql")
+    endpoint.setReturnFormat(JSON)
+    endpoint.setQuery(f'ASK {{ ?s ?p ?o FILTER (CONTAINS(STR(?o), "{phrase.decode()}") '
+                      f"&& {next(_unique)} >= 0) }}")
+    return endpoint.queryAndConvert()["boolean"]
+
+
+def answers(server, phrase: bytes, times: int = 3 * LANES) -> set[bool]:
+    """What the server answers ``times`` over, asked by 8 clients at once (so that every
+    worker takes some of the questions)."""
+    with ThreadPoolExecutor(8) as clients:
+        return set(clients.map(lambda _: says(server, phrase), range(times)))
+
+
+def version_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def workers(server) -> list[psutil.Process]:
+    """The query workers: the engine's processes that fork nothing (the supervisor forks
+    a generation, a generation forks the workers)."""
+    found = []
+    for process in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if "flgraph.engine.server" in " ".join(process.cmdline()) and \
+                    not process.children():
+                found.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def wait_for_version(server, version: str, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.get("/health").json()["dataset"] == version:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    path = tmp_path / "flgraph.trig"
+    path.write_bytes(DATA.read_bytes())
+    return path
+
+
+@pytest.fixture
+def live(data_copy):
+    server = start_server("--data", str(data_copy), "--timeout", "1", "--per-client", "0")
+    yield server
+    stop_server(server)
+
+
+def test_a_file_replaced_while_serving_changes_nothing_until_reload(live, data_copy):
+    assert answers(live, ORIGINAL) == {True}
+    data_copy.write_bytes(DATA.read_bytes().replace(ORIGINAL, EDITED))
+    # a query past its deadline kills its worker; its replacement serves the same data
+    slow = SPARQLWrapper(live.url + "/sparql")
+    slow.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with pytest.raises(Exception, match="503"):
+        slow.queryAndConvert()
+    assert answers(live, EDITED) == {False}
+    assert answers(live, ORIGINAL) == {True}
+    assert live.get("/health").json()["dataset"] == version_of(DATA.read_bytes())
+
+
+def test_sighup_with_a_valid_file_swaps_every_worker(live, data_copy):
+    before = {p.pid for p in workers(live)}
+    assert len(before) == LANES
+    edited = DATA.read_bytes().replace(ORIGINAL, EDITED)
+    data_copy.write_bytes(edited)
+    live.process.send_signal(signal.SIGHUP)
+    assert wait_for_version(live, version_of(edited))
+    assert answers(live, EDITED) == {True}
+    assert answers(live, ORIGINAL) == {False}
+    time.sleep(1)  # the old generation's workers leave once idle
+    assert not before & {p.pid for p in workers(live)}
+
+
+@pytest.mark.parametrize("content", [b"", DATA.read_bytes()[:5000]], ids=["empty", "truncated"])
+def test_sighup_with_a_broken_file_is_refused_and_the_old_data_serves(live, data_copy,
+                                                                      content):
+    data_copy.write_bytes(content)
+    live.process.send_signal(signal.SIGHUP)
+    time.sleep(3)
+    assert live.get("/health").json()["dataset"] == version_of(DATA.read_bytes())
+    assert answers(live, ORIGINAL) == {True}
+    stop_server(live)
+    log = live.process.stderr.read().decode()
+    refusals = [line for line in log.splitlines() if "reload refused" in line]
+    assert len(refusals) == 1 and str(data_copy) in refusals[0], log
+    assert "Traceback" not in log
+
+
+def test_watch_reloads_a_changed_file(data_copy):
+    server = start_server("--data", str(data_copy), "--watch", "--per-client", "0")
+    try:
+        edited = DATA.read_bytes().replace(ORIGINAL, EDITED)
+        data_copy.write_bytes(edited)
+        assert wait_for_version(server, version_of(edited))
+        assert answers(server, EDITED) == {True}
+    finally:
+        stop_server(server)
+
+
+@pytest.mark.parametrize("content", [b"", DATA.read_bytes()[:5000], b"not RDF at all {"],
+                         ids=["empty", "truncated", "unparsable"])
+def test_a_broken_file_at_start_is_one_line_and_no_server(tmp_path, content):
+    data = tmp_path / "flgraph.trig"
+    data.write_bytes(content)
+    port = free_port()
+    run = subprocess.run([sys.executable, "-m", "flgraph", "serve", "--port", str(port),
+                          "--data", str(data)], cwd=ROOT, capture_output=True, timeout=60)
+    assert run.returncode == 2
+    message = run.stderr.decode().strip()
+    assert "\n" not in message and str(data) in message, message
+    assert "serving" not in message and "Traceback" not in message
+
+
+def test_workers_write_no_core_dumps(live):
+    found = workers(live)
+    assert len(found) == LANES
+    for worker in found:
+        assert worker.rlimit(resource.RLIMIT_CORE) == (0, 0)
+    # the default cap of each worker leaves room on the machine for all of them
+    caps = {worker.rlimit(resource.RLIMIT_AS)[0] for worker in found}
+    assert all(0 < cap < psutil.virtual_memory().total for cap in caps)
