@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import count
 
 import psutil
+import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
@@ -161,3 +162,32 @@ def test_workers_write_no_core_dumps(live):
     # the default cap of each worker leaves room on the machine for all of them
     caps = {worker.rlimit(resource.RLIMIT_AS)[0] for worker in found}
     assert all(0 < cap < psutil.virtual_memory().total for cap in caps)
+
+
+def web_processes(server) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server.process.pid).children()
+            if "flgraph.engine.server" not in " ".join(p.cmdline())]
+
+
+def test_a_huge_answer_is_capped_as_bytes_before_the_web_process(tmp_path):
+    """200 BINDs repeat each of the report's 4,875 triples' object 200 times: as XML,
+    97 MB that the web process used to write itself (40 MB → 1,046 MB). The worker
+    writes it now, within the 16 MiB cap, and says it cut it."""
+    server = start_server("--per-client", "0", "--timeout", "30")
+    try:
+        web = web_processes(server)
+        before = sum(p.memory_info().rss for p in web)
+        binds = " ".join(f"BIND (?o AS ?b{i})" for i in range(200))
+        response = server.post("/sparql", data={"query": f"SELECT * {{ ?s ?p ?o {binds} }}"},
+                               headers={"Accept": "application/sparql-results+xml"})
+        grown = sum(p.memory_info().rss for p in web) - before
+    finally:
+        stop_server(server)
+    assert response.status_code == 200
+    assert response.headers["X-Flgraph-Truncated"] == "true"
+    assert len(response.content) <= 16 * 1024**2
+    assert b'<link href="https://w3id.org/flgraph/ontology#TruncatedResult"/>' in response.content
+    rows = list(ox.parse_query_results(response.content, ox.QueryResultsFormat.XML))
+    assert 0 < len(rows) < 4875
+    assert all(row["b199"] == row["o"] for row in rows)
+    assert grown < 2 * 16 * 1024**2, grown  # the body once, and its copy on the way out
