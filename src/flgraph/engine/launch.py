@@ -86,6 +86,7 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
         engine = start_engine(config["FLGRAPH_DATA"], directory, lanes, watch)
         config["FLGRAPH_ENGINE"] = str(directory)
         config["FLGRAPH_ENGINE_LANES"] = {lane.name: lane.size for lane in lanes}
+        config["FLGRAPH_WARM"] = True  # web/warm.py
         yield engine
     finally:
         # web processes forked by the HTTP server leave through here too: only the process

@@ -104,9 +104,11 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
 
 
 def _warm(store) -> None:
-    """Import and exercise what every query needs before forking, so no worker pays
-    for it: the first query of a fresh worker took 200 ms (rdflib's SPARQL parser, which
-    the gateway checks queries with), and every respawned worker paid it again."""
+    """Import and exercise what every query needs, so that workers forked afterwards do
+    not pay for it: the first query of a fresh worker took 200 ms (rdflib's SPARQL
+    parser, which the gateway checks queries with), and every respawned worker paid it
+    again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
+    ones once idle left a window in which a lane answered slowly or not at all)."""
     from ..pool import _answer, _Job
     from ..service import Limits, QueryRequest
 

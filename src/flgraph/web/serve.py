@@ -50,6 +50,9 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
     }
     if on_reload is not None:
         options["on_reload"] = lambda _arbiter: on_reload()
+    from .warm import import_site
+
+    import_site()  # before the web processes fork: each starts with the site imported
     # made here, before the web processes fork, so that they share the dumps they write
     dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
     owner = os.getpid()

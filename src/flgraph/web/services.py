@@ -33,6 +33,7 @@ class Services:
     # (web/whole_dataset.py); None: that work runs in the web process
     child_spec: StoreSpec | None = None
     engine: Any = None  # engine.client.CurrentVersion when the engine serves the data
+    on_new_version: Any = None  # called when the engine starts serving another version
     _checked: float = 0.0
     _remote_version: str = ""
 
@@ -105,6 +106,8 @@ class Services:
         if now.version != self.version:
             self.version, self.child_spec = now.version, StoreSpec("memory", now.data)
             self.query_service.forget_graphs()
+            if self.on_new_version is not None:
+                self.on_new_version()
         return self.version
 
     def _ask_version(self) -> str:
