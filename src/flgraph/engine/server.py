@@ -74,25 +74,29 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     except SnapshotError as err:
         _report(report, {"error": str(err)})
         return
-    from .resources import worker_memory
+    from .resources import private_limit, worker_memory
 
     _warm(store)
-    memory = memory_bytes or worker_memory(sum(lane.size for lane in lanes))
+    total = sum(lane.size for lane in lanes)
+    memory = memory_bytes or worker_memory(total)
+    private = private_limit(total)
     listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
                  for lane in lanes}
     workers = {}
     for lane in lanes:
         for _ in range(lane.size):
-            workers[_fork_worker(listeners[lane.name], store, lane, memory)] = lane
+            workers[_fork_worker(listeners[lane.name], store, lane, memory, private)] = lane
     signal.signal(signal.SIGTERM, _stop)
     _report(report, {"version": snapshot.version, "data": str(snapshot.path),
                      "quads": snapshot.quads, "worker_memory": memory,
+                     "worker_private": private,
                      "sockets": {name: s.getsockname() for name, s in listeners.items()}})
     try:
         while True:
             lane = workers.pop(_wait_any(), None)
             if lane is not None:
-                workers[_fork_worker(listeners[lane.name], store, lane, memory)] = lane
+                workers[_fork_worker(listeners[lane.name], store, lane, memory,
+                                     private)] = lane
     except _Stopped:
         pass
     for listener in listeners.values():
@@ -140,7 +144,7 @@ def _listen(path: Path) -> socket.socket:
     return listener
 
 
-def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int) -> int:
+def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, private: int) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -149,7 +153,7 @@ def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int) -> int
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         from .worker import serve_lane
 
-        serve_lane(listener, store, lane.nice, memory)
+        serve_lane(listener, store, lane.nice, memory, private)
     finally:
         os._exit(0)
 

@@ -47,12 +47,14 @@ def _retire(_signum, _frame) -> None:
     _State.retiring = True
 
 
-def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | None) -> None:
-    """The worker's whole life; it never returns (the caller ``os._exit``s after it)."""
+def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | None,
+               private_limit: int) -> None:
+    """The worker's whole life; it never returns (the caller ``os._exit``s after it).
+    It leaves once it holds more than ``private_limit`` bytes alone (resources.py)."""
     from ..allocator import settle
     from ..pool import PARSER_RECURSION_LIMIT
     from ..sandbox import deny_network
-    from .resources import limit_worker
+    from .resources import limit_worker, private_bytes
 
     signal.signal(signal.SIGTERM, _retire)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -73,8 +75,8 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
         finally:
             conn.close()
             _State.busy = False
-        if _State.retiring:
-            os._exit(0)
+        if _State.retiring or private_bytes() > private_limit:
+            os._exit(0)  # the generation forks a fresh one, sharing the store again
         settle()  # the answer is sent and freed: sort its blocks now, not in the next query
 
 
