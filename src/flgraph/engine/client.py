@@ -16,7 +16,7 @@ import signal
 import socket
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -74,13 +74,17 @@ class EngineLane:
 
     def call(self, op: str) -> object:
         """A question about the store itself (``count``, ``graphs``)."""
-        return self._call(Job(op, limits=self.limits),
-                          time.monotonic() + self.limits.timeout)
+        return self._call(Job(op, limits=self.limits), time.monotonic() + self.limits.timeout)
 
     def _call(self, job: Job, deadline: float):
-        conn, pid = self._worker(deadline)
+        wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
+        job = replace(job, accept_by=time.monotonic() + wait)
+        conn = self._connect(wait)
         try:
             conn.send(job)
+            if not conn.poll(wait):
+                raise self._busy()
+            _, pid = conn.recv()
             if not conn.poll(max(deadline - time.monotonic(), 0.0)):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
@@ -99,10 +103,8 @@ class EngineLane:
         name, message = payload
         raise _ERRORS.get(name, StoreError)(message)
 
-    def _worker(self, deadline: float) -> tuple[Connection, int]:
-        """A connection greeted by an idle worker, and its process id; ``Overloaded`` when
-        none is free within the queue wait."""
-        wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
+    def _connect(self, wait: float) -> Connection:
+        """A connection to the lane (accepted once a worker is idle)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(max(wait, 0.001))
         try:
@@ -114,18 +116,7 @@ class EngineLane:
             sock.close()
             raise StoreUnavailable(f"the query engine is not running ({err.strerror})") from None
         sock.setblocking(True)  # a timeout left the descriptor non-blocking: reads would fail
-        conn = Connection(sock.detach())
-        try:
-            if not conn.poll(wait):
-                raise self._busy()
-            _, pid = conn.recv()
-        except (EOFError, OSError):
-            conn.close()
-            raise StoreUnavailable("the query engine closed the connection") from None
-        except Overloaded:
-            conn.close()
-            raise
-        return conn, pid
+        return Connection(sock.detach())
 
     def _busy(self) -> Overloaded:
         return Overloaded(f"all {self.size} query workers are busy; try again shortly")
