@@ -66,13 +66,14 @@ def free_port() -> int:
 class Server:
     """``flgraph serve`` in a subprocess, on a free loopback port."""
 
-    def __init__(self, *args: str, wait: float = 60.0) -> None:
+    def __init__(self, *args: str, wait: float = 60.0, env: dict | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flgraph", "serve", "--port", str(self.port), *args],
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -222,10 +222,12 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--row-limit", default=10_000, show_default=True, type=click.IntRange(1),
               help="Most rows a query returns; more is reported as truncated.")
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
+@click.option("--watch", is_flag=True, help="Reload the data file when it changes (as SIGHUP "
+              "does); a file that does not load is refused and the old data keeps serving.")
 @reports_errors
 def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, workers: int,
           query_workers: int, public_workers: int, per_client: int, query_timeout: float,
-          row_limit: int, access_log: bool) -> None:
+          row_limit: int, access_log: bool, watch: bool) -> None:
     """Serve the site, the SPARQL endpoint and the linked data (gunicorn)."""
     from .web.serve import serve as run_server
 
@@ -239,8 +241,16 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
               "FLGRAPH_LIMITS": Limits(timeout=query_timeout, row_limit=row_limit,
                                        public_per_client=per_client)}
     _check_store(config)
-    click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
-    run_server(config, host=host, port=port, workers=workers, access_log=access_log)
+    from .engine.launch import engine_for
+    from .engine.snapshot import SnapshotError
+
+    try:
+        with engine_for(config, workers, watch) as engine:
+            click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
+            run_server(config, host=host, port=port, workers=workers, access_log=access_log,
+                       on_reload=engine.reload if engine else None)
+    except SnapshotError as err:
+        raise Failure(str(err), EXIT_INPUT) from None
 
 
 def _check_store(config: dict) -> None:

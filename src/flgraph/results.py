@@ -112,6 +112,83 @@ def serialize(result: Result, fmt: str) -> bytes:
     return serialize_results(result, fmt)
 
 
+#: Where a result cut by the row or byte cap says so in its own body: a link in the head
+#: of SPARQL JSON and XML results (the place the formats give to metadata about a
+#: result), a comment in Turtle, N-Triples and RDF/XML. CSV, TSV and JSON-LD have no
+#: such place that every reader skips: they say it by the X-Flgraph-Truncated header,
+#: which every format carries.
+TRUNCATED_LINK = ns.FLG + "TruncatedResult"
+TRUNCATED_NOTE = "truncated: the result has more than the row or size limit allows"
+
+
+def state_truncation(body: bytes, fmt: str) -> bytes:
+    """``body`` with the truncation stated in-band, where ``fmt`` allows it."""
+    if fmt == "json":  # written by Python (with spaces) or by the engine (without)
+        link = b'"link": ["%s"], ' % TRUNCATED_LINK.encode()
+        if body.startswith(b'{"head":{'):
+            return b'{"head":{' + link.replace(b", ", b",") + body[len(b'{"head":{'):]
+        return body.replace(b'{"head": {', b'{"head": {' + link, 1)
+    if fmt == "xml":
+        return body.replace(b"</head>", b'<link href="%s"/></head>' % TRUNCATED_LINK.encode(), 1)
+    if fmt in ("ttl", "nt"):
+        return b"# %s\n" % TRUNCATED_NOTE.encode() + body
+    if fmt == "rdfxml":
+        declaration, newline, rest = body.partition(b"?>")
+        if newline:
+            return declaration + b"?>\n<!-- %s -->" % TRUNCATED_NOTE.encode() + rest
+    return body
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """An answer already written in its format, as the query worker sends it: bytes,
+    not rows, with the cut (if any) stated in the body as ``state_truncation`` does."""
+
+    kind: str  # select | ask | graph
+    fmt: str
+    body: bytes
+    truncated: bool
+
+
+def serialize_capped(result: Result, formats: tuple[str | None, str | None],
+                     max_bytes: int) -> Serialized | Result:
+    """``result`` written in its format (``formats``: for SELECT/ASK, for CONSTRUCT/
+    DESCRIBE), in at most ``max_bytes``: rows are dropped until the body fits, and the
+    body says it was cut. The caps on the terms' text do not bound the body (a SELECT of
+    200 BINDs repeats every term 200 times in markup: 97 MB of XML), this does.
+
+    Where no format is given for the result's kind, the result is returned as it is."""
+    graph = isinstance(result, GraphResult)
+    fmt = formats[1] if graph else formats[0]
+    if fmt is None:
+        return result
+    kind = "graph" if graph else "ask" if isinstance(result, AskResult) else "select"
+    body = _written(result, fmt)
+    while len(body) > max_bytes and _size(result):
+        items = _size(result)
+        keep = min(items - 1, int(items * max_bytes / len(body) * 0.95))
+        result = _first(result, max(keep, 0))
+        body = _written(result, fmt)
+    return Serialized(kind, fmt, body, result.truncated)
+
+
+def _written(result: Result, fmt: str) -> bytes:
+    body = serialize(result, fmt)
+    return state_truncation(body, fmt) if result.truncated else body
+
+
+def _size(result: Result) -> int:
+    if isinstance(result, SelectResult):
+        return len(result.rows)
+    return len(result.triples) if isinstance(result, GraphResult) else 0
+
+
+def _first(result: Result, keep: int) -> Result:
+    if isinstance(result, SelectResult):
+        return SelectResult(result.variables, result.rows[:keep], True)
+    return GraphResult(result.triples[:keep], True)
+
+
 def compact(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
     """A short human form: prefixed names for IRIs, the lexical form for literals."""
     if term is None:

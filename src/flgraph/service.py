@@ -83,6 +83,9 @@ class QueryRequest:
     public: bool = False  # typed by a client (the /sparql endpoint): the public lane
     base: str | None = None  # the BASE relative IRIs resolve against
     client: str | None = None  # who asked (a public query's remote address), for fairness
+    # the formats to write the answer in where it runs (for SELECT/ASK, for CONSTRUCT/
+    # DESCRIBE; results.serialize_capped): bytes cross back, not rows. None: rows.
+    formats: tuple[str | None, str | None] | None = None
 
     def engine_text(self) -> str:
         """The text an engine runs: the BASE first when there is one. The gateway checks
@@ -117,6 +120,10 @@ class QueryService:
             self._graphs = frozenset(self.store.graph_names())
             self._graphs_read = now
         return self._graphs
+
+    def forget_graphs(self) -> None:
+        """The data changed (a reload): read the list of graphs again."""
+        self._graphs = None
 
     def query_form(self, text: str) -> str | None:
         """The form of a query before it runs, to negotiate its format first.
@@ -246,14 +253,28 @@ class ClientShares:
 
 
 def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> Result:
-    """Run an already checked query on ``store`` with the row and byte caps."""
-    result = store.query(
-        request.engine_text(), dict(request.bindings), limit=limit,
-        default_graphs=list(request.default_graphs) if request.default_graphs is not None
-        else None,
-        named_graphs=list(request.named_graphs) if request.named_graphs is not None else None,
-    )
-    return within_bytes(result, limits.max_result_bytes)
+    """Run an already checked query on ``store`` with the row and byte caps; written in
+    ``request.formats`` when given (by the engine itself where it can: answers.py)."""
+    graphs = {
+        "default_graphs": list(request.default_graphs)
+        if request.default_graphs is not None else None,
+        "named_graphs": list(request.named_graphs) if request.named_graphs is not None
+        else None}
+    from .results import Serialized, serialize_capped
+
+    if request.formats is not None and hasattr(store, "query_written"):
+        result = store.query_written(request.engine_text(), dict(request.bindings),
+                                     formats=request.formats,
+                                     max_bytes=limits.max_result_bytes, limit=limit, **graphs)
+        if isinstance(result, Serialized):
+            return result
+    else:
+        result = store.query(request.engine_text(), dict(request.bindings), limit=limit,
+                             **graphs)
+    result = within_bytes(result, limits.max_result_bytes)
+    if request.formats is None:
+        return result
+    return serialize_capped(result, request.formats, limits.max_result_bytes)
 
 
 def within_bytes(result: Result, max_bytes: int) -> Result:

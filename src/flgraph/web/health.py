@@ -12,7 +12,7 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/health")
 def health():
-    body = {"status": "ok", "dataset": services().version}
+    body = {"status": "ok", "dataset": services().current_version()}
     if request.args.get("deep"):
         services().query_service.store.query("ASK { }")
         body["store"] = "ok"

@@ -3,7 +3,7 @@ from a complete one (CSV and TSV have no place to say so but a header, which pan
 rdflib and most SPARQL clients never read) asks for an error instead of a cut answer.
 
 Without the preference a result over the row or size limit is cut, and says so (see
-renderers.state_truncation); with it, such a result is a 422 with the reason, and
+results.state_truncation); with it, such a result is a 422 with the reason, and
 every answer of a data format says it applied the preference (``Preference-Applied``).
 """
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from flask import Response
 
-from .. import namespaces as ns
-from ..results import serialize_graph, serialize_results
+from ..results import (
+    Serialized,
+    serialize_graph,
+    serialize_results,
+    state_truncation,
+)
 from ..store import GraphResult, Result
 from . import prefer
 
@@ -38,8 +42,10 @@ def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type in CHARSET else media_type
 
 
-def render(result: Result, media_type: str) -> Response:
+def render(result: Result | Serialized, media_type: str) -> Response:
     prefer.refuse_if_cut(result)
+    if isinstance(result, Serialized):  # written by the query worker, caps stated in-band
+        return _response(result.body, media_type, result.truncated)
     if isinstance(result, GraphResult):
         fmt = GRAPH[media_type]
         body = serialize_graph(result, fmt)
@@ -48,32 +54,11 @@ def render(result: Result, media_type: str) -> Response:
         body = serialize_results(result, fmt)
     if result.truncated:
         body = state_truncation(body, fmt)
+    return _response(body, media_type, result.truncated)
+
+
+def _response(body: bytes, media_type: str, truncated: bool) -> Response:
     response = Response(body, content_type=content_type(media_type))
-    if result.truncated:
+    if truncated:
         response.headers["X-Flgraph-Truncated"] = "true"
     return prefer.mark(response)
-
-
-#: Where a result cut by the row or byte cap says so in its own body: a link in the head
-#: of SPARQL JSON and XML results (the place the formats give to metadata about a
-#: result), a comment in Turtle, N-Triples and RDF/XML. CSV, TSV and JSON-LD have no
-#: such place that every reader skips: they say it by the X-Flgraph-Truncated header,
-#: which every format carries.
-TRUNCATED_LINK = ns.FLG + "TruncatedResult"
-TRUNCATED_NOTE = "truncated: the result has more than the row or size limit allows"
-
-
-def state_truncation(body: bytes, fmt: str) -> bytes:
-    """``body`` with the truncation stated in-band, where ``fmt`` allows it."""
-    if fmt == "json":
-        return body.replace(b'{"head": {', b'{"head": {"link": ["%s"], ' % TRUNCATED_LINK.encode(),
-                            1)
-    if fmt == "xml":
-        return body.replace(b"</head>", b'<link href="%s"/></head>' % TRUNCATED_LINK.encode(), 1)
-    if fmt in ("ttl", "nt"):
-        return b"# %s\n" % TRUNCATED_NOTE.encode() + body
-    if fmt == "rdfxml":
-        declaration, newline, rest = body.partition(b"?>")
-        if newline:
-            return declaration + b"?>\n<!-- %s -->" % TRUNCATED_NOTE.encode() + rest
-    return body

@@ -29,7 +29,10 @@ class _Server(BaseApplication):
 
 
 def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
-          workers: int = 2, threads: int = 4, access_log: bool = False) -> None:
+          workers: int = 2, threads: int = 4, access_log: bool = False,
+          on_reload=None) -> None:
+    """``on_reload`` is called when the server is told to reload (SIGHUP): the engine
+    loads the data file again."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -45,6 +48,11 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
         "limit_request_line": 16_384,
         "limit_request_field_size": 16_384,
     }
+    if on_reload is not None:
+        options["on_reload"] = lambda _arbiter: on_reload()
+    from .warm import import_site
+
+    import_site()  # before the web processes fork: each starts with the site imported
     # made here, before the web processes fork, so that they share the dumps they write
     dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
     owner = os.getpid()

@@ -32,11 +32,15 @@ class Services:
     # how a child process opens the store for work over the whole dataset
     # (web/whole_dataset.py); None: that work runs in the web process
     child_spec: StoreSpec | None = None
+    engine: Any = None  # engine.client.CurrentVersion when the engine serves the data
+    on_new_version: Any = None  # called when the engine starts serving another version
     _checked: float = 0.0
     _remote_version: str = ""
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Services:
+        if config.get("FLGRAPH_ENGINE"):
+            return cls._from_engine(config)
         spec = config["FLGRAPH_STORE"]
         data = config["FLGRAPH_DATA"]
         embedded = spec in ("memory", "oxigraph") or spec.startswith("oxigraph:")
@@ -61,10 +65,34 @@ class Services:
                    base=config["FLGRAPH_BASE"],
                    child_spec=worker_spec if config["FLGRAPH_QUERY_WORKERS"] else None)
 
+    @classmethod
+    def _from_engine(cls, config: dict[str, Any]) -> Services:
+        """Queries and the store through the engine (``flgraph serve``): no copy of the
+        data in this process."""
+        from pathlib import Path
+
+        from ..engine.client import CurrentVersion, EngineLane, EngineStore
+
+        directory = Path(config["FLGRAPH_ENGINE"])
+        limits = config["FLGRAPH_LIMITS"]
+        sizes = config.get("FLGRAPH_ENGINE_LANES", {})
+        site = EngineLane(directory, "site", limits, sizes.get("site", 0))
+        public = EngineLane(directory, "public", limits, sizes["public"],
+                            queue_wait=limits.public_queue_wait) if "public" in sizes else None
+        current = CurrentVersion(directory)
+        now = current.get()
+        store = EngineStore(site)
+        return cls(store=store, query_service=QueryService(store, limits, site, public),
+                   queries=load_queries(), version=now.version, base=config["FLGRAPH_BASE"],
+                   child_spec=StoreSpec("memory", now.data), engine=current)
+
     def current_version(self) -> str:
-        """The dataset's version now. An embedded store only changes with a restart; a
+        """The dataset's version now. The engine's changes with a reload (``current.json``
+        is read again when replaced); an embedded store only changes with a restart; a
         remote one can be reloaded behind our back, so its build checksum is asked for
         again every couple of seconds."""
+        if self.engine is not None:
+            return self._engine_version()
         if self.query_service.pool is not None or self.store.name == "oxigraph":
             return self.version
         now = time.monotonic()
@@ -72,6 +100,15 @@ class Services:
             self._checked = now
             self._remote_version = self._ask_version()
         return self._remote_version or self.version
+
+    def _engine_version(self) -> str:
+        now = self.engine.get()
+        if now.version != self.version:
+            self.version, self.child_spec = now.version, StoreSpec("memory", now.data)
+            self.query_service.forget_graphs()
+            if self.on_new_version is not None:
+                self.on_new_version()
+        return self.version
 
     def _ask_version(self) -> str:
         try:

@@ -113,12 +113,15 @@ def endpoint():
     # When the text alone does not tell (the parser in the query worker decides), the
     # format is negotiated once the result's kind is known.
     form = service.query_form(operation.query)
+    formats = None  # the answer is written where it runs, in the negotiated format
     if form is not None:
-        media = _negotiate(form in ("CONSTRUCT", "DESCRIBE"), operation)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        media = _negotiate(graph, operation)
+        formats = (None, GRAPH[media]) if graph else (TABULAR[media], None)
     default, named = _dataset(operation)
     result = service.run(QueryRequest(operation.query, default_graphs=default,
                                       named_graphs=named, public=True, base=_base(),
-                                      client=request.remote_addr))
+                                      client=request.remote_addr, formats=formats))
     if form is None:
         media = _negotiate(isinstance(result, GraphResult), operation)
     return render(result, media)

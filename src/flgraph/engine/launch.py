@@ -1,0 +1,97 @@
+"""Starting the engine from ``flgraph serve``, before the HTTP server forks its processes.
+
+The engine is a process of its own (``python -m flgraph.engine.server``), so it works
+the same under whichever HTTP server runs the site: web processes only need the engine's
+directory (``FLGRAPH_ENGINE``), where the lanes' sockets and ``current.json`` are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .server import Lane
+from .snapshot import SnapshotError
+
+PUBLIC_NICE = 5  # the /sparql lane's workers yield the CPU to the site's own queries
+
+
+@dataclass
+class Engine:
+    process: subprocess.Popen
+    directory: Path
+    ready: dict
+
+    def reload(self) -> None:
+        """Load the data file again (the engine refuses it if it does not load)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGHUP)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_engine(data: Path, directory: Path, lanes: list[Lane], watch: bool = False,
+                 memory_bytes: int | None = None) -> Engine:
+    """The engine serving ``data``, once its first generation is ready; ``SnapshotError``
+    (one line) when the file cannot be served."""
+    config = {"data": str(Path(data).resolve()), "dir": str(directory), "watch": watch,
+              "lanes": [asdict(lane) for lane in lanes], "memory_bytes": memory_bytes}
+    process = subprocess.Popen([sys.executable, "-m", "flgraph.engine.server",
+                                json.dumps(config)], stdout=subprocess.PIPE)
+    line = process.stdout.readline()
+    process.stdout.close()
+    try:
+        report = json.loads(line)
+    except ValueError:
+        report = {"error": f"{data}: the query engine did not start"}
+    if "ready" not in report:
+        process.wait(10)
+        raise SnapshotError(report["error"])
+    return Engine(process, directory, report["ready"])
+
+
+@contextlib.contextmanager
+def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine | None]:
+    """The engine ``flgraph serve`` needs for ``config`` (the memory store with query
+    workers; None otherwise), with ``config`` pointed at it; stopped on leaving.
+
+    Lanes hold as many workers as every web process had of its own before (``--workers``
+    times ``--query-workers``, and the same for ``--public-workers``), now shared."""
+    if config["FLGRAPH_STORE"] not in ("memory", "oxigraph") or not config["FLGRAPH_QUERY_WORKERS"]:
+        yield None
+        return
+    lanes = [Lane("site", web_processes * config["FLGRAPH_QUERY_WORKERS"])]
+    if config["FLGRAPH_PUBLIC_WORKERS"]:
+        lanes.append(Lane("public", web_processes * config["FLGRAPH_PUBLIC_WORKERS"],
+                          PUBLIC_NICE))
+    directory = Path(tempfile.mkdtemp(prefix="flgraph-engine-"))
+    owner = os.getpid()
+    engine = None
+    try:
+        engine = start_engine(config["FLGRAPH_DATA"], directory, lanes, watch)
+        config["FLGRAPH_ENGINE"] = str(directory)
+        config["FLGRAPH_ENGINE_LANES"] = {lane.name: lane.size for lane in lanes}
+        config["FLGRAPH_WARM"] = True  # web/warm.py
+        yield engine
+    finally:
+        # web processes forked by the HTTP server leave through here too: only the process
+        # that made the engine stops it
+        if os.getpid() == owner:
+            if engine is not None:
+                engine.stop()
+            shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""Limits of a forked query worker, sized from the machine.
+
+Each worker caps its address space (``RLIMIT_AS``): a query that would take more memory
+fails alone instead of pushing the machine into swap. The cap used to be 2 GiB per
+worker whatever the machine — 8 workers could reach 16 GiB on a machine with 4. Now the
+workers share one budget, half the memory of the machine (or of the container's cgroup,
+if lower): each gets the address space it inherits from the engine (the shared store and
+the libraries, mapped once for all) plus an equal share of what the budget leaves.
+
+Core dumps are off in workers (``RLIMIT_CORE`` 0): a worker killed at its cap wrote a
+core of its whole address space (485 MB with the report data) wherever cores were on.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from pathlib import Path
+
+BUDGET_SHARE = 0.5  # of the machine's memory, for all query workers together
+MIN_HEADROOM = 256 * 1024**2  # a worker may always allocate this much beyond what it maps
+MIN_PRIVATE = 32 * 1024**2  # a worker is never replaced for holding less than this alone
+_CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
+
+
+def machine_memory() -> int:
+    """Physical memory in bytes, or the cgroup's limit when it is lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = _CGROUP_LIMIT.read_text().strip()
+    except OSError:
+        return total
+    return min(total, int(limit)) if limit.isdigit() else total
+
+
+def mapped_bytes() -> tuple[int, int]:
+    """(address space, resident set) of this process, from /proc."""
+    fields = Path("/proc/self/statm").read_text().split()
+    page = os.sysconf("SC_PAGE_SIZE")
+    return int(fields[0]) * page, int(fields[1]) * page
+
+
+def worker_memory(workers: int, budget: int | None = None) -> int:
+    """The address-space cap of each of ``workers`` workers forked from this process."""
+    budget = int(machine_memory() * BUDGET_SHARE) if budget is None else budget
+    address_space, resident = mapped_bytes()
+    share = (budget - resident) // max(1, workers)
+    return address_space + max(MIN_HEADROOM, share)
+
+
+def private_limit(workers: int) -> int:
+    """How much memory of its own a worker forked from this process may hold before it
+    is replaced by a fresh fork.
+
+    Forked workers share the store's pages only until they write to them, and reading
+    pyoxigraph's memory store writes (reference counts on the quads it visits): after one
+    COUNT(*) over 200k triples each worker held 60 MB of its own, at 2M 600 MB — eight
+    workers made the store's memory 5× (bench/engine_memory.py). A worker that holds
+    more than its share of half a store leaves after its answer, and the fork that
+    replaces it shares every page again (a fork takes milliseconds)."""
+    _, resident = mapped_bytes()
+    return max(MIN_PRIVATE, resident // (2 * max(1, workers)))
+
+
+def private_bytes() -> int:
+    """Memory this process holds alone (pages it wrote since the fork, and its own)."""
+    total = 0
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith(("Private_Dirty:", "Private_Clean:")):
+            total += int(line.split()[1]) * 1024
+    return total
+
+
+def limit_worker(memory_bytes: int | None) -> None:
+    """In a freshly forked worker: no core dumps, and its memory cap."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

@@ -1,0 +1,305 @@
+"""The engine process: one version of the data at a time, loaded once for the machine.
+
+``flgraph serve`` starts it before the HTTP server and waits for its first line. It is
+a *supervisor* that holds no data; each version of the data is a *generation*: a
+process forked from the supervisor that loads the snapshot (``snapshot.py``) and forks
+every query worker from itself, so the workers share one copy of the store
+(copy-on-write) instead of loading one each (8 workers held 1,523 MB PSS at 200k
+triples), and a worker killed at its deadline is replaced by a fork in milliseconds.
+
+Lanes are Unix sockets in the engine's directory (``site.sock``, ``public.sock``).
+Reload (``SIGHUP``, or a changed data file with ``watch``): a new generation loads the
+file in full and forks its workers on sockets of its own; only then are its sockets
+renamed over the lanes' (one atomic rename each) and ``current.json`` replaced, and the
+old generation told to leave (its workers finish the query in hand). A file that does
+not load is refused in one line on stderr and the old generation keeps serving.
+
+At start a file that does not load is one JSON line ``{"error": …}`` on stdout and exit
+code 2; otherwise ``{"ready": …}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+WATCH_INTERVAL = 1.0  # seconds between looks at the data file with ``watch``
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Lane:
+    name: str
+    size: int
+    nice: int = 0
+
+
+@dataclass
+class Generation:
+    pid: int
+    status: int  # read end of the pipe the generation reports on
+    sockets: dict[str, Path]
+
+
+def die_with_parent(signum: int) -> None:
+    """Ask Linux to send ``signum`` when the parent process ends (no orphans)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+
+
+# --- a generation: load, fork the workers, keep them --------------------------------------
+
+
+def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int,
+                     report: int, memory_bytes: int | None) -> None:
+    """Load the snapshot, fork the lanes' workers, report, then replace dead workers."""
+    from .snapshot import SnapshotError, load_snapshot
+
+    die_with_parent(signal.SIGTERM)
+    signal.set_wakeup_fd(-1)  # the supervisor's, inherited
+    for signum in (signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        snapshot, store = load_snapshot(data, directory)
+    except SnapshotError as err:
+        _report(report, {"error": str(err)})
+        return
+    from .resources import private_limit, worker_memory
+
+    _warm(store)
+    total = sum(lane.size for lane in lanes)
+    memory = memory_bytes or worker_memory(total)
+    private = private_limit(total)
+    listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
+                 for lane in lanes}
+    workers = {}
+    for lane in lanes:
+        for _ in range(lane.size):
+            workers[_fork_worker(listeners[lane.name], store, lane, memory, private)] = lane
+    signal.signal(signal.SIGTERM, _stop)
+    _report(report, {"version": snapshot.version, "data": str(snapshot.path),
+                     "quads": snapshot.quads, "worker_memory": memory,
+                     "worker_private": private,
+                     "sockets": {name: s.getsockname() for name, s in listeners.items()}})
+    try:
+        while True:
+            lane = workers.pop(_wait_any(), None)
+            if lane is not None:
+                workers[_fork_worker(listeners[lane.name], store, lane, memory,
+                                     private)] = lane
+    except _Stopped:
+        pass
+    for listener in listeners.values():
+        listener.close()
+    for pid in workers:  # they leave once idle (worker._retire)
+        _signal(pid, signal.SIGTERM)
+    for pid in workers:
+        _reap(pid)
+
+
+def _warm(store) -> None:
+    """Import and exercise what every query needs, so that workers forked afterwards do
+    not pay for it: the first query of a fresh worker took 200 ms (rdflib's SPARQL
+    parser, which the gateway checks queries with), and every respawned worker paid it
+    again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
+    ones once idle left a window in which a lane answered slowly or not at all)."""
+    from ..pool import _answer, _Job
+    from ..service import Limits, QueryRequest
+
+    _answer(store, _Job(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), 1, 1.0,
+                        frozenset()), Limits())
+
+
+class _Stopped(Exception):
+    """The generation was told to leave (SIGTERM)."""
+
+
+def _stop(_signum, _frame) -> None:
+    raise _Stopped
+
+
+def _wait_any() -> int:
+    """The process id of the next worker that ended."""
+    while True:
+        try:
+            return os.wait()[0]
+        except ChildProcessError:
+            time.sleep(0.5)
+
+
+def _listen(path: Path) -> socket.socket:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(128)
+    return listener
+
+
+def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, private: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        die_with_parent(signal.SIGKILL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        from .worker import serve_lane
+
+        serve_lane(listener, store, lane.nice, memory, private)
+    finally:
+        os._exit(0)
+
+
+def _report(fd: int, message: dict) -> None:
+    os.write(fd, (json.dumps(message) + "\n").encode())
+    os.close(fd)
+
+
+def _signal(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+# --- the supervisor -----------------------------------------------------------------------
+
+
+class Supervisor:
+    def __init__(self, data: Path, directory: Path, lanes: list[Lane], watch: bool,
+                 memory_bytes: int | None) -> None:
+        self.data, self.directory, self.lanes = data, directory, lanes
+        self.watch, self.memory_bytes = watch, memory_bytes
+        self.current: Generation | None = None
+        self.retired: list[int] = []
+        self._serial = 0
+        self._seen = self._file_state()
+
+    def start_generation(self) -> dict:
+        """Fork a generation and wait for its report: its description, or an error."""
+        self._serial += 1
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                _generation_main(self.data, self.directory, self.lanes, self._serial, write,
+                                 self.memory_bytes)
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as status:
+            line = status.readline()
+        report = json.loads(line) if line else {"error": f"{self.data}: the engine could not "
+                                                "load it (the loading process died)"}
+        if "error" in report:
+            _reap(pid)
+            return report
+        previous = self.current
+        self.current = Generation(pid, -1, {k: Path(v) for k, v in report["sockets"].items()})
+        for name, path in self.current.sockets.items():
+            os.replace(path, self.directory / f"{name}.sock")  # the swap, lane by lane
+        _write_json(self.directory / "current.json", {
+            "version": report["version"], "data": report["data"], "quads": report["quads"]})
+        if previous is not None:
+            _signal(previous.pid, signal.SIGTERM)
+            self.retired.append(previous.pid)
+        return report
+
+    def run(self) -> None:
+        """Wait for signals: SIGHUP reloads, SIGTERM/SIGINT end; reap what ended."""
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        signal.set_wakeup_fd(wake_write)
+        pending: list[int] = []
+        for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+            signal.signal(signum, lambda s, _f: pending.append(s))
+        while True:
+            readable, _, _ = select.select([wake_read], [], [], WATCH_INTERVAL)
+            if readable:
+                os.read(wake_read, 512)
+            signals, pending[:] = list(pending), []
+            if signal.SIGTERM in signals or signal.SIGINT in signals:
+                return self.stop()
+            self._reap_retired()
+            if self.current and _ended(self.current.pid):
+                _log("the engine's generation ended; starting it again")
+                self.current = None
+                self._reload()
+            elif signal.SIGHUP in signals or (self.watch and self._changed()):
+                self._reload()
+
+    def _reload(self) -> None:
+        self._seen = self._file_state()
+        report = self.start_generation()
+        if "error" in report:
+            _log(f"reload refused, the previous data keeps serving: {report['error']}")
+        else:
+            _log(f"reloaded {self.data}: version {report['version']}, {report['quads']} quads")
+
+    def _changed(self) -> bool:
+        return self._file_state() != self._seen
+
+    def _file_state(self) -> tuple | None:
+        try:
+            stat = self.data.stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+    def _reap_retired(self) -> None:
+        self.retired = [pid for pid in self.retired if not _ended(pid)]
+
+    def stop(self) -> None:
+        if self.current:
+            _signal(self.current.pid, signal.SIGTERM)
+            _reap(self.current.pid)
+        for pid in self.retired:
+            _reap(pid)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return done == pid
+
+
+def _write_json(path: Path, value: dict) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(value))
+    os.replace(partial, path)
+
+
+def _log(message: str) -> None:
+    print(f"flgraph engine: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    config = json.loads(argv[0])
+    die_with_parent(signal.SIGTERM)
+    supervisor = Supervisor(Path(config["data"]), Path(config["dir"]),
+                            [Lane(**lane) for lane in config["lanes"]], config["watch"],
+                            config.get("memory_bytes"))
+    report = supervisor.start_generation()
+    print(json.dumps(report if "error" in report else {"ready": report}), flush=True)
+    if "error" in report:
+        return 2
+    supervisor.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

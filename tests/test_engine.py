@@ -1,0 +1,213 @@
+"""The engine behind ``flgraph serve``: one version of the data at a time, loaded once.
+
+Each test runs a real ``flgraph serve`` on a copy of the dataset and asks it through
+SPARQLWrapper. The report says "More than 400 victims" (data/source, Table 3's outputs);
+the tests edit that phrase in the data file to tell the versions apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import resource
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from itertools import count
+from urllib.error import HTTPError
+
+import psutil
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.conftest import DATA, ROOT, free_port, start_server, stop_server
+
+ORIGINAL = b"More than 400 victims"  # the report's own words
+EDITED = b"More than 500 victims"
+WORKERS = 2  # --workers: web processes
+PUBLIC = WORKERS * 2  # the public lane's workers: --public-workers 2 per web process
+LANES = WORKERS * 2 + PUBLIC  # and the site's: --query-workers 2
+#: these tests are about versions of the data, not deadlines: on a loaded machine a fresh
+#: worker's first query can take seconds
+PATIENT = ("--timeout", "30")
+_unique = count()
+
+
+def says(server, phrase: bytes) -> bool:
+    """Whether the served data holds ``phrase``; each question is new, so no response
+    cache answers it."""
+    endpoint = SPARQLWrapper(server.url + "/sparql")
+    endpoint.setReturnFormat(JSON)
+    endpoint.setQuery(f'ASK {{ ?s ?p ?o FILTER (CONTAINS(STR(?o), "{phrase.decode()}") '
+                      f"&& {next(_unique)} >= 0) }}")
+    try:
+        return endpoint.queryAndConvert()["boolean"]
+    except HTTPError as err:  # the server's one-line reason, for the failure's report
+        raise AssertionError(f"{err.code}: {err.read().decode()}") from None
+
+
+def answers(server, phrase: bytes, times: int = 3 * LANES) -> set[bool]:
+    """What the server answers ``times`` over, asked by as many clients at once as the
+    public lane has workers (so that every worker takes some of the questions)."""
+    with ThreadPoolExecutor(PUBLIC) as clients:
+        return set(clients.map(lambda _: says(server, phrase), range(times)))
+
+
+def version_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def workers(server) -> list[psutil.Process]:
+    """The query workers: the engine's processes that fork nothing (the supervisor forks
+    a generation, a generation forks the workers)."""
+    found = []
+    for process in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if "flgraph.engine.server" in " ".join(process.cmdline()) and \
+                    not process.children():
+                found.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def wait_for_workers(server, besides: set[int], seconds: float = 30.0) -> bool:
+    """Whether the server has all its workers again, none of them in ``besides``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pids = {p.pid for p in workers(server)}
+        if len(pids) == LANES and not pids & besides:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def wait_for_version(server, version: str, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.get("/health").json()["dataset"] == version:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    path = tmp_path / "flgraph.trig"
+    path.write_bytes(DATA.read_bytes())
+    return path
+
+
+@pytest.fixture
+def live(data_copy):
+    server = start_server("--data", str(data_copy), "--per-client", "0", *PATIENT)
+    yield server
+    stop_server(server)
+
+
+def test_a_file_replaced_while_serving_changes_nothing_until_reload(live, data_copy):
+    assert answers(live, ORIGINAL) == {True}
+    data_copy.write_bytes(DATA.read_bytes().replace(ORIGINAL, EDITED))
+    # workers killed (as at a query's deadline) are replaced by ones with the same data
+    killed = workers(live)
+    for worker in killed:
+        worker.kill()
+    psutil.wait_procs(killed, timeout=10)
+    assert wait_for_workers(live, besides={p.pid for p in killed})
+    assert answers(live, EDITED) == {False}
+    assert answers(live, ORIGINAL) == {True}
+    assert live.get("/health").json()["dataset"] == version_of(DATA.read_bytes())
+
+
+def test_sighup_with_a_valid_file_swaps_every_worker(live, data_copy):
+    before = {p.pid for p in workers(live)}
+    assert len(before) == LANES
+    edited = DATA.read_bytes().replace(ORIGINAL, EDITED)
+    data_copy.write_bytes(edited)
+    live.process.send_signal(signal.SIGHUP)
+    assert wait_for_version(live, version_of(edited))
+    assert answers(live, EDITED) == {True}
+    assert answers(live, ORIGINAL) == {False}
+    time.sleep(1)  # the old generation's workers leave once idle
+    assert not before & {p.pid for p in workers(live)}
+
+
+@pytest.mark.parametrize("content", [b"", DATA.read_bytes()[:5000]], ids=["empty", "truncated"])
+def test_sighup_with_a_broken_file_is_refused_and_the_old_data_serves(live, data_copy,
+                                                                      content):
+    data_copy.write_bytes(content)
+    live.process.send_signal(signal.SIGHUP)
+    time.sleep(3)
+    assert live.get("/health").json()["dataset"] == version_of(DATA.read_bytes())
+    assert answers(live, ORIGINAL) == {True}
+    stop_server(live)
+    log = live.process.stderr.read().decode()
+    refusals = [line for line in log.splitlines() if "reload refused" in line]
+    assert len(refusals) == 1 and str(data_copy) in refusals[0], log
+    assert "Traceback" not in log
+
+
+def test_watch_reloads_a_changed_file(data_copy):
+    server = start_server("--data", str(data_copy), "--watch", "--per-client", "0", *PATIENT)
+    try:
+        edited = DATA.read_bytes().replace(ORIGINAL, EDITED)
+        data_copy.write_bytes(edited)
+        assert wait_for_version(server, version_of(edited))
+        assert answers(server, EDITED) == {True}
+    finally:
+        stop_server(server)
+
+
+@pytest.mark.parametrize("content", [b"", DATA.read_bytes()[:5000], b"not RDF at all {"],
+                         ids=["empty", "truncated", "unparsable"])
+def test_a_broken_file_at_start_is_one_line_and_no_server(tmp_path, content):
+    data = tmp_path / "flgraph.trig"
+    data.write_bytes(content)
+    port = free_port()
+    run = subprocess.run([sys.executable, "-m", "flgraph", "serve", "--port", str(port),
+                          "--data", str(data)], cwd=ROOT, capture_output=True, timeout=60)
+    assert run.returncode == 2
+    message = run.stderr.decode().strip()
+    assert "\n" not in message and str(data) in message, message
+    assert "serving" not in message and "Traceback" not in message
+
+
+def test_workers_write_no_core_dumps(live):
+    found = workers(live)
+    assert len(found) == LANES
+    for worker in found:
+        assert worker.rlimit(resource.RLIMIT_CORE) == (0, 0)
+    # the default cap of each worker leaves room on the machine for all of them
+    caps = {worker.rlimit(resource.RLIMIT_AS)[0] for worker in found}
+    assert all(0 < cap < psutil.virtual_memory().total for cap in caps)
+
+
+def web_processes(server) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server.process.pid).children()
+            if "flgraph.engine.server" not in " ".join(p.cmdline())]
+
+
+def test_a_huge_answer_is_capped_as_bytes_before_the_web_process(tmp_path):
+    """200 BINDs repeat each of the report's 4,875 triples' object 200 times: as XML,
+    97 MB that the web process used to write itself (40 MB → 1,046 MB). The worker
+    writes it now, within the 16 MiB cap, and says it cut it."""
+    server = start_server("--per-client", "0", "--timeout", "30")
+    try:
+        web = web_processes(server)
+        before = sum(p.memory_info().rss for p in web)
+        binds = " ".join(f"BIND (?o AS ?b{i})" for i in range(200))
+        response = server.post("/sparql", data={"query": f"SELECT * {{ ?s ?p ?o {binds} }}"},
+                               headers={"Accept": "application/sparql-results+xml"})
+        grown = sum(p.memory_info().rss for p in web) - before
+    finally:
+        stop_server(server)
+    assert response.status_code == 200
+    assert response.headers["X-Flgraph-Truncated"] == "true"
+    assert len(response.content) <= 16 * 1024**2
+    assert b'<link href="https://w3id.org/flgraph/ontology#TruncatedResult"/>' in response.content
+    rows = list(ox.parse_query_results(response.content, ox.QueryResultsFormat.XML))
+    assert 0 < len(rows) < 4875
+    assert all(row["b199"] == row["o"] for row in rows)
+    assert grown < 2 * 16 * 1024**2, grown  # the body once, and its copy on the way out
