@@ -13,8 +13,10 @@ an index is never changed, only replaced by the next version's.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,8 @@ from .texts import FACETS, Document
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 NAME_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+# a thing one of whose names is the whole search ("ILO", "Cote d'Ivoire") comes first
+EXACT_NAME_BONUS = 1000.0
 SNIPPET_WORDS = 24
 # marks around matched words in snippets: control characters the report's text cannot
 # hold, replaced by the page's own markup after the text is escaped
@@ -33,6 +37,7 @@ CREATE TABLE things (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, kind TEXT NOT NU
                      title TEXT NOT NULL, evidence TEXT NOT NULL);
 CREATE TABLE facets (thing INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
                      label TEXT NOT NULL);
+CREATE TABLE names (thing INTEGER NOT NULL, folded TEXT NOT NULL);
 CREATE VIRTUAL TABLE texts USING fts5(names, body, tokenize = '{TOKENIZER}');
 """
 
@@ -93,6 +98,7 @@ def write_index(documents: Iterable[Document], path: Path) -> int:
                 _insert(connection, number, document, titles)
             connection.execute("INSERT INTO texts(texts) VALUES ('optimize')")
             connection.execute("CREATE INDEX facets_of_things ON facets(thing)")
+            connection.execute("CREATE INDEX names_folded ON names(folded)")
             connection.execute("CREATE INDEX things_of_facets ON facets(facet, value)")
     finally:
         connection.close()
@@ -105,10 +111,19 @@ def _insert(connection, number: int, document: Document, titles: dict[str, str])
                         document.evidence))
     connection.execute("INSERT INTO texts(rowid, names, body) VALUES (?, ?, ?)",
                        (number, "\n".join(document.names), "\n".join(document.body)))
+    connection.executemany("INSERT INTO names VALUES (?, ?)",
+                           [(number, name) for name in sorted({fold(n) for n in document.names})])
     connection.executemany(
         "INSERT INTO facets VALUES (?, ?, ?, ?)",
         [(number, facet, value, titles.get(value) or _local_name(value))
          for facet, values in sorted(document.facets.items()) for value in sorted(values)])
+
+
+def fold(text: str) -> str:
+    """A name as compared whole: accents dropped, case folded, words only."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", bare.casefold()))
 
 
 def _local_name(value: str) -> str:
@@ -140,7 +155,7 @@ class SearchIndex:
             if deadline is not None:
                 connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
             try:
-                return self._search(connection, fts, selected or {}, offset, size)
+                return self._search(connection, fts, fold(text), selected or {}, offset, size)
             except sqlite3.OperationalError as err:
                 if "interrupted" in str(err):
                     raise IndexTimeout("the search ran past its deadline") from None
@@ -148,14 +163,15 @@ class SearchIndex:
         finally:
             connection.close()
 
-    def _search(self, connection, fts: str, selected: dict[str, list[str]], offset: int,
-                size: int) -> Hits:
+    def _search(self, connection, fts: str, folded: str, selected: dict[str, list[str]],
+                offset: int, size: int) -> Hits:
         filters, parameters = _facet_filters(selected)
         connection.execute("CREATE TEMP TABLE found (id INTEGER PRIMARY KEY, score REAL)")
         connection.execute(
-            f"INSERT INTO temp.found SELECT rowid, bm25(texts, ?, ?) FROM texts "
+            f"INSERT INTO temp.found SELECT rowid, bm25(texts, ?, ?) - CASE WHEN rowid IN "
+            f"(SELECT thing FROM names WHERE folded = ?) THEN ? ELSE 0 END FROM texts "
             f"WHERE texts MATCH ?{filters}",
-            (NAME_WEIGHT, BODY_WEIGHT, fts, *parameters))
+            (NAME_WEIGHT, BODY_WEIGHT, folded, EXACT_NAME_BONUS, fts, *parameters))
         total = connection.execute("SELECT count(*) FROM temp.found").fetchone()[0]
         page = [row[0] for row in connection.execute(
             "SELECT id FROM temp.found ORDER BY score, id LIMIT ? OFFSET ?", (size, offset))]
