@@ -134,7 +134,8 @@ def _json(state: SearchState, hits: Hits):
     links = services().links
     return jsonify(
         query=state.text, selected=state.selected, page=state.page, pageSize=PAGE_SIZE,
-        total=hits.total, pages=_pages(hits.total), version=services().current_version(),
+        total=hits.total, pages=_pages(hits.total), facetsCount=hits.facets_of,
+        version=services().current_version(),
         hits=[{**hit.as_dict(), "href": links.href(hit.iri),
                "evidenceHref": links.href(hit.evidence) if hit.evidence else None}
               for hit in hits.hits],
