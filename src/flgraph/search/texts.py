@@ -39,16 +39,16 @@ def read_documents(store: Store) -> list[Document]:
     result = store.query(texts_query())
     if result.truncated:
         raise ValueError("the store cut the list of searchable texts short")
-    return documents_from_rows((row[0].value, row[1].value, row[2]) for row in result.rows
-                               if None not in row)
+    return documents_from_rows((row[0].value, row[1].value, row[2].value, row[3])
+                               for row in result.rows if None not in row)
 
 
 def documents_from_rows(rows) -> list[Document]:
-    """Rows of (thing IRI, field, value term) grouped into documents."""
+    """Rows of (thing IRI, kind, field, value term) grouped into documents."""
     documents: dict[str, Document] = {}
     evidence: dict[str, list[str]] = defaultdict(list)
-    for thing, name, value in rows:
-        document = documents.get(thing) or documents.setdefault(thing, Document(thing))
+    for thing, kind, name, value in rows:
+        document = documents.get(thing) or documents.setdefault(thing, Document(thing, kind))
         _add(document, name, value.value, evidence[thing])
     for thing, document in documents.items():
         document.evidence = min(evidence[thing], default="")
@@ -58,9 +58,7 @@ def documents_from_rows(rows) -> list[Document]:
 
 
 def _add(document: Document, name: str, value: str, evidence: list[str]) -> None:
-    if name == "kind":
-        document.kind = value
-    elif name == "title":
+    if name == "title":
         document.title = min(document.title or value, value)  # one, whatever the order
         document.names.append(value)
     elif name == "name":
