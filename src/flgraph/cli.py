@@ -176,6 +176,44 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 
 
 @main.command()
+@click.argument("text", metavar="QUERY")
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--store", "store_spec", default="memory", show_default=True,
+              help="memory, oxigraph:PATH or sparql:URL.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="Most hits to show.")
+@reports_errors
+def search(text: str, data: Path | None, store_spec: str, fmt: str, limit: int) -> None:
+    """Full-text search of the report's things: words, "phrases", prefix*, OR, NOT."""
+    import json
+    import tempfile
+
+    from .search import SearchIndex, SearchQueryError, build_index
+    from .search.query import to_fts
+
+    try:
+        to_fts(text)  # a bad search is told before the index is built
+    except SearchQueryError as err:
+        raise Failure(f"search: {err}", EXIT_INPUT) from err
+    with tempfile.TemporaryDirectory(prefix="flgraph-search-") as directory:
+        path = Path(directory) / "search.sqlite"
+        build_index(_open(store_spec, data), path)
+        hits = SearchIndex(path).search(text, size=limit)
+    if fmt == "json":
+        click.echo(json.dumps({"query": text, "total": hits.total,
+                               "hits": [hit.as_dict() for hit in hits.hits]},
+                              ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{hits.total} found" + (f", the first {limit}" if hits.total > limit else ""))
+    for rank, hit in enumerate(hits.hits, start=1):
+        click.echo(f"{rank:>3}. {hit.title} ({hit.kind})  <{hit.iri}>")
+        click.echo(f"     {' '.join(hit.marked_snippet().split())}")
+
+
+@main.command()
 @click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
               "data/flgraph.trig).")
 @click.option("--format", "fmt", required=True,

@@ -81,12 +81,13 @@ def _register(app: Flask) -> None:
         overview,
         queries,
         resources,
+        search,
         sparql,
         validation,
     )
 
     for module in (overview, queries, sparql, resources, ontology, validation, downloads,
-                   health):
+                   health, search):
         app.register_blueprint(module.bp)
     errors.register(app)
     from . import cors
