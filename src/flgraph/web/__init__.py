@@ -70,9 +70,11 @@ def safe_json(value: Any) -> Markup:
 
 def _register(app: Flask) -> None:
     from . import (
+        citing,
         downloads,
         errors,
         health,
+        landing,
         ontology,
         overview,
         queries,
@@ -82,9 +84,10 @@ def _register(app: Flask) -> None:
     )
 
     for module in (overview, queries, sparql, resources, ontology, validation, downloads,
-                   health):
+                   health, landing):
         app.register_blueprint(module.bp)
     errors.register(app)
+    citing.init_app(app)
     app.after_request(_safe_headers)
     app.after_request(_settle_when_sent)
     if app.config.get("FLGRAPH_CACHE", True):
