@@ -101,9 +101,7 @@ def csl_item(card: DatasetCard, cited: Cited) -> dict:
     source = where_text(card, cited)
     if source:
         item["note"] = "Source: " + source
-    if card.licence:
-        item["license"] = card.licence
-    return item
+    return item  # CSL has no variable for a licence: the dataset's rights are on its page
 
 
 def csl_json(card: DatasetCard, cited: Cited) -> str:
@@ -117,7 +115,7 @@ def text(card: DatasetCard, cited: Cited) -> str:
     from citeproc.source.json import CiteProcJSON
 
     item = csl_item(card, cited)
-    shown = {k: v for k, v in item.items() if k not in ("license", "note")}
+    shown = {k: v for k, v in item.items() if k != "note"}
     bibliography = CitationStylesBibliography(_apa(), CiteProcJSON([shown]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
     rendered = " ".join(str(entry) for entry in bibliography.bibliography())
