@@ -107,8 +107,8 @@ def csv_metadata(name: str):
     result = _answer(saved, bind_params(saved, raw, base=services().base + "id/")).result
     if not isinstance(result, SelectResult):
         abort(404, f"'{name}' answers with no table")
-    csv_url = url_for("queries.show", name=f"{name}.csv", **raw)
-    document = csvw_metadata(result, csv_url.rsplit("/", 1)[-1], about(saved, raw))
+    csv_url = url_for("queries.show", name=f"{name}.csv", _external=True, **raw)
+    document = csvw_metadata(result, csv_url, about(saved, raw))
     response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = CSVW_MEDIA
     return response
