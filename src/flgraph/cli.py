@@ -176,6 +176,76 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 
 
 @main.command()
+@click.argument("target")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "bibtex", "ris", "csl-json"]))
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--store", "store_spec", default="memory", show_default=True,
+              help="memory, oxigraph:PATH or sparql:URL.")
+@click.option("--site", default="http://127.0.0.1:8000/", show_default=True,
+              help="The site serving the saved queries (their shareable URLs).")
+@reports_errors
+def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, store_spec: str,
+         site: str) -> None:
+    """How to cite TARGET: a resource's IRI (or id/… path) or a saved query's name, as the
+    site's Cite box gives it."""
+    from urllib.parse import urlencode
+
+    from . import citation
+    from .queries import bind_params, load_queries
+    from .service import QueryRequest, QueryService
+
+    run = QueryService(_open(store_spec, data)).run
+    card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
+    saved = load_queries().get(target)
+    if saved is not None:
+        raw = dict(_key_value(p) for p in params)
+        bind_params(saved, raw)  # refuses unknown or ill-typed parameters
+        url = (f"{site.rstrip('/')}/queries/{target}"
+               + (f"?{urlencode(raw, safe='/')}" if raw else ""))  # as the site writes it
+        given = "; ".join(f"{k} = {v}" for k, v in raw.items() if v)
+        cited = citation.Cited(f"{saved.title} ({given})" if given else saved.title, url)
+    else:
+        cited = _cited_resource(run, target)
+    click.echo(citation.render(card, cited, fmt).rstrip("\n"))
+
+
+def _internal(name: str) -> str:
+    from .web.internal_queries import sparql
+
+    return sparql(name)
+
+
+def _cited_resource(run, target: str):
+    """A resource as cited: its label and where its first evidence stands in the report."""
+    import pyoxigraph as ox
+
+    from . import citation
+    from . import namespaces as ns
+    from .service import QueryRequest
+    from .web import citing
+    from .web.evidence import citations
+    from .web.links import Links
+
+    iri = target if "://" in target else ns.BASE + target.lstrip("/")
+    try:
+        this = ox.NamedNode(iri)
+    except ValueError as err:
+        raise Failure(f"'{target}' is neither a saved query nor an IRI", EXIT_INPUT) from err
+    labels = run(QueryRequest(_internal("resource-label"), {"this": this})).dicts()
+    evidence = run(QueryRequest(_internal("resource-evidence"), {"this": this})).dicts()
+    if not labels and not evidence:
+        raise Failure(f"<{iri}> is not described in this dataset, and no saved query is "
+                      f"named '{target}'", EXIT_INPUT)
+    found = citations(evidence, [], Links(ns.BASE))
+    title = labels[0]["label"].value if labels else iri
+    return citation.Cited(title, iri, citing.where(found[0].where) if found else ())
+
+
+@main.command()
 @click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
               "data/flgraph.trig).")
 @click.option("--format", "fmt", required=True,

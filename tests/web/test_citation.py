@@ -21,6 +21,7 @@ from flgraph.release import read_release
 
 from ..conftest import ROOT
 from ..expected import EXPECTED, ID
+from ..helpers import run_cli
 
 CSL_SCHEMA = json.loads((ROOT / "tests" / "data" / "csl" / "csl-data.json").read_text())
 #: one resource of each kind the site describes
@@ -146,3 +147,26 @@ def test_release_history_is_listed(server):
     page = server.get("/dataset", headers={"Accept": "text/html"}).text
     for entry in read_release().history:
         assert f"<strong>{entry.version}</strong> ({entry.date})" in page
+
+
+@pytest.mark.parametrize(("target", "page", "params"), [
+    ("id/result/15.1/ZMB/programmes", "/id/result/15.1/ZMB/programmes", {}),
+    ("https://w3id.org/flgraph/id/country/BRA", "/id/country/BRA", {}),
+    ("countries-by-result-typology", "/queries/countries-by-result-typology",
+     {"typology": "result-typology/programmes"}),
+])
+@pytest.mark.parametrize("fmt", ["text", "bibtex", "ris", "csl-json"])
+def test_flgraph_cite_prints_what_the_cite_box_shows(server, target, page, params, fmt):
+    box = cite_texts(server.get(page, params=params, headers={"Accept": "text/html"}).text)
+    args = ["cite", target, "--format", fmt, "--site", server.url + "/"]
+    for name, value in params.items():
+        args += ["--param", f"{name}={value}"]
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == box[fmt].strip()
+
+
+def test_flgraph_cite_refuses_what_it_does_not_know():
+    result = run_cli("cite", "no-such-thing")
+    assert result.exit_code == 2
+    assert "no saved query is named 'no-such-thing'" in result.stderr

@@ -176,6 +176,7 @@ def _page(saved: SavedQuery, raw: dict, bindings: dict, answer: Answer):
         elapsed_ms=round(answer.elapsed * 1000, 1), reused=answer.reused,
         page_url=lambda p: _url(saved.name, raw, p),
         format_url=lambda ext: url_for("queries.show", name=f"{saved.name}.{ext}", **raw),
+        csvw_url=url_for("queries.csv_metadata", name=saved.name, **raw),
         chart=_chart(saved, result) if saved.view != "table" else None,
         curl=_curl(saved, raw),
         version=citing.card(),
