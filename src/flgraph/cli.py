@@ -180,7 +180,8 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the saved query (repeatable).")
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "bibtex", "ris", "csl-json"]))
+              type=click.Choice(["text", "bibtex", "ris", "csl-json", "cff"]),
+              help="cff: the repository's CITATION.cff (the dataset, at its release number).")
 @click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
               "data/flgraph.trig).")
 @click.option("--store", "store_spec", default="memory", show_default=True,
@@ -200,6 +201,12 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
 
     run = QueryService(_open(store_spec, data)).run
     card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
+    if fmt == "cff":
+        from .archive import repository_citation
+        from .release import read_release
+
+        click.echo(repository_citation(card, read_release()), nl=False)
+        return
     saved = load_queries().get(target)
     if saved is not None:
         raw = dict(_key_value(p) for p in params)
@@ -211,6 +218,34 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
     else:
         cited = _cited_resource(run, target)
     click.echo(citation.render(card, cited, fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A new (or empty) directory for the release.")
+@click.option("--version", "number", default=None, metavar="X.Y.Z",
+              help="The release number (default: data/release.yaml's).")
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--site", default="https://w3id.org/flgraph/", show_default=True,
+              help="The address the release's descriptions name (dump and query URLs).")
+@reports_errors
+def release(output: Path, number: str | None, data: Path | None, site: str) -> None:
+    """Write a release for a data archive: dumps in every RDF format, each saved query as
+    CSV + CSVW metadata + XLSX, ontology, shapes, VoID/DCAT, validation report,
+    CITATION.cff, README and SHA256SUMS. The same data gives the same bytes."""
+    import re
+
+    from .archive import ReleaseRefused, write_release
+    from .release import ReleaseError, read_release
+
+    if number is not None and not re.fullmatch(r"\d+\.\d+\.\d+", number):
+        raise Failure(f"--version expects X.Y.Z, got '{number}'", EXIT_INPUT)
+    try:
+        written = write_release(_data_file(data), output, read_release(), site, number)
+    except (ReleaseRefused, ReleaseError) as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+    click.echo(f"released {len(written) + 1} files into {output} (checksums in SHA256SUMS)")
 
 
 def _internal(name: str) -> str:
