@@ -92,8 +92,10 @@ def key(cited: Cited) -> str:
 def csl_item(card: DatasetCard, cited: Cited) -> dict:
     """The citation as one CSL-JSON item (type dataset)."""
     item: dict = {"id": key(cited), "type": "dataset", "title": cited.title,
-                  "author": [{"literal": "flgraph"}], "container-title": card.title,
-                  "publisher": "flgraph", "URL": cited.url}
+                  "author": [{"literal": "flgraph"}], "publisher": "flgraph",
+                  "URL": cited.url}
+    if cited.title != card.title:  # a part of the dataset: the dataset contains it
+        item["container-title"] = card.title
     if card.version:
         item["version"] = card.version
     if card.date:

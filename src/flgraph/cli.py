@@ -216,7 +216,7 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
         given = "; ".join(f"{k} = {v}" for k, v in raw.items() if v)
         cited = citation.Cited(f"{saved.title} ({given})" if given else saved.title, url)
     else:
-        cited = _cited_resource(run, target)
+        cited = _cited_resource(run, target, card)
     click.echo(citation.render(card, cited, fmt).rstrip("\n"))
 
 
@@ -254,11 +254,10 @@ def _internal(name: str) -> str:
     return sparql(name)
 
 
-def _cited_resource(run, target: str):
+def _cited_resource(run, target: str, card):
     """A resource as cited: its label and where its first evidence stands in the report."""
     import pyoxigraph as ox
 
-    from . import citation
     from . import namespaces as ns
     from .service import QueryRequest
     from .web import citing
@@ -277,7 +276,8 @@ def _cited_resource(run, target: str):
                       f"named '{target}'", EXIT_INPUT)
     found = citations(evidence, [], Links(ns.BASE))
     title = labels[0]["label"].value if labels else iri
-    return citation.Cited(title, iri, citing.where(found[0].where) if found else ())
+    return citing.resource_cited(title, iri, citing.where(found[0].where) if found else (),
+                                 card)
 
 
 @main.command()

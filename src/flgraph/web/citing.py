@@ -39,6 +39,14 @@ def where(evidence_where: Iterable[tuple[str, str]]) -> tuple[str, ...]:
                  if what in _WHERE)
 
 
+def resource_cited(label: str, iri: str, located: tuple[str, ...],
+                   the_card: citation.DatasetCard) -> citation.Cited:
+    """A resource as cited; the dataset's own node (``id/dataset``, labelled "flgraph")
+    is cited by the dataset's full title, as its landing page cites it."""
+    title = the_card.title if iri.endswith("/id/dataset") else label
+    return citation.Cited(title, iri, located)
+
+
 def box(cited: citation.Cited) -> dict[str, str]:
     """The Cite box's texts: every citation format of ``cited``."""
     return citation.every_format(card(), cited)

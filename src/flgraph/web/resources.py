@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from .. import paths
-from ..citation import Cited
 from ..rdfio import sort_key
 from ..results import serialize_graph
 from ..service import QueryRequest
@@ -96,8 +95,8 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         "resource/show.html",
         resource=resource,
         citations=found,
-        cite=citing.box(Cited(resource.label, iri, citing.where(found[0].where) if found
-                              else ())),
+        cite=citing.box(citing.resource_cited(
+            resource.label, iri, citing.where(found[0].where) if found else (), citing.card())),
         evidence_truncated=evidence.truncated,
         truncated=result.truncated,
         formats=formats,
