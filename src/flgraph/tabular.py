@@ -47,6 +47,7 @@ class About:
     parameters: Mapping[str, str] = field(default_factory=dict)
     version: str = ""
     date: str = ""  # ISO date of the data
+    truncated: bool = False  # the answer was cut by the row or size limit
     citation: str = ""  # plain-text citation
     source: str = ""  # the report's reference
     licence: str = ""
@@ -176,6 +177,8 @@ def _about_sheet(sheet, about: About, styles: _Styles) -> None:
         ("Address", about.url),
         *((f"Parameter {k}", v) for k, v in about.parameters.items()),
         ("Data version", about.version), ("Data date", about.date),
+        ("Truncated", "yes: the answer has more rows than the limit; refine the query"
+                      if about.truncated else ""),
         ("Cite as", about.citation), ("Source", about.source),
         ("Licence", about.licence), ("Rights", about.rights), ("SPARQL", about.query)]
     for r, (what, value) in enumerate((w, v) for w, v in rows if v):

@@ -70,9 +70,11 @@ def show(name: str):
     if media is None:
         abort(406, "offered: text/html, " + ", ".join(offered))
     if media == XLSX_MEDIA:
-        response = make_response(workbook(result, about(saved, raw)))
+        response = make_response(workbook(result, about(saved, raw, result.truncated)))
         response.headers["Content-Type"] = XLSX_MEDIA
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        if result.truncated:
+            response.headers["X-Flgraph-Truncated"] = "true"
     elif media != "text/html":
         response = render(result, media)
         if extension:
@@ -114,12 +116,13 @@ def csv_metadata(name: str):
     return response
 
 
-def about(saved: SavedQuery, raw: dict) -> About:
+def about(saved: SavedQuery, raw: dict, truncated: bool = False) -> About:
     """Where an answer came from, for its CSVW metadata and its workbook's About sheet."""
     card = citing.card()
     this = cited(saved, raw)
     return About(title=this.title, description=saved.description, url=this.url,
                  query=saved.text, parameters=raw, version=card.version, date=card.date,
+                 truncated=truncated,
                  citation=citation_text(card, this), source=where_text(card, this),
                  licence=card.licence, rights=card.rights)
 
