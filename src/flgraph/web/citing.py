@@ -48,8 +48,10 @@ def resource_cited(label: str, iri: str, located: tuple[str, ...],
 
 
 def box(cited: citation.Cited) -> dict[str, str]:
-    """The Cite box's texts: every citation format of ``cited``."""
-    return citation.every_format(card(), cited)
+    """The Cite box's texts: every citation format of ``cited``, once per data version
+    (citeproc-py takes tens of milliseconds to render one APA reference: bench/citations.py)."""
+    return per_version(("cite", cited.title, cited.url, cited.where),
+                       lambda: citation.every_format(card(), cited))
 
 
 def init_app(app: Flask) -> None:
