@@ -1,6 +1,6 @@
-"""What a Cite box costs: each citation format's rendering time, and a resource page's
-time on its first view (the box computed) against later views (the box kept per data
-version), on the committed dataset, in process (the response cache off).
+"""What a Cite box costs: each citation format's rendering time, and a page's time on its
+first view (templates compiled, answer and box computed) against later views (the box
+kept per data version), on the committed dataset, in process (the response cache off).
 
 Baselines measured in the same run: BibTeX (bibtexparser) for the formats, the page's
 later views for its first. Appends its table to bench/RESULTS.md.
