@@ -18,6 +18,7 @@ from . import __version__, paths
 from .extract import extract_files, read_source
 from .rdfio import FORMATS, from_rdflib, write_quads
 from .reference import load_reference
+from .release import Release, build_date, content_hash, read_release, version_string
 from .validate import ValidationReport, validate_dataset
 
 
@@ -47,6 +48,7 @@ def build(sources: list[Path] | None = None, output: Path | None = None,
           base: str | None = None) -> BuildResult:
     from rdflib import Graph
 
+    from .extract.metadata import read_metadata
     from .model import BuildInputs, build_dataset
     from .model.vocab import load_vocabulary
 
@@ -63,16 +65,29 @@ def build(sources: list[Path] | None = None, output: Path | None = None,
         checksums=_input_checksums(),
         version=__version__,
         timestamp=_source_date(),
+        metadata={p.name: m for p in sources if (m := read_metadata(p)) is not None},
         **({"base": base} if base else {}),
     )
     dataset = build_dataset(outcomes, documents, inputs)
     report = validate_dataset(dataset)
     if not report.conforms:
         raise InvalidDataset(report)
-    quads = list(from_rdflib(dataset))
+    quads = _with_version(dataset, read_release(), base)
     write_atomically(output, lambda path: write_quads(quads, path, FORMATS["trig"]))
     graphs = len({q.graph_name for q in quads})
     return BuildResult(output, len(quads), graphs, len(documents), report)
+
+
+def _with_version(dataset, release: Release, base: str | None) -> list:
+    """The dataset's quads with its version: the release number, the content hash of the
+    quads as sorted N-Quads (before the version joins them) and the build date."""
+    from .model import add_dataset_release
+
+    digest = content_hash(write_quads(from_rdflib(dataset), None, FORMATS["nq"]))
+    add_dataset_release(dataset, release, version=version_string(release.number, digest),
+                        digest=digest, date=build_date(release),
+                        **({"base": base} if base else {}))
+    return list(from_rdflib(dataset))
 
 
 def write_atomically(target: Path, write) -> None:

@@ -177,6 +177,13 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 
 @main.command()
 @click.argument("text", metavar="QUERY")
+
+@click.argument("target")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "bibtex", "ris", "csl-json", "cff"]),
+              help="cff: the repository's CITATION.cff (the dataset, at its release number).")
 @click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
               "data/flgraph.trig).")
 @click.option("--store", "store_spec", default="memory", show_default=True,
@@ -211,6 +218,99 @@ def search(text: str, data: Path | None, store_spec: str, fmt: str, limit: int) 
     for rank, hit in enumerate(hits.hits, start=1):
         click.echo(f"{rank:>3}. {hit.title} ({hit.kind})  <{hit.iri}>")
         click.echo(f"     {' '.join(hit.marked_snippet().split())}")
+
+@click.option("--site", default="http://127.0.0.1:8000/", show_default=True,
+              help="The site serving the saved queries (their shareable URLs).")
+@reports_errors
+def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, store_spec: str,
+         site: str) -> None:
+    """How to cite TARGET: a resource's IRI (or id/… path) or a saved query's name, as the
+    site's Cite box gives it."""
+    from urllib.parse import urlencode
+
+    from . import citation
+    from .queries import bind_params, load_queries
+    from .service import QueryRequest, QueryService
+
+    run = QueryService(_open(store_spec, data)).run
+    card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
+    if fmt == "cff":
+        from .archive import repository_citation
+        from .release import read_release
+
+        click.echo(repository_citation(card, read_release()), nl=False)
+        return
+    saved = load_queries().get(target)
+    if saved is not None:
+        raw = dict(_key_value(p) for p in params)
+        bind_params(saved, raw)  # refuses unknown or ill-typed parameters
+        url = (f"{site.rstrip('/')}/queries/{target}"
+               + (f"?{urlencode(raw, safe='/')}" if raw else ""))  # as the site writes it
+        given = "; ".join(f"{k} = {v}" for k, v in raw.items() if v)
+        cited = citation.Cited(f"{saved.title} ({given})" if given else saved.title, url)
+    else:
+        cited = _cited_resource(run, target, card)
+    click.echo(citation.render(card, cited, fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A new (or empty) directory for the release.")
+@click.option("--version", "number", default=None, metavar="X.Y.Z",
+              help="The release number (default: data/release.yaml's).")
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--site", default="https://w3id.org/flgraph/", show_default=True,
+              help="The address the release's descriptions name (dump and query URLs).")
+@reports_errors
+def release(output: Path, number: str | None, data: Path | None, site: str) -> None:
+    """Write a release for a data archive: dumps in every RDF format, each saved query as
+    CSV + CSVW metadata + XLSX, ontology, shapes, VoID/DCAT, validation report,
+    CITATION.cff, README and SHA256SUMS. The same data gives the same bytes."""
+    import re
+
+    from .archive import ReleaseRefused, write_release
+    from .release import ReleaseError, read_release
+
+    if number is not None and not re.fullmatch(r"\d+\.\d+\.\d+", number):
+        raise Failure(f"--version expects X.Y.Z, got '{number}'", EXIT_INPUT)
+    try:
+        written = write_release(_data_file(data), output, read_release(), site, number)
+    except (ReleaseRefused, ReleaseError) as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+    click.echo(f"released {len(written) + 1} files into {output} (checksums in SHA256SUMS)")
+
+
+def _internal(name: str) -> str:
+    from .web.internal_queries import sparql
+
+    return sparql(name)
+
+
+def _cited_resource(run, target: str, card):
+    """A resource as cited: its label and where its first evidence stands in the report."""
+    import pyoxigraph as ox
+
+    from . import namespaces as ns
+    from .service import QueryRequest
+    from .web import citing
+    from .web.evidence import citations
+    from .web.links import Links
+
+    iri = target if "://" in target else ns.BASE + target.lstrip("/")
+    try:
+        this = ox.NamedNode(iri)
+    except ValueError as err:
+        raise Failure(f"'{target}' is neither a saved query nor an IRI", EXIT_INPUT) from err
+    labels = run(QueryRequest(_internal("resource-label"), {"this": this})).dicts()
+    evidence = run(QueryRequest(_internal("resource-evidence"), {"this": this})).dicts()
+    if not labels and not evidence:
+        raise Failure(f"<{iri}> is not described in this dataset, and no saved query is "
+                      f"named '{target}'", EXIT_INPUT)
+    found = citations(evidence, [], Links(ns.BASE))
+    title = labels[0]["label"].value if labels else iri
+    return citing.resource_cited(title, iri, citing.where(found[0].where) if found else (),
+                                 card)
 
 
 @main.command()

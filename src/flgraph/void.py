@@ -3,8 +3,10 @@
 Pure: statistics, the site's URLs and the dumps go in, triples come out; the web layer
 gathers the numbers (SPARQL on the store) and serialises the result. The description
 states only what it can source: counts from the store, titles from the data's own
-outcomes, the vocabularies its classes and properties come from. No licence is stated,
-since neither the data nor the report gives one for the dataset.
+outcomes, the vocabularies its classes and properties come from, and the version,
+licence and rights the build wrote into the data (``id/dataset``). The licence covers
+the graph's own structure, identifiers and links; the rights statement says the
+report's text stays the ILO's. Both are stated on the dataset and on each distribution.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class About:
     outcomes: Mapping[str, str] = field(default_factory=dict)  # IRI → label, report order
     sources: tuple[str, ...] = ()  # source document IRIs
     activities: tuple[str, ...] = ()  # the builds that generated the graphs
+    version: str = ""  # "0.1.0+<content hash>", as the build wrote it
+    date: str = ""  # the build date (ISO)
+    licence: str = ""  # IRI of the licence of the graph's own structure
+    rights: str = ""  # what the licence covers and what stays the ILO's
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,9 @@ def describe(stats: DatasetStats, site: Site, dumps: Iterable[Dump],
         out.add(dataset, ns.VOID + "vocabulary", ox.NamedNode(vocabulary))
     for outcome in sorted(about.outcomes):
         out.add(dataset, ns.VOID + "rootResource", ox.NamedNode(outcome))
+    _release(out, dataset, about)
     _partitions(out, dataset, stats)
-    _distributions(out, dataset, dumps)
+    _distributions(out, dataset, dumps, about)
     _endpoint(out, dataset, site)
     # Grouped by subject, types first: Turtle then writes one block per node.
     return sorted(out.triples, key=lambda t: sort_key(ox.Quad(t.subject, t.predicate, t.object)))
@@ -150,7 +157,24 @@ def _partitions(out: _Triples, dataset, stats: DatasetStats) -> None:
         out.add(part, ns.VOID + "triples", _integer(triples))
 
 
-def _distributions(out: _Triples, dataset, dumps: Iterable[Dump]) -> None:
+def _release(out: _Triples, dataset, about: About) -> None:
+    if about.version:
+        out.add(dataset, ns.DCTERMS + "hasVersion", ox.Literal(about.version))
+        out.add(dataset, ns.OWL + "versionInfo", ox.Literal(about.version))
+    if about.date:
+        out.add(dataset, ns.DCTERMS + "issued",
+                ox.Literal(about.date, datatype=ox.NamedNode(ns.XSD + "date")))
+    _rights(out, dataset, about)
+
+
+def _rights(out: _Triples, node, about: About) -> None:
+    if about.licence:
+        out.add(node, ns.DCTERMS + "license", ox.NamedNode(about.licence))
+    if about.rights:
+        out.add(node, ns.DCTERMS + "rights", ox.Literal(about.rights, language="en"))
+
+
+def _distributions(out: _Triples, dataset, dumps: Iterable[Dump], about: About) -> None:
     for dump in dumps:
         url = ox.NamedNode(dump.url)
         out.add(dataset, ns.VOID + "dataDump", url)
@@ -160,6 +184,7 @@ def _distributions(out: _Triples, dataset, dumps: Iterable[Dump]) -> None:
         out.add(dist, ns.DCTERMS + "title", ox.Literal(dump.title, language="en"))
         out.add(dist, ns.DCAT + "downloadURL", url)
         out.add(dist, ns.DCAT + "mediaType", ox.NamedNode(IANA_MEDIA + dump.media_type))
+        _rights(out, dist, about)
 
 
 def _endpoint(out: _Triples, dataset, site: Site) -> None:

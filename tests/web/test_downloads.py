@@ -19,6 +19,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from flgraph.release import read_release
 from flgraph.web.dump_files import remove_if_owner
 
 from ..conftest import DATA, start_server, stop_server
@@ -267,9 +268,27 @@ def test_void_links_dumps_endpoint_and_vocabularies(server, void):
     vocabularies = {str(v) for v in g.objects(dataset, VOID.vocabulary)}
     assert "https://w3id.org/flgraph/ontology" in vocabularies
     assert "http://www.w3.org/ns/prov" in vocabularies
-    # Titled from the data's own outcome; no licence, since none is sourced.
+    # Titled from the data's own outcome.
     assert "Elimination of Forced Labour" in str(g.value(dataset, DCTERMS.title))
-    assert g.value(dataset, DCTERMS.license) is None
+
+
+def test_void_states_version_licence_and_rights_on_the_dataset_and_each_dump(server, void):
+    g, dataset = void
+    release = read_release()  # data/release.yaml: the number and licence the publisher set
+    version = str(g.value(dataset, DCTERMS.hasVersion))
+    assert version.startswith(release.number + "+") and len(version) == len(release.number) + 13
+    assert str(g.value(dataset, DCTERMS.issued)) == release.date
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert g.value(dataset, DCTERMS.license) == licence
+    rights = str(g.value(dataset, DCTERMS.rights))
+    # the ILO's own words on its copyright, from the report's imprint page
+    assert "enjoy copyright under Protocol 2 of the Universal Copyright Convention" in rights
+    assert "CC BY 4.0" in rights
+    dumps = [d for d in g.objects(dataset, DCAT.distribution) if g.value(d, DCAT.downloadURL)]
+    assert len(dumps) == len(DUMPS)
+    for dump in dumps:
+        assert g.value(dump, DCTERMS.license) == licence
+        assert str(g.value(dump, DCTERMS.rights)) == rights
 
 
 def test_void_uses_the_requests_host(server):

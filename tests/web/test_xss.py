@@ -141,7 +141,12 @@ def test_validation_lists_hostile_values_escaped(evil_server):
 
 
 def test_void_and_dumps_are_not_html(evil_server):
-    for path in ("/.well-known/void", "/download/flgraph.ttl", "/id/xss/one.ttl"):
+    """Dumps stay data even for a browser; the dataset description gives browsers its
+    landing page, which is HTML under the site's script policy."""
+    landing = evil_server.get("/.well-known/void", headers={"Accept": "text/html, */*;q=0.1"})
+    assert landing.headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in landing.headers["Content-Security-Policy"]
+    for path in ("/download/flgraph.ttl", "/id/xss/one.ttl"):
         response = evil_server.get(path, headers={"Accept": "text/html, */*;q=0.1"})
         assert response.status_code == 200, path
         assert not response.headers["Content-Type"].startswith("text/html"), path

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph, URIRef
 
 from .. import namespaces as ns
+from ..extract.metadata import SourceMetadata
 from ..extract.records import Outcome, SourceDocument
+from ..release import Release
+from .bibliography import add_report
 from .context import Context
 from .cube import add_cube
 from .examples import add_example
@@ -26,7 +29,8 @@ from .outcomes import add_outcome
 from .outputs import add_lesson, add_output, add_paragraph
 from .places import add_reference
 from .provenance import add_activity, add_source, build_checksum
-from .terms import FLG, PROV
+from .release import add_release
+from .terms import DCTERMS, FLG, PROV, RDF
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -45,6 +49,7 @@ class BuildInputs:
     version: str = "0.0.0"
     timestamp: datetime | None = None
     base: str = ns.ID
+    metadata: dict[str, SourceMetadata] = field(default_factory=dict)  # source name → its report
 
 
 def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
@@ -67,6 +72,8 @@ def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
         graphs.append(graph.identifier)
         ctx = Context(graph, iri, inputs.reference, inputs.vocab, shared=entities)
         source = add_source(graph, iri, doc)
+        if doc.name in inputs.metadata:
+            add_report(graph, iri, inputs.metadata[doc.name], source)
         graph.add((graph.identifier, PROV.wasDerivedFrom, source))
         for outcome in (o for o in outcomes if o.source.name == doc.name):
             _add_outcome(ctx, outcome)
@@ -86,6 +93,18 @@ def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
                  tables={iri.reference_table(name): sha for name, sha in inputs.checksums.items()},
                  graphs=graphs, timestamp=inputs.timestamp)
     return ds
+
+
+def add_dataset_release(ds: Dataset, release: Release, *, version: str, digest: str,
+                        date: str, base: str = ns.ID) -> URIRef:
+    """The dataset node with its version, in the build's graph (see model/release.py)."""
+    iri = Minter(base)
+    build = ds.graph(iri.graph("build"))
+    sources = sorted({q[0] for q in ds.quads((None, RDF.type, FLG.SourceDocument, None))})
+    reports = sorted({q[2] for s in sources for q in ds.quads((s, DCTERMS.isPartOf, None, None))})
+    activity = next(iter(sorted(build.subjects(RDF.type, PROV.Activity))), None)
+    return add_release(build, iri, release, version=version, digest=digest, date=date,
+                       sources=sources, reports=reports, activity=activity)
 
 
 def _add_outcome(ctx: Context, outcome: Outcome) -> None:
@@ -123,4 +142,4 @@ def _rebase(term: URIRef, iri: Minter) -> URIRef:
     return term
 
 
-__all__ = ["BuildInputs", "Minter", "build_dataset"]
+__all__ = ["BuildInputs", "Minter", "add_dataset_release", "build_dataset"]

@@ -124,6 +124,10 @@ class Minter:
     def ilo(self) -> URIRef:
         return self._iri("organisation", "ilo")
 
+    def report(self, key: str) -> URIRef:
+        """A report a source section belongs to (from its metadata file)."""
+        return self._iri("report", key)
+
     def publication(self, title: str) -> URIRef:
         return self._iri("publication", slug(title)[:80])
 

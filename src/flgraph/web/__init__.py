@@ -74,9 +74,12 @@ def safe_json(value: Any) -> Markup:
 
 def _register(app: Flask) -> None:
     from . import (
+        citing,
+        cors,
         downloads,
         errors,
         health,
+        landing,
         ontology,
         overview,
         queries,
@@ -87,11 +90,10 @@ def _register(app: Flask) -> None:
     )
 
     for module in (overview, queries, sparql, resources, ontology, validation, downloads,
-                   health, search):
+                   health, search, landing):
         app.register_blueprint(module.bp)
     errors.register(app)
-    from . import cors
-
+    citing.init_app(app)
     cors.init_app(app)
     app.after_request(_safe_headers)
     app.after_request(_settle_when_sent)

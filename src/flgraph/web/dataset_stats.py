@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..service import QueryRequest
 from ..void import About, DatasetStats
+from . import citing
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services
@@ -44,7 +45,10 @@ def _about() -> About:
             sources.add(row["source"].value)
         if "activity" in row:
             activities.add(row["activity"].value)
-    return About(outcomes, tuple(sorted(sources)), tuple(sorted(activities)))
+    card = citing.card()
+    return About(outcomes, tuple(sorted(sources)), tuple(sorted(activities)),
+                 version=card.version, date=card.date, licence=card.licence,
+                 rights=card.rights)
 
 
 def _run(name: str) -> list[dict]:

@@ -108,6 +108,11 @@ def query_file(name: str):
     return _attachment(saved.text.encode("utf-8"), "application/sparql-query", f"{name}.rq")
 
 
+def written_dump(fmt: Format):
+    """The dump's file in ``fmt`` if it has been written for the served data, else None."""
+    return _dumps().written(services().current_version(), _file_name(fmt))
+
+
 def _dumps() -> DumpFiles:
     return current_app.extensions["flgraph-dumps"]
 
@@ -147,11 +152,24 @@ def _attachment(body: bytes, media: str, filename: str) -> Response:
 
 @bp.get("/.well-known/void")
 def void():
-    offers = list(GRAPH)
+    """VoID and DCAT for machines (Turtle when Accept names nothing better); browsers,
+    which prefer HTML, get the dataset's landing page."""
+    offers = [*GRAPH, "text/html"]
     media = negotiate(offers, request.args.get("format"))
     if media is None:
         return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
                               {"Vary": "Accept"})
+    if media == "text/html":
+        from . import landing
+
+        response = Response(landing.page(), content_type="text/html; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
+    return void_description(media)
+
+
+def void_description(media: str) -> Response:
+    """The VoID + DCAT description in ``media`` (one of the RDF media types offered)."""
     root = request.host_url.rstrip("/")
     site = Site(document=f"{root}/.well-known/void", sparql=f"{root}/sparql",
                 uri_space=services().links.iri_for("id/"))

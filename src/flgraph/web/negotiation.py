@@ -30,6 +30,7 @@ ALIASES = {
     "rdf+xml": "application/rdf+xml",
     "trig": "application/trig",
     "nq": "application/n-quads",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 #: Media types that mean the same thing as one we offer.
 SYNONYMS = {

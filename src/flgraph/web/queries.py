@@ -9,6 +9,7 @@ downloading what one reads, does not run the query again.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ import pyoxigraph as ox
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from .. import namespaces as ns
+from ..citation import Cited, where_text
+from ..citation import text as citation_text
 from ..queries import SavedQuery, bind_params
 from ..service import QueryRequest
 from ..store import Result, SelectResult
 from ..store.binding import bind
-from . import cells
+from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
+from . import cells, citing
 from .internal_queries import sparql
 from .memo import Memo, per_version
 from .negotiation import negotiate
@@ -31,7 +35,7 @@ from .services import services
 
 bp = Blueprint("queries", __name__)
 
-_EXTENSIONS = ("csv", "tsv", "json", "xml", "html")
+_EXTENSIONS = ("csv", "tsv", "json", "xml", "html", "xlsx")
 #: Query-string names of the page itself, never parameters of a query.
 _RESERVED = ("page", "page_size", "format")
 #: Answers kept, in rows: a few full answers at the row limit (each is at most 16 MiB of
@@ -61,17 +65,66 @@ def show(name: str):
     bindings = bind_params(saved, raw, base=services().base + "id/")
     answer = _answer(saved, bindings)
     result = answer.result
-    media = negotiate(["text/html", *offers(result)], extension or request.args.get("format"))
+    offered = [*offers(result), *([XLSX_MEDIA] if isinstance(result, SelectResult) else [])]
+    media = negotiate(["text/html", *offered], extension or request.args.get("format"))
     if media is None:
-        abort(406, "offered: text/html, " + ", ".join(offers(result)))
-    if media != "text/html":
+        abort(406, "offered: text/html, " + ", ".join(offered))
+    if media == XLSX_MEDIA:
+        response = make_response(workbook(result, about(saved, raw, result.truncated)))
+        response.headers["Content-Type"] = XLSX_MEDIA
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        if result.truncated:
+            response.headers["X-Flgraph-Truncated"] = "true"
+    elif media != "text/html":
         response = render(result, media)
         if extension:
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
         response = _page(saved, raw, bindings, answer)
     response.headers["Vary"] = "Accept"
+    return _stamped(response, saved, raw, media)
+
+
+def _stamped(response, saved: SavedQuery, raw: dict, media: str):
+    """Every answer names the data it came from: the version in a header, and links to
+    the dataset's description and (for CSV) the answer's CSVW metadata."""
+    version = citing.card().version
+    if version:
+        response.headers["X-Flgraph-Version"] = version
+    links = [f'<{url_for("landing.dataset_page", _external=True)}>; rel="collection"']
+    if media == "text/csv":
+        metadata = url_for("queries.csv_metadata", name=saved.name, _external=True, **raw)
+        links.append(f'<{metadata}>; rel="describedby"; type="application/csvm+json"')
+    response.headers.add("Link", ", ".join(links))
     return response
+
+
+@bp.get("/queries/<name>.csv-metadata.json")
+def csv_metadata(name: str):
+    """The CSVW metadata of the query's CSV (same parameters): column titles and types."""
+    saved = services().queries.get(name)
+    if saved is None:
+        abort(404, f"no saved query '{name}'")
+    raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
+    result = _answer(saved, bind_params(saved, raw, base=services().base + "id/")).result
+    if not isinstance(result, SelectResult):
+        abort(404, f"'{name}' answers with no table")
+    csv_url = url_for("queries.show", name=f"{name}.csv", _external=True, **raw)
+    document = csvw_metadata(result, csv_url, about(saved, raw))
+    response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
+    response.headers["Content-Type"] = CSVW_MEDIA
+    return response
+
+
+def about(saved: SavedQuery, raw: dict, truncated: bool = False) -> About:
+    """Where an answer came from, for its CSVW metadata and its workbook's About sheet."""
+    card = citing.card()
+    this = cited(saved, raw)
+    return About(title=this.title, description=saved.description, url=this.url,
+                 query=saved.text, parameters=raw, version=card.version, date=card.date,
+                 truncated=truncated,
+                 citation=citation_text(card, this), source=where_text(card, this),
+                 licence=card.licence, rights=card.rights)
 
 
 def _answer(saved: SavedQuery, bindings: dict) -> Answer:
@@ -126,11 +179,21 @@ def _page(saved: SavedQuery, raw: dict, bindings: dict, answer: Answer):
         elapsed_ms=round(answer.elapsed * 1000, 1), reused=answer.reused,
         page_url=lambda p: _url(saved.name, raw, p),
         format_url=lambda ext: url_for("queries.show", name=f"{saved.name}.{ext}", **raw),
+        csvw_url=url_for("queries.csv_metadata", name=saved.name, **raw),
         chart=_chart(saved, result) if saved.view != "table" else None,
         curl=_curl(saved, raw),
+        version=citing.card(),
+        cite=citing.box(cited(saved, raw)),
         python=_python(saved, bindings),
     )
     return make_response(html)
+
+
+def cited(saved: SavedQuery, raw: dict) -> Cited:
+    """A saved query's answer as cited: its title with its parameters, its shareable URL."""
+    given = "; ".join(f"{k} = {v}" for k, v in raw.items() if v)
+    title = f"{saved.title} ({given})" if given else saved.title
+    return Cited(title, url_for("queries.show", name=saved.name, _external=True, **raw))
 
 
 def _url(name: str, raw: dict, page: int) -> str:

@@ -20,6 +20,7 @@ from ..rdfio import sort_key
 from ..results import serialize_graph
 from ..service import QueryRequest
 from ..store import GraphResult
+from . import citing
 from .description import describe
 from .errors import error_response
 from .evidence import citations
@@ -87,11 +88,15 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     svc = services()
     evidence = svc.query_service.run(
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
+    resource = describe(iri, result.triples, svc.links,
+                        shown=current_app.config["FLGRAPH_PAGE_LINKS"])
+    found = citations(evidence.dicts(), _source_dirs(), svc.links)
     return render_template(
         "resource/show.html",
-        resource=describe(iri, result.triples, svc.links,
-                          shown=current_app.config["FLGRAPH_PAGE_LINKS"]),
-        citations=citations(evidence.dicts(), _source_dirs(), svc.links),
+        resource=resource,
+        citations=found,
+        cite=citing.box(citing.resource_cited(
+            resource.label, iri, citing.where(found[0].where) if found else (), citing.card())),
         evidence_truncated=evidence.truncated,
         truncated=result.truncated,
         formats=formats,

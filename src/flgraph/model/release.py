@@ -1,0 +1,41 @@
+"""The dataset as a whole (``id/dataset``): its version, date, licence and rights.
+
+Added by the build after the rest of the data is written, since the version carries the
+content hash of that data. The licence covers what this project made — the graph's
+structure, identifiers and links; the rights statement says so and that the report's
+text stays the ILO's, so no open licence is ever claimed for it.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from ..release import Release
+from .iri import Minter
+from .terms import DCTERMS, FLG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
+
+DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#Dataset")
+
+
+def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest: str,
+                date: str, sources: list[URIRef], reports: list[URIRef],
+                activity: URIRef | None) -> URIRef:
+    dataset = iri.dataset()
+    for kind in (DCAT_DATASET, SCHEMA.Dataset):
+        g.add((dataset, RDF.type, kind))
+    g.add((dataset, RDFS.label, Literal("flgraph", lang="en")))
+    g.add((dataset, DCTERMS.hasVersion, Literal(version)))
+    g.add((dataset, OWL.versionInfo, Literal(version)))
+    g.add((dataset, SCHEMA.version, Literal(version)))
+    g.add((dataset, FLG.sha256, Literal(digest)))
+    g.add((dataset, DCTERMS.issued, Literal(date, datatype=XSD.date)))
+    g.add((dataset, DCTERMS.license, URIRef(release.licence)))
+    g.add((dataset, SCHEMA.license, URIRef(release.licence)))
+    g.add((dataset, DCTERMS.rights, Literal(release.rights, lang="en")))
+    for source in sources:
+        g.add((dataset, DCTERMS.source, source))
+    for report in reports:
+        g.add((dataset, PROV.hadPrimarySource, report))
+    if activity is not None:
+        g.add((dataset, PROV.wasGeneratedBy, activity))
+    return dataset
