@@ -108,7 +108,7 @@ def test_saved_query_answers_the_same_on_every_store(request, any_store, memory_
     ("resource-description", {"this": ox.NamedNode(ID + "country/ZMB")}),  # CONSTRUCT
     ("resource-own", {"this": ox.NamedNode(ID + "organisation/ilo")}),  # CONSTRUCT
     ("resource-evidence", {"this": ox.NamedNode(ID + "result/15.1/ZMB")}),
-    ("options", {"class": ox.NamedNode("https://w3id.org/flgraph/ontology#Country")}),
+    ("param-values", {"class": ox.NamedNode("https://w3id.org/flgraph/ontology#Country")}),
     ("overview-counts", {}),
     ("dataset-graphs", {}),
     ("dataset-classes", {}),
