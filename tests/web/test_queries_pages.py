@@ -42,8 +42,9 @@ def options_of(html: str) -> list[tuple[str, str]]:
 def test_drop_down_puts_values_with_answers_first_with_their_number(server):
     options = options_of(server.get("/queries/results-chain").text)
     # Table 2 of the report: Brazil, India and Zambia, with 4, 3 and 2 contributions
-    # (Brazil's fourth on the page-break continuation line), each a row with evidence
-    assert options[:3] == [("Brazil", "4"), ("India", "3"), ("Zambia", "2")]
+    # (Brazil's fourth on the page-break continuation line) and a result each, each a row
+    # with evidence
+    assert options[:3] == [("Brazil", "5"), ("India", "4"), ("Zambia", "3")]
     assert ("Nepal", "none") in options[3:]
 
 
@@ -109,14 +110,14 @@ def test_results_link_to_resources_and_evidence(server):
     html = server.get("/queries/results-chain", params={"country": "country/ZMB"}).text
     assert 'href="/id/chain/15/ZMB/contribution/1"' in html
     evidence = re.findall(r'class="evidence-link" href="([^"]+)"', html)
-    assert len(evidence) == 2 and all(e.startswith("/id/evidence/") for e in evidence)
+    assert len(evidence) == 3 and all(e.startswith("/id/evidence/") for e in evidence)
     assert "The ILO held a workshop with the Central Statistical Office (CSO)" in html
 
 
 def test_status_line_is_honest(server):
     html = server.get("/queries/results-chain").text
     status = re.search(r'<p class="status" id="status">(.*?)</p>', html, re.S).group(1)
-    assert re.search(r"9 rows in [\d.]+ ms", status)  # 2 + 3 + 4 contributions
+    assert re.search(r"12 rows in [\d.]+ ms", status)  # 2 + 3 + 4 contributions, 3 results
     assert "Complete." in status
 
 
@@ -146,7 +147,7 @@ def test_csv_by_extension_with_a_parameter(server):
     response = server.get("/queries/results-chain.csv", params={"country": "country/ZMB"})
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["countryName"] for r in rows] == ["Zambia", "Zambia"]
+    assert [r["countryName"] for r in rows] == ["Zambia", "Zambia", "Zambia"]
     assert rows[0]["evidence"].startswith("https://w3id.org/flgraph/id/evidence/")
 
 
@@ -199,4 +200,4 @@ def test_sparqlwrapper_snippet_runs_against_the_endpoint(server):
     exec(compile(snippet, "snippet", "exec"), {"print": lambda row: printed.write(
         json.dumps(row) + "\n")})
     rows = [json.loads(line) for line in printed.getvalue().splitlines()]
-    assert [r["countryName"] for r in rows] == ["Zambia", "Zambia"]
+    assert [r["countryName"] for r in rows] == ["Zambia", "Zambia", "Zambia"]

@@ -21,10 +21,14 @@
   }
 
   function bar(el, data, options) {
-    const x = column(data, options.x);
+    /* One bar per category: rows that repeat a category (Table 1 has a row per member
+       State listed in a column) carry the same value, so the first one stands for all. */
+    const all = column(data, options.x);
+    const first = all.map((v, i) => all.indexOf(v) === i);
+    const x = all.filter((v, i) => first[i]);
     const series = (options.series || []).map(name => ({
       name: name, type: "bar",
-      data: column(data, name).map(v => (v === null ? null : Number(v))),
+      data: column(data, name).filter((v, i) => first[i]).map(v => (v === null ? null : Number(v))),
     }));
     make(el).setOption({
       tooltip: { trigger: "axis" }, legend: {},
