@@ -3,8 +3,9 @@
 A reader types what the site shows them: the full IRI, the CURIE the pages print
 (``id:country/NPL``), a code the data holds (``NPL``, ``NP``, ``524``, ``15.1``) or a
 label in any case (``nepal``). Each is resolved to the one IRI it names through the query
-service (``param-values.rq``), so deadlines and caps hold as for any page; a value that
-names nothing is refused with the closest names the data has.
+service (``param-resolve.rq``, a look-up of that one name, so it holds under any row
+limit), so deadlines and caps hold as for any page; a value that names nothing is refused
+with the closest names the data has (``param-values.rq``, which also fills the drop-down).
 
 The drop-down lists the values with answers first, each with its number of answers (rows
 with evidence from the report), counted once per data version from the query's own answer
@@ -21,7 +22,7 @@ import pyoxigraph as ox
 
 from .. import namespaces as ns
 from ..queries import Param, ParameterError, SavedQuery
-from ..service import QueryRequest, QueryTimeout
+from ..service import Overloaded, QueryRequest, QueryTimeout
 from ..store import SelectResult, StoreError
 from .internal_queries import sparql
 from .memo import per_version
@@ -39,7 +40,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Choices:
-    """A parameter's values in the order a drop-down shows them, and the names of each."""
+    """A parameter's values in the order a drop-down shows them, and the names of each
+    (to suggest the closest when a value names nothing)."""
     options: tuple[Choice, ...]
     names: dict[str, frozenset[str]]  # a label or code, lower case -> the IRIs it names
 
@@ -59,35 +61,47 @@ def class_iri(param: Param) -> str | None:
 
 
 def choices(saved: SavedQuery, param: Param) -> Choices | None:
-    """The values of ``param`` (None when it declares no class), kept per data version."""
+    """The values of ``param`` (None when it declares no class), kept per data version;
+    their numbers of answers too, once they could be counted (a busy or slow store is
+    asked again by a later page, not remembered as having none)."""
     if not param.values_from:
         return None
-    return per_version(("choices", saved.name, param.name), lambda: _choices(saved, param))
+    names = per_version(("choices", saved.name, param.name), lambda: _names(param))
+    try:
+        counts = per_version(("answers", saved.name, param.name),
+                             lambda: _answers(saved, param))
+    except _Uncounted:
+        counts = None
+    options = [Choice(iri, label, None if counts is None else counts.get(iri, 0))
+               for iri, label in names[0].items()]
+    options.sort(key=lambda c: (not c.answers, c.label.lower(), c.iri))
+    return Choices(tuple(options), names[1])
 
 
-def _choices(saved: SavedQuery, param: Param) -> Choices:
+class _Uncounted(Exception):
+    """The answers could not be counted this time."""
+
+
+def _names(param: Param) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Each instance's label, and the instances each label or code names."""
     rows = services().query_service.run(QueryRequest(
         sparql("param-values"), {"class": ox.NamedNode(class_iri(param))})).rows
     labels: dict[str, str] = {}
     names: dict[str, set[str]] = {}
     for value, label, key in rows:
-        labels.setdefault(value.value, label.value)
-        labels[value.value] = min(labels[value.value], label.value)  # one label, any store
+        labels[value.value] = min(labels.get(value.value, label.value), label.value)
         names.setdefault(key.value.strip().lower(), set()).add(value.value)
-    counts = _answers(saved, param)
-    options = [Choice(iri, label, None if counts is None else counts.get(iri, 0))
-               for iri, label in labels.items()]
-    options.sort(key=lambda c: (not c.answers, c.label.lower(), c.iri))
-    return Choices(tuple(options), {k: frozenset(v) for k, v in names.items()})
+    return labels, {k: frozenset(v) for k, v in names.items()}
 
 
 def _answers(saved: SavedQuery, param: Param) -> Counter | None:
     """Rows with evidence per value of ``param`` in the query's answer without it; None
-    when that answer cannot be had in full (cut at the row limit, or too slow)."""
+    when that answer is cut at the row limit (so it stays uncounted for this version);
+    _Uncounted when it could not be had this time (too slow, the store busy)."""
     try:
         result = services().query_service.run(QueryRequest(saved.text, {}))
-    except (QueryTimeout, StoreError):
-        return None
+    except (QueryTimeout, Overloaded, StoreError) as err:
+        raise _Uncounted from err
     if not isinstance(result, SelectResult) or result.truncated:
         return None
     column = result.variables.index(param.name)
@@ -97,22 +111,24 @@ def _answers(saved: SavedQuery, param: Param) -> Counter | None:
 
 
 def resolve(param: Param, value: str, found: Choices | None, base: str) -> str:
-    """The IRI ``value`` names: an IRI, a CURIE, a path under the dataset's ``id/``, or
-    (for a parameter with a class) a label or code of one of its values."""
+    """The IRI ``value`` names: an IRI, a CURIE, a path under the dataset's ``id/`` (the
+    query service then checks it is of the parameter's class), or, for a parameter with
+    a class, a label or code of one of its instances (param-resolve.rq)."""
     value = value.strip()
     expanded = _expand_curie(value)
     if expanded is not None:
         return expanded
-    if found is None:
+    if found is None or "/" in value:
         return value
-    iris = found.names.get(value.lower())
-    if iris is None and (base + value.lstrip("/")) in {c.iri for c in found.options}:
-        return base + value.lstrip("/")
-    if iris is None:
+    named = services().query_service.run(QueryRequest(sparql("param-resolve"), {
+        "class": ox.NamedNode(class_iri(param)), "wanted": ox.Literal(value.lower())})).rows
+    iris = dict.fromkeys(row[0].value for row in named)
+    if not iris:
         raise ParameterError(_no_match(param, value, found))
     if len(iris) > 1:
+        labels = sorted({row[1].value for row in named})
         raise ParameterError(f"parameter '{param.name}': '{value}' names several values: "
-                             + ", ".join(sorted(found.label(i) for i in iris)))
+                             + ", ".join(labels))
     return next(iter(iris))
 
 

@@ -24,10 +24,12 @@ from .description import describe
 from .errors import error_response
 from .evidence import citations
 from .internal_queries import sparql
+from .memo import per_version
 from .negotiation import negotiate
 from .renderers import render
 from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
 from .services import services
+from .summary import summary
 
 bp = Blueprint("resources", __name__)
 
@@ -90,13 +92,22 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     return render_template(
         "resource/show.html",
         resource=describe(iri, result.triples, svc.links,
-                          shown=current_app.config["FLGRAPH_PAGE_LINKS"]),
+                          shown=current_app.config["FLGRAPH_PAGE_LINKS"], names=term_names()),
+        summary=summary(iri, result.triples, svc.links),
         citations=citations(evidence.dicts(), _source_dirs(), svc.links),
         evidence_truncated=evidence.truncated,
         truncated=result.truncated,
         formats=formats,
         jsonld=json.loads(serialize_graph(_own(iri, result), "jsonld")),
     )
+
+
+def term_names() -> dict[str, str]:
+    """The ontology's labels of its classes and properties, once per data version."""
+    def read() -> dict[str, str]:
+        rows = services().query_service.run(QueryRequest(sparql("term-names"))).rows
+        return {term.value: label.value for term, label in reversed(rows)}  # first wins
+    return per_version("term-names", read)
 
 
 def _own(iri: str, result: GraphResult) -> GraphResult:
