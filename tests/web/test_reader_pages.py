@@ -104,3 +104,40 @@ def test_a_statement_opens_with_its_own_words(server):
     # the report's first lesson learned of outcome 15
     assert html.unescape(words).startswith("The ILO must expand the existing knowledge")
     assert 'class="evidence-link" href="/id/evidence/' in words
+
+
+@pytest.mark.parametrize(("kind", "first", "count"), [
+    # Table 1 lists Nepal four times (policies, programmes, institutional capacity, data
+    # collection); 187 member States in the reference data
+    ("country", "Nepal", 187),
+    ("indicator", "Indicator 15.1", 1),
+    ("organisation", None, 9),
+    ("publication", None, 4),
+    ("output", None, 6),  # Table 3: six outputs of outcome 15
+])
+def test_indexes_list_members_with_a_line_each(server, kind, first, count):
+    page = page_of(server, f"/id/{kind}/")
+    members = re.findall(r'<li><a href="(/id/[^"]+)">([^<]+)</a>(.*?)</li>', page, re.S)
+    assert len(members) == count
+    assert all(href.startswith(f"/id/{kind}/") for href, _, _ in members)
+    if first:
+        assert members[0][1] == first
+    if kind in ("country", "indicator", "output"):  # a region, a definition, a text
+        assert all(line.strip() for _, _, line in members)
+
+
+def test_member_states_with_results_come_first_in_their_index(server):
+    page = page_of(server, "/id/country/")
+    names = re.findall(r'<li><a href="/id/country/[A-Z]{3}">([^<]+)</a>', page)
+    # Table 1, indicator 15.1: the eight member States with results
+    with_results = {"Ethiopia", "Jordan", "India", "Nepal", "Peru", "Brazil", "Nigeria",
+                    "Zambia"}
+    assert set(names[:8]) == with_results
+    assert "ILO region Africa; listed 2 times in Table 1" in page  # Zambia: two columns
+    assert server.get("/id/no-such-kind/", headers={"Accept": "text/html"}).status_code == 404
+
+
+def test_the_overview_leads_to_the_indexes(server):
+    page = page_of(server, "/")
+    for kind in ("country", "indicator", "organisation", "publication", "output"):
+        assert f'href="/id/{kind}/"' in page

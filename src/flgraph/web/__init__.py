@@ -73,6 +73,7 @@ def _register(app: Flask) -> None:
         downloads,
         errors,
         health,
+        indexes,
         ontology,
         overview,
         queries,
@@ -84,6 +85,7 @@ def _register(app: Flask) -> None:
     for module in (overview, queries, sparql, resources, ontology, validation, downloads,
                    health):
         app.register_blueprint(module.bp)
+    app.register_blueprint(indexes.bp)
     errors.register(app)
     app.after_request(_safe_headers)
     app.after_request(_settle_when_sent)
