@@ -141,3 +141,32 @@ def test_the_overview_leads_to_the_indexes(server):
     page = page_of(server, "/")
     for kind in ("country", "indicator", "organisation", "publication", "output"):
         assert f'href="/id/{kind}/"' in page
+
+
+def test_target_versus_result_says_over_under_and_not_stated(server):
+    page = html.unescape(page_of(server, "/"))
+    said = re.search(r'<ul class="said" id="regions-said">(.*?)</ul>', page, re.S).group(1)
+    # Table 1, 15.1: target "1 in Africa, 2 in the Americas, 1 in Arab States, 2 in Asia,
+    # 2 in Europe"; result "3 in Africa, 2 in the Americas, 1 in the Arab States and 2 in
+    # Asia" — Europe is not stated, which is not zero
+    assert "Africa: 3 reported against a target of 1, 2 over; 3 listed in Table 1." in said
+    assert "Americas: 2 reported, as targeted; 2 listed in Table 1." in said
+    assert "Europe and Central Asia: target 2; the result does not state this region" in said
+    table = page[page.index('id="regions-table"'):]
+    assert re.search(r"Europe and Central Asia</a></th>\s*<td class=\"num\">2</td>\s*"
+                     r"<td class=\"num\">not stated</td>\s*<td class=\"num\">0</td>\s*"
+                     r"<td class=\"num\">—</td>", table)
+    assert "<strong>listed</strong> counts the member States Table 1 names" in page
+
+
+def test_every_chart_has_its_table_with_the_same_links(server):
+    page = page_of(server, "/")
+    for chart, table in (("chart-matrix", "matrix-table"), ("chart-regions", "regions-table"),
+                         ("chart-map", "map-table")):
+        assert re.search(rf'id="{chart}" role="img" aria-labelledby="[^"]+" '
+                         r'aria-describedby="[^"]+"', page), chart
+        assert f'id="{table}"' in page
+    matrix = page[page.index('id="matrix-table"'):page.index('id="regions-title"')]
+    # Zambia: Programmes and Data collection and analysis, each to its listing's page
+    assert 'href="/id/result/15.1/ZMB/data-collection-and-analysis"' in matrix
+    assert 'href="/id/result/15.1/ZMB/programmes"' in matrix
