@@ -52,12 +52,34 @@
     return new Yasgui(element, config);
   }
 
-  function load(yasgui, text, run) {
+  function load(yasgui, text, run, focus) {
     const tab = yasgui.getTab();
     if (!tab) return;
     tab.setQuery(text);
     if (run) tab.getYasqe().query().catch(() => {});
-    tab.getYasqe().focus();
+    if (focus) tab.getYasqe().focus();
+  }
+
+  /* For keyboards and screen readers: the editor's text area has a name, does not take
+     the focus when the page opens, and Esc then Tab leaves it (Tab alone indents, as an
+     editor's should); YASGUI's one-tab list is no ARIA tab list without tabs. */
+  function makeAccessible(yasgui) {
+    const root = document.getElementById("yasgui");
+    const yasqe = yasgui.getTab() && yasgui.getTab().getYasqe();
+    if (!yasqe) return;
+    const input = yasqe.getInputField();
+    input.setAttribute("aria-labelledby", "editor-label");
+    input.setAttribute("aria-describedby", "editor-keys");
+    root.querySelectorAll(".tabsList[role=tablist]").forEach(list => {
+      // a tab list holds tabs only: the "add a tab" button goes beside it
+      list.querySelectorAll(":scope > [role=presentation]").forEach(item => {
+        if (!item.querySelector("[role=tab]")) list.after(item);
+      });
+    });
+    // the editor's scrolling box is reached by keyboard, as a scrolling region must be
+    root.querySelectorAll(".CodeMirror-scroll").forEach(box => box.setAttribute("tabindex", "0"));
+    yasqe.addKeyMap({ Esc: () => document.getElementById("after-editor").focus() });
+    if (root.contains(document.activeElement)) document.activeElement.blur();
   }
 
   function bindExamples(yasgui, data) {
@@ -66,7 +88,7 @@
       button.addEventListener("click", () => {
         const example = byName.get(button.dataset.example);
         if (!example) return;
-        load(yasgui, example.text, false);
+        load(yasgui, example.text, false, true);
         document.getElementById("yasgui").scrollIntoView({ behavior: "smooth" });
       });
     });
@@ -74,7 +96,8 @@
 
   const data = readData();
   const yasgui = create(document.getElementById("yasgui"), data);
-  if (data.query) load(yasgui, data.query, data.run);
+  if (data.query) load(yasgui, data.query, data.run, false);
+  makeAccessible(yasgui);
   bindExamples(yasgui, data);
   window.flgraphEditor = yasgui; // for the console and the browser tests
 })();
