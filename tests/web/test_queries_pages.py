@@ -193,7 +193,7 @@ def test_sparqlwrapper_snippet_runs_against_the_endpoint(server):
     import html as html_lib
 
     page = server.get("/queries/results-chain", params={"country": "country/ZMB"}).text
-    blocks = re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)
+    blocks = re.findall(r"<pre[^>]*><code>(.*?)</code></pre>", page, re.S)
     snippet = html_lib.unescape(blocks[-1])
     assert snippet.startswith("from SPARQLWrapper import SPARQLWrapper, JSON")
     printed = io.StringIO()

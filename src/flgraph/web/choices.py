@@ -62,8 +62,9 @@ def class_iri(param: Param) -> str | None:
 
 def choices(saved: SavedQuery, param: Param) -> Choices | None:
     """The values of ``param`` (None when it declares no class), kept per data version;
-    their numbers of answers too, once they could be counted (a busy or slow store is
-    asked again by a later page, not remembered as having none)."""
+    their numbers of answers too, once they could be counted (a busy store is asked again
+    by a later page, not remembered as having none). Only pages for people ask for them:
+    machine formats and the resolution of a value do not pay for the counting."""
     if not param.values_from:
         return None
     names = per_version(("choices", saved.name, param.name), lambda: _names(param))
@@ -96,11 +97,13 @@ def _names(param: Param) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
 
 def _answers(saved: SavedQuery, param: Param) -> Counter | None:
     """Rows with evidence per value of ``param`` in the query's answer without it; None
-    when that answer is cut at the row limit (so it stays uncounted for this version);
-    _Uncounted when it could not be had this time (too slow, the store busy)."""
+    when that answer is cut at the row limit or past the deadline (so it stays uncounted
+    for this version: it would be again); _Uncounted when the store is busy or away."""
     try:
         result = services().query_service.run(QueryRequest(saved.text, {}))
-    except (QueryTimeout, Overloaded, StoreError) as err:
+    except QueryTimeout:
+        return None
+    except (Overloaded, StoreError) as err:
         raise _Uncounted from err
     if not isinstance(result, SelectResult) or result.truncated:
         return None
@@ -110,7 +113,7 @@ def _answers(saved: SavedQuery, param: Param) -> Counter | None:
                    and (evidence is None or row[evidence] is not None))
 
 
-def resolve(param: Param, value: str, found: Choices | None, base: str) -> str:
+def resolve(saved: SavedQuery, param: Param, value: str, base: str) -> str:
     """The IRI ``value`` names: an IRI, a CURIE, a path under the dataset's ``id/`` (the
     query service then checks it is of the parameter's class), or, for a parameter with
     a class, a label or code of one of its instances (param-resolve.rq)."""
@@ -118,13 +121,14 @@ def resolve(param: Param, value: str, found: Choices | None, base: str) -> str:
     expanded = _expand_curie(value)
     if expanded is not None:
         return expanded
-    if found is None or "/" in value:
+    if not param.values_from or "/" in value:
         return value
     named = services().query_service.run(QueryRequest(sparql("param-resolve"), {
         "class": ox.NamedNode(class_iri(param)), "wanted": ox.Literal(value.lower())})).rows
     iris = dict.fromkeys(row[0].value for row in named)
     if not iris:
-        raise ParameterError(_no_match(param, value, found))
+        names = per_version(("choices", saved.name, param.name), lambda: _names(param))
+        raise ParameterError(_no_match(param, value, names))
     if len(iris) > 1:
         labels = sorted({row[1].value for row in named})
         raise ParameterError(f"parameter '{param.name}': '{value}' names several values: "
@@ -142,10 +146,12 @@ def _expand_curie(value: str) -> str | None:
     return None
 
 
-def _no_match(param: Param, value: str, found: Choices) -> str:
-    close = difflib.get_close_matches(value.lower(), list(found.names), n=_CLOSEST, cutoff=0.5)
-    labels = list(dict.fromkeys(found.label(iri) for key in close
-                                for iri in sorted(found.names[key])))
-    hint = f"; closest: {', '.join(labels)}" if labels else ""
+def _no_match(param: Param, value: str,
+              names: tuple[dict[str, str], dict[str, frozenset[str]]]) -> str:
+    labels, keys = names
+    close = difflib.get_close_matches(value.lower(), list(keys), n=_CLOSEST, cutoff=0.5)
+    found = list(dict.fromkeys(labels.get(iri, iri) for key in close
+                               for iri in sorted(keys[key])))
+    hint = f"; closest: {', '.join(found)}" if found else ""
     return (f"parameter '{param.name}': no {param.name} of this dataset is named "
             f"'{value[:60]}'{hint}")

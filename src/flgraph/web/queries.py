@@ -56,12 +56,11 @@ def show(name: str):
     if saved is None:
         abort(404, f"no saved query '{name}'")
     raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
-    found = {p.name: choices(saved, p) for p in saved.params}
-    resolved = _resolved(saved, raw, found)
+    resolved = _resolved(saved, raw)
     missing = [p for p in saved.params if not p.optional and not p.default
                and not resolved.get(p.name)]
     if missing:
-        return _without(saved, raw, resolved, found, missing, extension)
+        return _without(saved, raw, resolved, missing, extension)
     bindings = bind_params(saved, resolved, base=services().base + "id/")
     answer = _answer(saved, bindings)
     result = answer.result
@@ -73,12 +72,12 @@ def show(name: str):
         if extension:
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
-        response = _page(saved, raw, resolved, found, bindings, answer)
+        response = _page(saved, raw, resolved, bindings, answer)
     response.headers["Vary"] = "Accept"
     return response
 
 
-def _resolved(saved: SavedQuery, raw: dict, found: dict[str, Choices | None]) -> dict:
+def _resolved(saved: SavedQuery, raw: dict) -> dict:
     """The raw values with each parameter's value resolved to the IRI it names (labels,
     codes, CURIEs); unknown parameter names are left for ``bind_params`` to refuse."""
     base = services().base + "id/"
@@ -86,18 +85,18 @@ def _resolved(saved: SavedQuery, raw: dict, found: dict[str, Choices | None]) ->
     for param in saved.params:
         value = raw.get(param.name)
         if param.type == "iri" and value not in (None, ""):
-            resolved[param.name] = resolve(param, value, found[param.name], base)
+            resolved[param.name] = resolve(saved, param, value, base)
     return resolved
 
 
-def _without(saved: SavedQuery, raw: dict, resolved: dict, found: dict, missing: list,
+def _without(saved: SavedQuery, raw: dict, resolved: dict, missing: list,
              extension: str | None):
     """A query asked without a required parameter: for people its form, a prompt and the
     values to choose from; for programs a 400 naming the parameter and where its values
     are listed."""
     media = negotiate(["text/html", *TABULAR], extension or request.args.get("format"))
     if media == "text/html":
-        response = make_response(_render(saved, raw, resolved, found, answer=None))
+        response = make_response(_render(saved, raw, resolved, answer=None))
         response.headers["Vary"] = "Accept"
         return response
     page = f"{request.host_url}queries/{saved.name}"
@@ -137,16 +136,16 @@ def _split_extension(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _page(saved: SavedQuery, raw: dict, resolved: dict, found: dict, bindings: dict,
-          answer: Answer):
-    return make_response(_render(saved, raw, resolved, found, answer, bindings))
+def _page(saved: SavedQuery, raw: dict, resolved: dict, bindings: dict, answer: Answer):
+    return make_response(_render(saved, raw, resolved, answer, bindings))
 
 
-def _render(saved: SavedQuery, raw: dict, resolved: dict, found: dict,
-            answer: Answer | None, bindings: dict | None = None) -> str:
+def _render(saved: SavedQuery, raw: dict, resolved: dict, answer: Answer | None,
+            bindings: dict | None = None) -> str:
     """The query's page: its form, then (with an answer) the status line, chart, table and
     the ways to use it elsewhere."""
     svc = services()
+    found = {p.name: choices(saved, p) for p in saved.params}  # the drop-downs
     result = answer.result if answer else None
     page_size = request.args.get("page_size", type=int) or 50
     page_size = max(1, min(page_size, 1000))
@@ -174,7 +173,7 @@ def _render(saved: SavedQuery, raw: dict, resolved: dict, found: dict,
     )
 
 
-def _empty(saved: SavedQuery, resolved: dict, found: dict) -> str | None:
+def _empty(saved: SavedQuery, resolved: dict, found: dict[str, Choices | None]) -> str | None:
     """Why an answer is empty, in words, when a chosen value has nothing in the report."""
     for param in saved.params:
         listed = found.get(param.name)
