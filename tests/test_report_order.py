@@ -75,9 +75,11 @@ def test_outputs_of_one_typology_come_outcome_by_outcome(store):
 
 
 def test_a_countrys_results_chains_come_outcome_by_outcome(store):
-    contributions = _column(store, "results-chain", "contribution", country="country/ZMB")
-    assert [(_outcome_of(c), c.value.rsplit("/", 1)[1]) for c in contributions] == [
-        ("9", "1"), ("9", "2"), ("15", "1"), ("15", "2")]
+    statements = _column(store, "results-chain", "statement", country="country/ZMB")
+    # each example's contributions as numbered, then its result
+    assert [(_outcome_of(c), c.value.split("/", 8)[-1]) for c in statements] == [
+        ("9", "contribution/1"), ("9", "contribution/2"), ("9", "result/1"),
+        ("15", "contribution/1"), ("15", "contribution/2"), ("15", "result/1")]
 
 
 def test_the_overview_and_the_dataset_title_name_outcome_9_first(dataset):

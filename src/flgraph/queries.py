@@ -55,6 +55,8 @@ class SavedQuery:
     params: tuple[Param, ...] = ()
     view: str = "table"
     tags: tuple[str, ...] = ()
+    #: the sentence shown when a chosen value has no answer ("{label} has no …")
+    empty: str = ""
     view_options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def param(self, name: str) -> Param:
@@ -95,7 +97,8 @@ def _header(file: str, text: str) -> dict:
 
 
 def _from_header(file: str, name: str, header: dict, text: str) -> SavedQuery:
-    unknown = set(header) - {"title", "description", "params", "view", "tags", "view_options"}
+    unknown = set(header) - {"title", "description", "params", "view", "tags", "view_options",
+                         "empty"}
     if unknown:
         raise QueryDefinitionError(f"{file}: unknown header keys: {', '.join(sorted(unknown))}")
     view = header.get("view", "table")
@@ -118,6 +121,7 @@ def _from_header(file: str, name: str, header: dict, text: str) -> SavedQuery:
         params=params,
         view=view,
         tags=tuple(str(t) for t in header.get("tags") or ()),
+        empty=str(header.get("empty") or ""),
         view_options=dict(header.get("view_options") or {}),
     )
 

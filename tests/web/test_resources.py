@@ -182,8 +182,12 @@ def test_brazil_evidence_shows_both_page_break_fragments(server):
     assert marks[0].startswith("The Integration Action Programme (IAP)")
     assert marks[0].endswith("vocational training schools, the Pastoral")
     assert marks[1].startswith("Mission for Migrants of the Catholic Church")
-    # The source's own markup is shown as text, escaped.
-    assert "&lt;/li&gt;" in block
+    # The source's own markup (its <li>, <ul>, <p>) is neither markup nor text on the page:
+    # the report's words only.
+    excerpt = block[block.index('<pre class="excerpt">'):]
+    assert "&lt;" not in excerpt and "<li" not in excerpt and "<p>" not in excerpt
+    assert "Mission for Migrants of the Catholic Church and other civil society partners" \
+        in excerpt
 
 
 def test_page_shows_labels_types_and_links(server):
@@ -192,17 +196,21 @@ def test_page_shows_labels_types_and_links(server):
     assert 'href="/ontology#Country"' in page  # the type, on the ontology page
     assert 'href="/id/result/15.1/ZMB"' in page  # incoming, to its local page
     assert 'href="http://www.wikidata.org/entity/Q953"' in page  # external, as it is
-    assert "<span class=\"muted\">@en</span>" in page  # literals keep their language
+    # values read plainly; their language is on hover and in the markup
+    assert "@en" not in page and "^^" not in page
+    assert '<span class="literal" title="text in language en" lang="en">Zambia</span>' in page
     incoming = page[page.index('<section id="incoming">'):]
-    assert re.search(r'flg:country</a> <span class="muted">\(\d+\)</span>', incoming)
+    # properties by the ontology's label, their prefixed name on hover
+    assert re.search(r'title="flg:country · [^"]+">Member State</a> '
+                     r'<span class="muted">\(\d+\)</span>', incoming)
 
 
 def test_literals_show_their_datatype(server):
     page = server.get("/id/result/15.1/region/africa", headers={"Accept": "text/html"}).text
     # Table 1, row 15.1: "of which 3 in Africa".
-    assert re.search(r'<span class="literal">3</span> <span class="muted" '
-                     r'title="http://www.w3.org/2001/XMLSchema#integer">\^\^xsd:integer</span>',
-                     page)
+    assert '<span class="literal" title="xsd:integer (http://www.w3.org/2001/XMLSchema#integer)"' \
+        '>3</span>' in page
+    assert "^^xsd:" not in page
 
 
 def test_page_embeds_its_json_ld(server):
@@ -232,7 +240,7 @@ def test_long_lists_show_their_first_values_and_link_to_all(dataset_file):
     client = app.test_client()
     page = client.get("/id/country/ZMB", headers={"Accept": "text/html"}).get_data(as_text=True)
     incoming = page[page.index('<section id="incoming">'):]
-    row = re.search(r'flg:country</a> <span class="muted">\((\d+)\)</span></td>\s*<td><ul>'
+    row = re.search(r'Member State</a> <span class="muted">\((\d+)\)</span></td>\s*<td><ul>'
                     r'(.*?)</ul><p class="more muted">The first 2 of (\d+): '
                     r'<a href="(/sparql\?query=[^"]+)">all of them</a>', incoming, re.S)
     assert row, incoming[:2000]

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..namespaces import FLG, OA, RDFS
+from .source_text import tag_safe_window, visible
 
 CONTEXT = 160  # characters of source text shown either side of a cited span
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # the extractor's own limit for a report section
@@ -100,19 +101,24 @@ def excerpts(text: str, spans: Iterable[tuple[int, int]],
 
 
 def _excerpt(text: str, spans: list[tuple[int, int]], context: int) -> Excerpt:
-    lo = max(0, spans[0][0] - context)
-    hi = min(len(text), max(e for _, e in spans) + context)
+    lo, hi = tag_safe_window(text, max(0, spans[0][0] - context),
+                             min(len(text), max(e for _, e in spans) + context))
     pieces, pos = [], lo
     for start, end in spans:
         start = max(start, pos)  # overlapping spans: mark the union once
         if start > pos:
-            pieces.append(Piece(text[pos:start]))
+            pieces.append(_piece(text[pos:start]))
         if end > start:
-            pieces.append(Piece(text[start:end], marked=True))
+            pieces.append(_piece(text[start:end], marked=True))
         pos = max(pos, end)
     if hi > pos:
-        pieces.append(Piece(text[pos:hi]))
-    return Excerpt(tuple(pieces), cut_before=lo > 0, cut_after=hi < len(text))
+        pieces.append(_piece(text[pos:hi]))
+    return Excerpt(tuple(p for p in pieces if p.text), cut_before=lo > 0, cut_after=hi < len(text))
+
+
+def _piece(raw: str, marked: bool = False) -> Piece:
+    """A piece of the source as a reader sees it: its markup taken out (source_text)."""
+    return Piece(visible(raw), marked)
 
 
 @dataclass(frozen=True)

@@ -15,22 +15,22 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from .. import namespaces as ns
 from ..citation import Cited, where_text
 from ..citation import text as citation_text
-from ..queries import SavedQuery, bind_params
+from ..queries import ParameterError, SavedQuery, bind_params
 from ..service import QueryRequest
 from ..store import Result, SelectResult
 from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
+from .choices import Choices, choices, resolve
 from .internal_queries import sparql
 from .memo import Memo, per_version
 from .negotiation import negotiate
-from .renderers import offers, render
+from .renderers import TABULAR, offers, render
 from .services import services
 
 bp = Blueprint("queries", __name__)
@@ -62,7 +62,12 @@ def show(name: str):
     if saved is None:
         abort(404, f"no saved query '{name}'")
     raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
-    bindings = bind_params(saved, raw, base=services().base + "id/")
+    resolved = _resolved(saved, raw)
+    missing = [p for p in saved.params if not p.optional and not p.default
+               and not resolved.get(p.name)]
+    if missing:
+        return _without(saved, raw, resolved, missing, extension)
+    bindings = bind_params(saved, resolved, base=services().base + "id/")
     answer = _answer(saved, bindings)
     result = answer.result
     offered = [*offers(result), *([XLSX_MEDIA] if isinstance(result, SelectResult) else [])]
@@ -80,7 +85,7 @@ def show(name: str):
         if extension:
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
-        response = _page(saved, raw, bindings, answer)
+        response = _page(saved, raw, resolved, bindings, answer)
     response.headers["Vary"] = "Accept"
     return _stamped(response, saved, raw, media)
 
@@ -106,7 +111,8 @@ def csv_metadata(name: str):
     if saved is None:
         abort(404, f"no saved query '{name}'")
     raw = {k: v for k, v in request.args.items() if k not in _RESERVED}
-    result = _answer(saved, bind_params(saved, raw, base=services().base + "id/")).result
+    result = _answer(saved, bind_params(saved, _resolved(saved, raw),
+                                        base=services().base + "id/")).result
     if not isinstance(result, SelectResult):
         abort(404, f"'{name}' answers with no table")
     csv_url = url_for("queries.show", name=f"{name}.csv", _external=True, **raw)
@@ -125,6 +131,33 @@ def about(saved: SavedQuery, raw: dict, truncated: bool = False) -> About:
                  truncated=truncated,
                  citation=citation_text(card, this), source=where_text(card, this),
                  licence=card.licence, rights=card.rights)
+
+
+def _resolved(saved: SavedQuery, raw: dict) -> dict:
+    """The raw values with each parameter's value resolved to the IRI it names (labels,
+    codes, CURIEs); unknown parameter names are left for ``bind_params`` to refuse."""
+    base = services().base + "id/"
+    resolved = dict(raw)
+    for param in saved.params:
+        value = raw.get(param.name)
+        if param.type == "iri" and value not in (None, ""):
+            resolved[param.name] = resolve(saved, param, value, base)
+    return resolved
+
+
+def _without(saved: SavedQuery, raw: dict, resolved: dict, missing: list,
+             extension: str | None):
+    """A query asked without a required parameter: for people its form, a prompt and the
+    values to choose from; for programs a 400 naming the parameter and where its values
+    are listed."""
+    media = negotiate(["text/html", *TABULAR], extension or request.args.get("format"))
+    if media == "text/html":
+        response = make_response(_render(saved, raw, resolved, answer=None))
+        response.headers["Vary"] = "Accept"
+        return response
+    page = f"{request.host_url}queries/{saved.name}"
+    names = ", ".join(f"'{p.name}'" for p in missing)
+    raise ParameterError(f"parameter {names} is required; its values are listed on {page}")
 
 
 def _answer(saved: SavedQuery, bindings: dict) -> Answer:
@@ -159,34 +192,56 @@ def _split_extension(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _page(saved: SavedQuery, raw: dict, bindings: dict, answer: Answer):
+def _page(saved: SavedQuery, raw: dict, resolved: dict, bindings: dict, answer: Answer):
+    return make_response(_render(saved, raw, resolved, answer, bindings))
+
+
+def _render(saved: SavedQuery, raw: dict, resolved: dict, answer: Answer | None,
+            bindings: dict | None = None) -> str:
+    """The query's page: its form, then (with an answer) the status line, chart, table and
+    the ways to use it elsewhere."""
     svc = services()
-    result = answer.result
+    found = {p.name: choices(saved, p) for p in saved.params}  # the drop-downs
+    result = answer.result if answer else None
     page_size = request.args.get("page_size", type=int) or 50
     page_size = max(1, min(page_size, 1000))
     rows = len(result.rows) if isinstance(result, SelectResult) else 0
     pages = max(1, math.ceil(rows / page_size))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     shown = range((page - 1) * page_size, min(rows, page * page_size))
-    html = render_template(
+    return render_template(
         "queries/show.html",
         query=saved,
-        params=[(p, raw.get(p.name, p.default or ""), _options(p)) for p in saved.params],
+        params=[(p, resolved.get(p.name) or p.default or "", found[p.name]) for p in saved.params],
+        answered=answer is not None,
+        empty=_empty(saved, resolved, found) if answer is not None else None,
         result=result,
         table=cells.table(result, svc.links, shown) if isinstance(result, SelectResult) else [],
         evidence_column=_evidence_column(result),
         rows=rows, page=page, pages=pages, first=shown.start + 1, last=shown.stop,
-        elapsed_ms=round(answer.elapsed * 1000, 1), reused=answer.reused,
+        elapsed_ms=round(answer.elapsed * 1000, 1) if answer else 0,
+        reused=answer.reused if answer else False,
         page_url=lambda p: _url(saved.name, raw, p),
         format_url=lambda ext: url_for("queries.show", name=f"{saved.name}.{ext}", **raw),
         csvw_url=url_for("queries.csv_metadata", name=saved.name, **raw),
-        chart=_chart(saved, result) if saved.view != "table" else None,
+        chart=_chart(saved, result) if answer and saved.view != "table" else None,
         curl=_curl(saved, raw),
         version=citing.card(),
         cite=citing.box(cited(saved, raw)),
-        python=_python(saved, bindings),
+        python=_python(saved, bindings or {}),
     )
-    return make_response(html)
+
+
+def _empty(saved: SavedQuery, resolved: dict, found: dict[str, Choices | None]) -> str | None:
+    """Why an answer is empty, in words, when a chosen value has nothing in the report."""
+    for param in saved.params:
+        listed = found.get(param.name)
+        value = resolved.get(param.name)
+        if listed is not None and value and listed.answers(value) == 0:
+            label = listed.label(value)
+            return saved.empty.format(label=label) if saved.empty else (
+                f"{label} has no answer to this query in the report.")
+    return None
 
 
 def cited(saved: SavedQuery, raw: dict) -> Cited:
@@ -204,17 +259,6 @@ def _evidence_column(result) -> int | None:
     if isinstance(result, SelectResult) and "evidence" in result.variables:
         return result.variables.index("evidence")
     return None
-
-
-def _options(param) -> list[tuple[str, str]]:
-    """Drop-down values for a parameter declared ``in: <class>``, taken from the graph."""
-    if not param.values_from:
-        return []
-    prefix, _, local = param.values_from.partition(":")
-    iri = ns.PREFIXES.get(prefix, "") + local if local else param.values_from
-    result = services().query_service.run(
-        QueryRequest(sparql("options"), {"class": ox.NamedNode(iri)}))
-    return [(row[1].value, row[2].value) for row in result.rows]
 
 
 def _chart(saved: SavedQuery, result) -> dict:

@@ -25,10 +25,12 @@ from .description import describe
 from .errors import error_response
 from .evidence import citations
 from .internal_queries import sparql
+from .memo import per_version
 from .negotiation import negotiate
 from .renderers import render
 from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
 from .services import services
+from .summary import summary
 
 bp = Blueprint("resources", __name__)
 
@@ -89,11 +91,12 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     evidence = svc.query_service.run(
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
     resource = describe(iri, result.triples, svc.links,
-                        shown=current_app.config["FLGRAPH_PAGE_LINKS"])
+                        shown=current_app.config["FLGRAPH_PAGE_LINKS"], names=term_names())
     found = citations(evidence.dicts(), _source_dirs(), svc.links)
     return render_template(
         "resource/show.html",
         resource=resource,
+        summary=summary(iri, result.triples, svc.links),
         citations=found,
         cite=citing.box(citing.resource_cited(
             resource.label, iri, citing.where(found[0].where) if found else (), citing.card())),
@@ -102,6 +105,14 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         formats=formats,
         jsonld=json.loads(serialize_graph(_own(iri, result), "jsonld")),
     )
+
+
+def term_names() -> dict[str, str]:
+    """The ontology's labels of its classes and properties, once per data version."""
+    def read() -> dict[str, str]:
+        rows = services().query_service.run(QueryRequest(sparql("term-names"))).rows
+        return {term.value: label.value for term, label in reversed(rows)}  # first wins
+    return per_version("term-names", read)
 
 
 def _own(iri: str, result: GraphResult) -> GraphResult:

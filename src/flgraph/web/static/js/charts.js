@@ -21,10 +21,14 @@
   }
 
   function bar(el, data, options) {
-    const x = column(data, options.x);
+    /* One bar per category: rows that repeat a category (Table 1 has a row per member
+       State listed in a column) carry the same value, so the first one stands for all. */
+    const all = column(data, options.x);
+    const first = all.map((v, i) => all.indexOf(v) === i);
+    const x = all.filter((v, i) => first[i]);
     const series = (options.series || []).map(name => ({
       name: name, type: "bar",
-      data: column(data, name).map(v => (v === null ? null : Number(v))),
+      data: column(data, name).filter((v, i) => first[i]).map(v => (v === null ? null : Number(v))),
     }));
     make(el).setOption({
       tooltip: { trigger: "axis" }, legend: {},
@@ -39,14 +43,26 @@
     const ys = [...new Set(column(data, options.y))].sort();
     const xcol = column(data, options.x), ycol = column(data, options.y);
     const values = column(data, options.value);
+    const hrefs = options.href ? column(data, options.href) : [];
     const points = xcol.map((x, i) => [xs.indexOf(x), ys.indexOf(ycol[i]), Number(values[i] || 1)]);
-    make(el).setOption({
+    const chart = make(el);
+    follow(chart, p => hrefs[p.dataIndex]);
+    chart.setOption({
       tooltip: { formatter: p => xs[p.value[0]] + " — " + ys[p.value[1]] },
       grid: { containLabel: true, left: 10, right: 10, top: 10 },
       xAxis: { type: "category", data: xs, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "category", data: ys },
       visualMap: { show: false, min: 0, max: 1, inRange: { color: ["#eef2f8", "#1f5fbf"] } },
       series: [{ type: "heatmap", data: points, label: { show: true, formatter: "✓" } }],
+    });
+  }
+
+  function follow(chart, hrefOf) {
+    /* A click on a cell or a country opens its page (the table beside the chart has the
+       same links for keyboards and screen readers). */
+    chart.on("click", p => {
+      const href = hrefOf(p);
+      if (href && href.startsWith("/")) window.location.assign(href);
     });
   }
 
@@ -83,13 +99,20 @@
   function map(el, data, options) {
     const codes = column(data, options.m49), labels = column(data, options.label);
     const values = options.value ? column(data, options.value).map(Number) : codes.map(() => 1);
+    const hrefs = options.href ? column(data, options.href) : codes.map(() => null);
     const byCode = {};
-    codes.forEach((c, i) => { byCode[c] = { name: c, value: values[i], label: labels[i] }; });
+    codes.forEach((c, i) => { byCode[c] = { name: c, value: values[i], label: labels[i], href: hrefs[i] }; });
     loadWorld().then(() => {
-      make(el).setOption({
-        tooltip: { formatter: p => (p.data ? p.data.label + (options.value ? ": " + p.data.value : "") : p.name) },
-        visualMap: { show: false, min: 0, max: Math.max(1, ...values), inRange: { color: ["#9ec3f0", "#1f5fbf"] } },
-        series: [{ type: "map", map: "world", nameProperty: "m49", roam: true,
+      const chart = make(el);
+      follow(chart, p => (p.data ? p.data.href : null));
+      chart.setOption({
+        /* only the countries with data say anything: no "undefined" for the others */
+        tooltip: { formatter: p => (p.data ? p.data.label + (options.value ? ": " + p.data.value + " " + (options.unit || "") : "") : "") },
+        visualMap: { show: true, min: 0, max: Math.max(1, ...values), left: 10, bottom: 10,
+                     text: [options.legend || "more", "fewer"], calculable: false,
+                     inRange: { color: ["#9ec3f0", "#1f5fbf"] } },
+        /* no zoom or pan: the mouse wheel scrolls the page, as a reader expects */
+        series: [{ type: "map", map: "world", nameProperty: "m49", roam: false,
                    itemStyle: { areaColor: "#eef2f8", borderColor: "#b8c2d3" },
                    emphasis: { label: { show: false } }, data: Object.values(byCode) }],
       });
@@ -134,17 +157,20 @@
     const data = readJson("overview-data");
     if (!data) return;
     matrix(document.getElementById("chart-matrix"), data.matrix,
-           { x: "countryName", y: "typologyLabel", value: "listings" });
+           { x: "countryName", y: "typologyLabel", value: "listings", href: "listingHref" });
     bar(document.getElementById("chart-regions"), data.regions,
         { x: "regionLabel", series: ["target", "reported", "listed"] });
-    const countries = { columns: ["m49", "countryName", "typologies"], rows: [] };
+    const countries = { columns: ["m49", "countryName", "typologies", "href"], rows: [] };
     const seen = {};
+    const names = column(data.matrix, "countryName"), links = column(data.matrix, "countryHref");
     column(data.matrix, "m49").forEach((m, i) => {
-      seen[m] = seen[m] || { name: column(data.matrix, "countryName")[i], n: 0 };
+      seen[m] = seen[m] || { name: names[i], href: links[i], n: 0 };
       seen[m].n += 1;
     });
-    Object.entries(seen).forEach(([m, v]) => countries.rows.push([m, v.name, v.n]));
-    map(document.getElementById("chart-map"), countries, { m49: "m49", label: "countryName", value: "typologies" });
+    Object.entries(seen).forEach(([m, v]) => countries.rows.push([m, v.name, v.n, v.href]));
+    map(document.getElementById("chart-map"), countries,
+        { m49: "m49", label: "countryName", value: "typologies", href: "href",
+          unit: "typologies", legend: "typologies listed" });
   }
 
   document.addEventListener("DOMContentLoaded", () => { queryChart(); overview(); });
