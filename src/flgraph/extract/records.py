@@ -7,7 +7,11 @@ check each value against the source text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+#: Inline markup alone between two fragments on one line: the fragments read as one text.
+_INLINE_GAP = re.compile(r"(?:</?(?:b|i|em|strong|u|span|a|sup|sub|font)\b[^>\n]*>)*")
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,33 @@ class Evidence:
     column: str | None = None  # the column's header path, "Results / Programmes"
     section: str | None = None  # "Lessons learned", for paragraphs
 
+    def __post_init__(self) -> None:
+        # A reader reads the report in order: the parts of a cited text are kept in the
+        # order of the source, whatever order the cells were read in.
+        object.__setattr__(self, "spans", tuple(sorted(set(self.spans),
+                                                       key=lambda s: (s.start, s.end))))
+
     @property
     def line(self) -> int:
         return self.source.line_of(self.spans[0].start) if self.spans else 0
 
     @property
+    def lines(self) -> tuple[int, ...]:
+        """The line of each part, in order."""
+        return tuple(self.source.line_of(s.start) for s in self.spans)
+
+    @property
     def quote(self) -> str:
-        """The cited source text, fragments joined by " … " when split by a page break."""
-        return " … ".join(self.source.text[s.start : s.end] for s in self.spans)
+        """The cited source text in reading order: parts that only inline markup separates
+        are joined as they read; parts further apart (a page break, another list item or
+        cell) are joined by " … ". The quote never contains markup."""
+        out = ""
+        for k, span in enumerate(self.spans):
+            if k:
+                gap = self.source.text[self.spans[k - 1].end : span.start]
+                out += "" if _INLINE_GAP.fullmatch(gap) else " … "
+            out += self.source.text[span.start : span.end]
+        return out
 
 
 @dataclass(frozen=True)

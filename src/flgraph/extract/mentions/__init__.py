@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 
 
 def statement(text: TextMap, evidence: Evidence, reference: Reference,
-              country: str | None = None) -> Statement:
-    """A block of text with what it mentions; ``country`` scopes unnamed organisations."""
-    base = replace(evidence, spans=text.spans())
+              country: str | None = None, cited: TextMap | None = None) -> Statement:
+    """A block of text with what it mentions; ``country`` scopes unnamed organisations.
+
+    ``cited`` is the whole text the statement's evidence cites when it is more than
+    ``text``: a code or a scope prefix ("15.1 …", "Nigeria: …") labels the statement and
+    belongs to its evidence, though not to its words."""
+    base = replace(evidence, spans=(cited or text).spans())
     periods = find_periods(text, base)
     return Statement(
         text=text.text,
