@@ -159,6 +159,10 @@ def check_quantities(rows: Rows) -> None:
         (None, 40, "law enforcement agents"),
         (None, 2, "years"),                                                        # lesson 4
     ])
+    # "over the past two years" (lesson 4) measures time; every other one counts things
+    kinds = {(r["unit"], r.get("kindLabel")) for r in rows}
+    assert ("years", "duration") in kinds and ("workshops", "count") in kinds
+    assert {r.get("kindLabel") for r in rows if r["unit"] != "years"} == {"count"}
     phrases = {r["phrase"] for r in rows}
     assert "More than 400 victims" in phrases  # as written, capital M kept
 
@@ -173,7 +177,8 @@ def check_organisations(rows: Rows) -> None:
         ("Government of Zambia", None, "Zambia", "actor of a country result"),
         ("Government of India", None, "India", "actor of a country result"),
         ("Ministry of Labour and Employment", "MoLE", "India", "actor of a country result"),
-        ("Central Cell on Migrant Workers", None, "India", "actor of a country result"),
+        # "New institutional structures, including a Central Cell … were established"
+        ("Central Cell on Migrant Workers", None, "India", "established by a statement"),
         ("Ministry of Labour", None, "Brazil", "partner of an ILO contribution"),
         ("Pastoral Mission for Migrants of the Catholic Church", None, "Brazil",
          "actor of a country result"),

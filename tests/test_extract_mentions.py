@@ -103,3 +103,35 @@ def test_publications_need_a_title_and_a_publication_noun():
     [pub] = find_publications(text(s), EV, periods)
     assert (pub.title, pub.kind, pub.year, pub.by_ilo) == (
         "Caught at Sea: Forced labour and trafficking in fisheries", "report", "2013", True)
+
+
+@pytest.mark.parametrize(("sentence", "kinds"), [
+    ("Another lesson learned over the past two years, is", [("years", "duration")]),
+    ("a pilot of 18 months with 40 judges", [("months", "duration"), ("judges", "count")]),
+    ("more than 20 workshops", [("workshops", "count")]),
+    ("30% of cases", [("per cent", "share")]),
+])
+def test_a_duration_or_a_share_is_not_a_count(sentence, kinds):
+    assert [(q.unit, q.kind) for q in find_quantities(text(sentence), EV)] == kinds
+
+
+@pytest.mark.parametrize(("sentence", "established"), [
+    ("New structures, including a Central Cell on Migrant Workers were established to",
+     {"Central Cell on Migrant Workers"}),
+    ("The Government established a new National Commission on Bonded Labour.",
+     {"National Commission on Bonded Labour"}),
+    ("The Ministry of Labour signed an agreement; a Task Force Unit was set up.",
+     {"Task Force Unit"}),
+    ("The Ministry of Justice was consulted before the law was established.", set()),
+])
+def test_established_is_a_relation_of_its_own(sentence, established):
+    found = find_organisations(text(sentence), EV, load_reference())
+    assert {m.name for m in found if m.established} == established
+
+
+def test_a_bracketed_acronym_of_another_organisation_makes_a_part():
+    sentence = ("The Ministry of Labour and Employment (MoLE) and a Central Cell on Migrant "
+                "Workers at the National level (MoLE) were established.")
+    found = {m.name: m for m in find_organisations(text(sentence), EV, load_reference())}
+    assert found["Central Cell on Migrant Workers"].part_of == "Ministry of Labour and Employment"
+    assert found["Ministry of Labour and Employment"].part_of is None

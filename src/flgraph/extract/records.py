@@ -85,6 +85,7 @@ class Quantity:
     unit: str  # the counted noun phrase: "victims"
     phrase: str  # the raw words as written
     evidence: Evidence
+    kind: str = "count"  # count | duration ("two years") | share ("40 per cent")
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class OrganisationMention:
     kind: str  # ministry, government, office, international organisation …
     country: str | None  # ISO alpha-3 when the name says whose ("Government of Zambia")
     evidence: Evidence
+    established: bool = False  # the text says it was established, created or set up
+    part_of: str | None = None  # name of the organisation it is part of, when the text says
 
 
 @dataclass(frozen=True)

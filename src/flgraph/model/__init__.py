@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from .. import namespaces as ns
 from ..extract.records import Outcome, SourceDocument
@@ -26,7 +26,7 @@ from .outcomes import add_outcome
 from .outputs import add_lesson, add_output, add_paragraph
 from .places import add_reference
 from .provenance import add_activity, add_source, build_checksum
-from .terms import FLG, PROV
+from .terms import FLG, PROV, RDF, RDFS
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -111,10 +111,26 @@ def _add_editorial(ds: Dataset, iri: Minter, editorial: Graph) -> None:
     if not len(editorial):
         return
     graph = ds.graph(iri.graph("editorial"))
-    for s, p, o in editorial:
+    kept = []
+    for s, p, o in sorted(editorial):
         s = _rebase(s, iri)
         if next(ds.quads((s, None, None, None)), None) is not None:
-            graph.add((s, p, _rebase(o, iri) if isinstance(o, URIRef) else o))
+            kept.append((s, p, _rebase(o, iri) if isinstance(o, URIRef) else o))
+    for number, (s, p, o) in enumerate(kept, start=1):
+        graph.add((s, p, o))
+        _mark_editorial(graph, iri.editorial(number), (s, p, o))
+
+
+def _mark_editorial(graph: Graph, node: URIRef, triple: tuple) -> None:
+    """Each editorial link is also described as an editorial statement, so that a query
+    over the union of the graphs (where the link stands beside the report's facts) can
+    tell it apart, and leave it out of what the report says."""
+    s, p, o = triple
+    graph.add((node, RDF.type, FLG.EditorialStatement))
+    graph.add((node, RDF.subject, s))
+    graph.add((node, RDF.predicate, p))
+    graph.add((node, RDF.object, o))
+    graph.add((node, RDFS.label, Literal("Editorial link: not stated by the report", lang="en")))
 
 
 def _rebase(term: URIRef, iri: Minter) -> URIRef:

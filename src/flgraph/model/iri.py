@@ -98,6 +98,9 @@ class Minter:
     def role(self, name: str) -> URIRef:
         return self._iri("organisation-role", name)
 
+    def quantity_kind(self, name: str) -> URIRef:
+        return self._iri("quantity-kind", name)
+
     # things mentioned, keyed by where they are written
     def evidence(self, source: str, spans: list[tuple[int, int]]) -> URIRef:
         """Named by all its parts ("3063-3080,3120-3200"): two citations that share a
@@ -126,6 +129,12 @@ class Minter:
 
     def ilo(self) -> URIRef:
         return self._iri("organisation", "ilo")
+
+    def ilo_office(self) -> URIRef:
+        return self._iri("organisation", "ilo", "office")
+
+    def editorial(self, number: int) -> URIRef:
+        return self._iri("editorial", str(number))
 
     def publication(self, title: str) -> URIRef:
         return self._iri("publication", slug(title)[:80])

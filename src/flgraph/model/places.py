@@ -77,9 +77,22 @@ def _add_ilo(g: Graph, iri: Minter) -> None:
     g.add((ilo, RDF.type, ORG.Organization))
     g.add((ilo, RDFS.label, Literal("International Labour Organization", lang="en")))
     g.add((ilo, SKOS.prefLabel, Literal("International Labour Organization", lang="en")))
-    for alt in ("ILO", "International Labour Office", "the Office"):
-        g.add((ilo, SKOS.altLabel, Literal(alt, lang="en")))
+    g.add((ilo, SKOS.altLabel, Literal("ILO", lang="en")))
     g.add((ilo, SKOS.exactMatch, URIRef(ns.WIKIDATA + "Q54129")))
     g.add((ilo, DCTERMS.description,
            Literal("The organisation whose programme implementation report this is; "
                    "provider of every ILO contribution and output.", lang="en")))
+    # "the Office" of the report (Table 2: "outputs delivered by the Office") is the
+    # International Labour Office, the Organization's secretariat: a unit of the ILO with
+    # names of its own, not another name of the Organization.
+    office = iri.ilo_office()
+    g.add((office, RDF.type, ORG.OrganizationalUnit))
+    g.add((office, RDF.type, ORG.Organization))
+    g.add((office, RDFS.label, Literal("International Labour Office", lang="en")))
+    g.add((office, SKOS.prefLabel, Literal("International Labour Office", lang="en")))
+    g.add((office, SKOS.altLabel, Literal("the Office", lang="en")))
+    g.add((office, ORG.unitOf, ilo))
+    g.add((ilo, ORG.hasUnit, office))
+    g.add((office, DCTERMS.description,
+           Literal("The permanent secretariat of the International Labour Organization; "
+                   "the report's \"Office\", which delivered the outputs.", lang="en")))

@@ -38,6 +38,7 @@ def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:
     if q.qualifier:
         ctx.add(node, FLG.qualifier, Literal(q.qualifier, lang="en"))
     ctx.add(node, FLG.phrase, Literal(q.phrase, lang="en"))
+    ctx.add(node, FLG.quantityKind, ctx.iri.quantity_kind(q.kind))
     ctx.add(node, FLG.statement, statement)
     ctx.derived(node, q.evidence)
     return node
@@ -78,6 +79,13 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
     ctx.describe(organisation, FLG.organisationKind, Literal(m.kind, lang="en"))
     if m.country:
         ctx.describe(organisation, FLG.country, ctx.iri.country(m.country))
+    if m.part_of:
+        ctx.describe(organisation, ORG.subOrganizationOf,
+                     ctx.iri.organisation(m.part_of, m.country))
+    if m.established:
+        # the statement says it came into being; it took no action in it
+        ctx.add(statement, FLG.establishes, organisation)
+        role = "established"
     node = ctx.iri.involvement(m.evidence.source.name, m.evidence.spans[0].start)
     ctx.add(node, RDF.type, FLG.Involvement)
     ctx.label(node, m.name)
