@@ -119,6 +119,65 @@ class PublicationMention:
 
 
 @dataclass(frozen=True)
+class ConventionMention:
+    """An international labour standard named in the text, as the text gives it."""
+
+    kind: str  # convention | protocol | recommendation
+    number: int | None  # "No. 188": only when the text gives it
+    title: str | None  # "Work in Fishing Convention"
+    year: str | None  # "2007", as written after the title
+    written: str  # the words that name it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place below or beside a country: a state or province (with its ISO 3166-2
+    code), or a city (its country only: there is no code to give it)."""
+
+    name: str
+    kind: str  # subdivision | city
+    country: str  # ISO alpha-3
+    code: str | None  # ISO 3166-2 for a subdivision
+    subdivision_type: str | None  # "State", as ISO 3166-2 names it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class InitiativeMention:
+    """A programme, project, strategy, survey, tool or event the text names, or describes
+    without a name ("a tripartite conference in Amman")."""
+
+    name: str
+    kind: str  # programme | strategy | survey | tool | event | dataset
+    acronym: str | None
+    named: bool  # False: described, not named ("a tripartite conference")
+    country: str | None
+    evidence: Evidence
+    venue: str | None = None  # a place's name, for an event
+    format: str | None = None  # "USB", for a tool
+    languages: tuple[LanguageMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageMention:
+    name: str  # as written: "Arabic"
+    iso639_1: str | None
+    iso639_3: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ActorTypeMention:
+    """Actors named in lower case, by what they are ("the labour inspectorates",
+    "employers' organizations"): organisation types or roles, not proper names."""
+
+    label: str  # "labour inspectorates"
+    relation: str  # partner | beneficiary
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
 class Statement:
     """A sentence-level piece of report text and what is mentioned in it."""
 
@@ -128,6 +187,10 @@ class Statement:
     periods: tuple[Period, ...] = ()
     organisations: tuple[OrganisationMention, ...] = ()
     publications: tuple[PublicationMention, ...] = ()
+    conventions: tuple[ConventionMention, ...] = ()
+    places: tuple[PlaceMention, ...] = ()
+    initiatives: tuple[InitiativeMention, ...] = ()
+    actor_types: tuple[ActorTypeMention, ...] = ()
 
 
 @dataclass(frozen=True)

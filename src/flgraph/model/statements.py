@@ -7,6 +7,7 @@ from rdflib import Literal, URIRef
 
 from ..extract.records import OrganisationMention, Period, PublicationMention, Quantity, Statement
 from .context import Context
+from .named import add_named
 from .terms import DCTERMS, FLG, ORG, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 
@@ -27,6 +28,7 @@ def add_statement(ctx: Context, node: URIRef, kind: URIRef, said: Statement, lab
     for publication in said.publications:
         ctx.add(node, FLG.publication, _publication(ctx, node, publication))
         ctx.add(node, FLG.citation, _citation(ctx, node, publication))
+    add_named(ctx, node, said)
 
 
 def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:

@@ -1,4 +1,5 @@
-"""What a piece of report text mentions: counts, dates, organisations, publications.
+"""What a piece of report text mentions: counts, dates, organisations, publications,
+conventions, places, programmes and events, and actors named in lower case.
 
 Each finder reads clean text (a ``TextMap``) and returns records whose evidence is the
 exact source span of the words found. ``statement`` bundles them for one block of text.
@@ -11,8 +12,12 @@ from typing import TYPE_CHECKING
 
 from ..records import Evidence, Statement
 from ..textmap import TextMap
+from .actors import find_actor_types
+from .conventions import find_conventions
 from .dates import find_periods
+from .initiatives import find_initiatives
 from .organisations import find_organisations
+from .places import find_places
 from .publications import find_publications
 from .quantities import find_quantities
 
@@ -36,4 +41,8 @@ def statement(text: TextMap, evidence: Evidence, reference: Reference,
         periods=periods,
         organisations=find_organisations(text, base, reference, country),
         publications=find_publications(text, base, periods),
+        conventions=find_conventions(text, base),
+        places=find_places(text, base, reference, country),
+        initiatives=find_initiatives(text, base, country),
+        actor_types=find_actor_types(text, base),
     )

@@ -1,0 +1,71 @@
+"""Actors the text names in lower case, by what they are rather than who: "a partnership
+between the labour inspectorates, labour prosecutors office, … business, vocational
+training schools", "beneficiaries including employers' organizations, workers'
+organizations and government entities", "which benefits victims of forced labour".
+
+These are organisation types or roles, not proper names: each listed item that is all in
+lower case becomes one, with the relation the list's opening words give (partner or
+beneficiary). A capitalised item is a proper name, left to the organisation finder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..records import ActorTypeMention, Evidence
+from ..textmap import TextMap
+
+_TRIGGERS = {
+    "partner": r"partnership\s+(?:between|among|with)|in\s+(?:cooperation|collaboration)\s+"
+               r"with|partners\s+(?:such\s+as|including)",
+    "beneficiary": r"beneficiaries\s+(?:including|such\s+as|are|were)|benefits?|"
+                   r"benefiting|for\s+the\s+benefit\s+of",
+}
+_LIST = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _TRIGGERS.items())
+                   + r")\s*:?\s+(?P<list>[^.;:]+)")
+#: What ends an item: a comma, "and", or a place or condition after it ("… in Brazil").
+_ITEM = re.compile(r"[^,]+")
+_AND = re.compile(r"\s+and\s+")
+_TAIL = re.compile(r"\s+(?:in|at|from|across|who|which|that|to)\s+.*$")
+_LEADING = re.compile(r"^(?:the|other|all|some|many|direct|relevant)\s+")
+MAX_ITEM_WORDS = 8
+
+
+def find_actor_types(text: TextMap, evidence: Evidence) -> tuple[ActorTypeMention, ...]:
+    found: list[ActorTypeMention] = []
+    for match in _LIST.finditer(text.text):
+        relation = "partner" if match["partner"] else "beneficiary"
+        base = match.start("list")
+        for item in _ITEM.finditer(match["list"]):
+            pos = base + item.start()
+            for part in _parts(item.group(0)):
+                start = pos + item.group(0).index(part[0], part[1])
+                label = part[0]
+                if not _lower_case_phrase(label):
+                    continue
+                found.append(ActorTypeMention(
+                    label=label, relation=relation,
+                    evidence=replace(evidence, spans=text.spans(start, start + len(label)))))
+    return tuple(found)
+
+
+def _parts(item: str) -> list[tuple[str, int]]:
+    """The phrases of one comma-separated item, with where each is looked for."""
+    out = []
+    pos = 0
+    for piece in _AND.split(item):
+        at = item.index(piece, pos)
+        pos = at + len(piece)
+        phrase = _TAIL.sub("", piece.strip())
+        while _LEADING.match(phrase):
+            phrase = _LEADING.sub("", phrase, count=1)
+        if phrase:
+            out.append((phrase, at))
+    return out
+
+
+def _lower_case_phrase(label: str) -> bool:
+    words = label.split()
+    return (0 < len(words) <= MAX_ITEM_WORDS and all(not w[:1].isupper() for w in words)
+            and not any(ch.isdigit() for ch in label))
