@@ -30,7 +30,8 @@ QUERIES = load_queries()
 #: test_every_saved_query_is_compared until it has a value here.
 SAMPLES = {"flg:ResultTypology": "result-typology/capacity-development",
            "flg:OutputTypology": "output-typology/capacity-building",
-           "flg:Country": "country/ZMB", "resource": "result/15.1/ZMB"}
+           "flg:Country": "country/ZMB", "resource": "result/15.1/ZMB",
+           "flg:Instrument": "instrument/C188"}
 #: Known differences, each with its reason; strict, so a fix shows up as a failure here.
 #: (query, store) pairs known to differ, with the reason; none at present.
 KNOWN: dict[tuple[str, str], str] = {}
