@@ -182,6 +182,8 @@ def check_organisations(rows: Rows) -> None:
         ("Ministry of Labour", None, "Brazil", "partner of an ILO contribution"),
         ("Pastoral Mission for Migrants of the Catholic Church", None, "Brazil",
          "actor of a country result"),
+        # named inside the Pastoral Mission's name: "… of the Catholic Church" (no country)
+        ("Catholic Church", None, None, "actor of a country result"),
     }
     ilo = [r for r in rows if r["organisation"].endswith("/ilo")]
     # 9 contributions (Table 2) and 6 outputs (Table 3), all the Office's
@@ -280,6 +282,12 @@ def check_programmes(rows: Rows) -> None:
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
         ("tripartite conference", "event", None, None),
+        # India: "Memorandums of Understanding (MoU)", "two new MoUs", "sign the MoUs"
+        ("Memorandums of Understanding", "agreement", "MoU", "India"),
+        # described, not named: "held a workshop" (Zambia), "facilitated more than 20
+        # workshops", "Organized convening sessions" (India)
+        ("workshop", "event", None, "Zambia"), ("workshops", "event", None, "India"),
+        ("convening sessions", "event", None, "India"),
     }
     # the IAP: named in Brazil's four contributions and twice in its result ("The
     # Integration Action Programme (IAP) which …", "The IAP is based on …")

@@ -118,6 +118,13 @@ def test_programmes_surveys_tools_and_events(store):
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
         ("tripartite conference", "event", None, None),                   # in Amman, Jordan
+        # India: "two new MoUs", defined in a contribution as "Memorandums of Understanding
+        # (MoU)"
+        ("Memorandums of Understanding", "agreement", "MoU", "IND"),
+        # described, not named: "The ILO held a workshop with …" (Zambia), "facilitated more
+        # than 20 workshops" and "Organized convening sessions" (India)
+        ("workshop", "event", None, "ZMB"), ("workshops", "event", None, "IND"),
+        ("convening sessions", "event", None, "IND"),
     }
     tool = select(store, """SELECT ?format ?code WHERE { ?t a flg:Tool ; flg:format ?format ;
         <http://purl.org/dc/terms/language>/flg:iso639_1 ?code }""")
@@ -162,4 +169,20 @@ def test_every_mention_cites_exactly_the_words_that_name_its_thing(store):
         OPTIONAL { ?thing skos:altLabel ?alt } }""")
     assert rows
     for r in rows:
-        assert r["quote"] in (r["label"], r.get("alt"), f"{r['label']} ({r.get('alt')})"), r
+        assert r["quote"] in (r["label"], r.get("alt"), f"{r.get('alt')}s",  # "the MoUs"
+                              f"{r['label']} ({r.get('alt')})"), r
+
+
+def test_subjects_and_the_organisation_named_inside_a_name(store):
+    rows = select(store, """SELECT ?label WHERE { ?s <http://purl.org/dc/terms/subject> ?c .
+        ?c skos:inScheme <https://w3id.org/flgraph/id/scheme/subject> ; skos:prefLabel ?label }""")
+    # India: "on the following topics: knowledge sharing, inter-state coordination, training
+    # and capacity building on how to tackle …"; Table 3: '"Tricked and Trapped Study" on
+    # Human Trafficking in the Middle East'
+    assert {r["label"] for r in rows} == {"knowledge sharing", "inter-state coordination",
+                                          "training", "capacity building",
+                                          "Human Trafficking in the Middle East"}
+    [row] = select(store, """SELECT ?parent WHERE { ?o skos:prefLabel
+        "Pastoral Mission for Migrants of the Catholic Church"@en ;
+        org:subOrganizationOf/skos:prefLabel ?parent }""")
+    assert row["parent"] == "Catholic Church"

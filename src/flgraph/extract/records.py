@@ -107,6 +107,7 @@ class OrganisationMention:
     evidence: Evidence
     established: bool = False  # the text says it was established, created or set up
     part_of: str | None = None  # name of the organisation it is part of, when the text says
+    part_of_country: str | None = None  # that organisation's country (ISO alpha-3)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,14 @@ class ActorTypeMention:
 
 
 @dataclass(frozen=True)
+class SubjectMention:
+    """A subject the text says something is about ("knowledge sharing")."""
+
+    label: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
 class Statement:
     """A sentence-level piece of report text and what is mentioned in it."""
 
@@ -191,6 +200,7 @@ class Statement:
     places: tuple[PlaceMention, ...] = ()
     initiatives: tuple[InitiativeMention, ...] = ()
     actor_types: tuple[ActorTypeMention, ...] = ()
+    subjects: tuple[SubjectMention, ...] = ()
 
 
 @dataclass(frozen=True)

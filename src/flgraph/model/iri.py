@@ -156,6 +156,9 @@ class Minter:
     def organisation_type(self, label: str) -> URIRef:
         return self._iri("organisation-type", slug(label)[:80])
 
+    def subject(self, label: str) -> URIRef:
+        return self._iri("subject", slug(label)[:80])
+
     def language(self, iso639_3: str) -> URIRef:
         return self._iri("language", iso639_3)
 

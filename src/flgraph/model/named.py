@@ -22,6 +22,7 @@ from ..extract.records import (
     LanguageMention,
     PlaceMention,
     Statement,
+    SubjectMention,
 )
 from .context import Context
 from .iri import instrument_code
@@ -35,6 +36,7 @@ INITIATIVE_CLASSES = {
     "tool": (FLG.Tool, SCHEMA.LearningResource),
     "dataset": (SCHEMA.Dataset,),
     "event": (SCHEMA.Event,),
+    "agreement": (FLG.Agreement, SCHEMA.CreativeWork),
 }
 ACTOR_RELATIONS = {"partner": FLG.partnerType, "beneficiary": FLG.beneficiary}
 
@@ -46,6 +48,8 @@ def add_named(ctx: Context, statement: URIRef, said: Statement) -> None:
         _initiative(ctx, statement, initiative, places, instruments)
     for actor in said.actor_types:
         _actor_type(ctx, statement, actor)
+    for subject in said.subjects:
+        _subject(ctx, statement, subject)
 
 
 def _mention(ctx: Context, statement: URIRef, thing: URIRef, label: str,
@@ -161,4 +165,14 @@ def _actor_type(ctx: Context, statement: URIRef, a: ActorTypeMention) -> URIRef:
     _describe_label(ctx, node, a.label)
     ctx.add(statement, ACTOR_RELATIONS[a.relation], node)
     _mention(ctx, statement, node, a.label, a.evidence)
+    return node
+
+
+def _subject(ctx: Context, statement: URIRef, s: SubjectMention) -> URIRef:
+    node = ctx.iri.subject(s.label)
+    ctx.describe(node, RDF.type, SKOS.Concept)
+    ctx.describe(node, SKOS.inScheme, ctx.iri.scheme("subject"))
+    _describe_label(ctx, node, s.label)
+    ctx.add(statement, DCTERMS.subject, node)
+    _mention(ctx, statement, node, s.label, s.evidence)
     return node

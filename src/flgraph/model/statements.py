@@ -83,7 +83,7 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
         ctx.describe(organisation, FLG.country, ctx.iri.country(m.country))
     if m.part_of:
         ctx.describe(organisation, ORG.subOrganizationOf,
-                     ctx.iri.organisation(m.part_of, m.country))
+                     ctx.iri.organisation(m.part_of, m.part_of_country))
     if m.established:
         # the statement says it came into being; it took no action in it
         ctx.add(statement, FLG.establishes, organisation)

@@ -20,6 +20,7 @@ from .organisations import find_organisations
 from .places import find_places
 from .publications import find_publications
 from .quantities import find_quantities
+from .subjects import find_subjects
 
 if TYPE_CHECKING:
     from ...reference import Reference
@@ -45,4 +46,5 @@ def statement(text: TextMap, evidence: Evidence, reference: Reference,
         places=find_places(text, base, reference, country),
         initiatives=find_initiatives(text, base, country),
         actor_types=find_actor_types(text, base),
+        subjects=find_subjects(text, base),
     )

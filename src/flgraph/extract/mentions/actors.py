@@ -27,7 +27,7 @@ _LIST = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _TRIGGERS.ite
 #: What ends an item: a comma, "and", or a place or condition after it ("… in Brazil").
 _ITEM = re.compile(r"[^,]+")
 _AND = re.compile(r"\s+and\s+")
-_TAIL = re.compile(r"\s+(?:in|at|from|across|who|which|that|to)\s+.*$")
+_TAIL = re.compile(r"\s+(?:on\s+how|in|at|from|across|who|which|that|to|through)\s+.*$")
 _LEADING = re.compile(r"^(?:the|other|all|some|many|direct|relevant)\s+")
 MAX_ITEM_WORDS = 8
 
@@ -36,24 +36,28 @@ def find_actor_types(text: TextMap, evidence: Evidence) -> tuple[ActorTypeMentio
     found: list[ActorTypeMention] = []
     for match in _LIST.finditer(text.text):
         relation = "partner" if match["partner"] else "beneficiary"
-        base = match.start("list")
-        for item in _ITEM.finditer(match["list"]):
-            pos = base + item.start()
-            for part in _parts(item.group(0)):
-                start = pos + item.group(0).index(part[0], part[1])
-                label = part[0]
-                if not _lower_case_phrase(label):
-                    continue
-                found.append(ActorTypeMention(
-                    label=label, relation=relation,
-                    evidence=replace(evidence, spans=text.spans(start, start + len(label)))))
+        for start, label in list_phrases(match["list"], match.start("list")):
+            found.append(ActorTypeMention(
+                label=label, relation=relation,
+                evidence=replace(evidence, spans=text.spans(start, start + len(label)))))
     return tuple(found)
+
+
+def list_phrases(listed: str, offset: int) -> list[tuple[int, str]]:
+    """The lower-case phrases of a list ("a, b and c"), each with where it starts."""
+    out = []
+    for item in _ITEM.finditer(listed):
+        for phrase, at in _parts(item.group(0)):
+            if _lower_case_phrase(phrase):
+                out.append((offset + item.start() + item.group(0).index(phrase, at), phrase))
+    return out
 
 
 def _parts(item: str) -> list[tuple[str, int]]:
     """The phrases of one comma-separated item, with where each is looked for."""
     out = []
     pos = 0
+    item = _TAIL.sub("", item)  # "capacity building on how to … and …": the item ends first
     for piece in _AND.split(item):
         at = item.index(piece, pos)
         pos = at + len(piece)

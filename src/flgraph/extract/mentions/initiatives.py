@@ -29,7 +29,16 @@ KINDS = {
     "plan": "strategy", "survey": "survey", "census": "survey", "forum": "event",
     "conference": "event", "summit": "event", "symposium": "event", "seminar": "event",
     "indicators": "dataset", "database": "dataset", "tool": "tool", "toolkit": "tool",
+    "memorandum": "agreement", "memorandums": "agreement", "memoranda": "agreement",
+    "agreement": "agreement", "accord": "agreement", "pact": "agreement",
 }
+#: Events the text says someone held, without naming them ("The ILO held a workshop with
+#: …", "facilitated more than 20 workshops", "Organized convening sessions").
+_HELD_EVENT = re.compile(
+    r"\b(?i:held|organi[sz]ed|facilitated|convened|hosted)\s+(?:(?:a|an|the)\s+|"
+    r"(?:(?:more\s+than|over|some|about|nearly)\s+)?\d[\d,]*\s+)?"
+    r"(?P<name>(?:[a-z][\w-]*\s+){0,2}(?:workshops?|seminars?|meetings?|conferences?|forums?|"
+    r"sessions?|consultations?|trainings?))\b")
 _EVENT_NOUNS = ("conference", "forum", "workshop", "seminar", "meeting", "summit",
                 "symposium", "consultation")
 _ACRONYM = re.compile(r"^\s*\((?P<acronym>[A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,6})\)")
@@ -62,11 +71,15 @@ def find_initiatives(text: TextMap, evidence: Evidence,
     for match in _QUOTED_KIND.finditer(text.text):
         found.append(_make(text, evidence, match.start("name"), match.end("name"),
                            match["name"], KINDS[match["noun"].lower()], None, True, country))
-    for match in re.finditer(r"\b[A-Z]{2,}[a-z]?\b", text.text):
-        if match.group(0) in acronyms and not _inside(found, match.start()):
-            name, kind = acronyms[match.group(0)]
-            found.append(_make(text, evidence, match.start(), match.end(), name, kind,
-                               match.group(0), True, country))
+    for acronym, (name, kind) in acronyms.items():
+        for match in re.finditer(rf"\b{re.escape(acronym)}s?\b", text.text):  # "the MoUs"
+            if not _inside(found, match.start()):
+                found.append(_make(text, evidence, match.start(), match.end(), name, kind,
+                                   acronym, True, country))
+    for match in _HELD_EVENT.finditer(text.text):
+        if not _inside(found, match.start("name")):
+            found.append(_make(text, evidence, match.start("name"), match.end("name"),
+                               match["name"], "event", None, False, country))
     for match in _DESCRIBED_EVENT.finditer(text.text):
         if not _inside(found, match.start("name")):
             found.append(_make(text, evidence, match.start("name"), match.end("name"),

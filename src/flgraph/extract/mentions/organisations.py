@@ -82,7 +82,32 @@ def find_organisations(text: TextMap, evidence: Evidence, reference: Reference,
             established=_established(text.text, start, end),
         ))
         ends.append((start, end))
+        parent = _parent_in_name(words, kind)
+        if parent is not None:
+            p_start = text.text.index(parent, start)
+            found.append(OrganisationMention(
+                name=parent, acronym=None, kind=_kind(parent.split()) or kind,
+                # the organisation a local one belongs to is not the row's by default
+                country=_named_country(parent, reference),
+                evidence=replace(evidence, spans=text.spans(p_start, p_start + len(parent)))))
+            ends.append((p_start, p_start + len(parent)))
+            found[-2] = replace(found[-2], part_of=parent, part_of_country=found[-1].country)
     return _with_parents(text.text, found, ends)
+
+
+def _parent_in_name(words: list[str], kind: str) -> str | None:
+    """The organisation a name says its bearer belongs to: "Pastoral Mission for Migrants
+    of the Catholic Church" is a mission of the Catholic Church, an organisation of
+    another kind named inside it."""
+    name = " ".join(words)
+    at = name.rfind(" of the ")
+    if at < 0:
+        return None
+    tail = name[at + len(" of the "):].split()
+    tail_kind = _kind(tail)
+    if tail_kind is None or tail_kind == kind or len(tail) < 2:
+        return None
+    return " ".join(tail)
 
 
 def _established(text: str, start: int, end: int) -> bool:
@@ -96,15 +121,17 @@ def _with_parents(text: str, found: list[OrganisationMention],
     """An organisation followed, in its own clause, by the bracketed acronym of another
     organisation the text names ("a Central Cell … at the National level (MoLE)") is
     part of that one."""
-    by_acronym = {m.acronym: m.name for m in found if m.acronym}
+    by_acronym = {m.acronym: m for m in found if m.acronym}
     out = []
     for k, (mention, (_, end)) in enumerate(zip(found, ends, strict=True)):
         stop = ends[k + 1][0] if k + 1 < len(ends) else len(text)
         clause = _CLAUSE_END.search(text, end, stop)
         gap = text[end : clause.start() if clause else stop]
         parents = [by_acronym[m["acronym"]] for m in _BRACKETED_ACRONYM.finditer(gap)
-                   if m["acronym"] in by_acronym and by_acronym[m["acronym"]] != mention.name]
-        out.append(replace(mention, part_of=parents[0]) if parents else mention)
+                   if m["acronym"] in by_acronym
+                   and by_acronym[m["acronym"]].name != mention.name]
+        out.append(replace(mention, part_of=parents[0].name,
+                           part_of_country=parents[0].country) if parents else mention)
     return tuple(out)
 
 
