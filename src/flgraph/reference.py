@@ -174,32 +174,43 @@ class Reference:
     def match_countries(self, text: str) -> tuple[list[CountryMatch], list[Unmatched]]:
         """Split a list of country names that has no reliable delimiter.
 
-        At each word the longest known name wins, so "Guinea-Bissau" is not read as
-        "Guinea" and a stray word, and "Niger" never matches inside "Nigeria" (names
-        are compared whole word by whole word). Whatever is neither a name nor a
-        delimiter (whitespace , ; / . "and" "&" "the") comes back as Unmatched, with
-        offsets into ``text``, so that the caller can report it rather than drop it.
+        The whole text is segmented at once: of all the ways to read it as known names
+        and delimiters (whitespace , ; / . "and" "&" "the"), the one that leaves the fewest
+        words unexplained wins, and among those the one with the fewest (so the longest)
+        names. So "Guinea-Bissau" is not read as "Guinea" and a stray word, "Niger" never
+        matches inside "Nigeria" (names are compared whole word by whole word), and
+        "Congo, Republic of Korea" is Congo and the Republic of Korea, though "Congo,
+        Republic" is also a name: a longest match first would leave "of" unexplained.
+        Whatever no segmentation explains comes back as Unmatched, with offsets into
+        ``text``, so that the caller can report it rather than drop it.
         """
         words = _words(text)
+        ends = [self._name_ends_at(text, words, i) for i in range(len(words))]
+        # best[i]: (unexplained words, names, next step) for words[i:], computed backwards
+        best: list[tuple[int, int, tuple[Country | None, int]]] = [(0, 0, (None, 0))] * (
+            len(words) + 1)
+        for i in range(len(words) - 1, -1, -1):
+            skip = 0 if words[i].key in _DELIMITER_PIECES else 1
+            choice = (best[i + 1][0] + skip, best[i + 1][1], (None, i + 1))
+            for country, last in ends[i]:
+                after = best[last + 1]
+                choice = min(choice, (after[0], after[1] + 1, (country, last + 1)),
+                             key=lambda c: (c[0], c[1]))
+            best[i] = choice
         matches: list[CountryMatch] = []
         i = 0
         while i < len(words):
-            found = self._longest_name_at(text, words, i)
-            if found is None:
-                i += 1
-                continue
-            country, last = found
-            start = words[i].start
-            end = _close_brackets(text, start, words[last].end)
-            matches.append(CountryMatch(country, start, end, text[start:end]))
-            i = last + 1
+            country, following = best[i][2]
+            if country is not None:
+                start = words[i].start
+                end = _close_brackets(text, start, words[following - 1].end)
+                matches.append(CountryMatch(country, start, end, text[start:end]))
+            i = following
         return matches, _unmatched(text, matches)
 
-    def _longest_name_at(
-        self, text: str, words: list[_Word], first: int
-    ) -> tuple[Country, int] | None:
-        """The longest name starting at word ``first``, with the index of its last word."""
-        best: tuple[Country, int] | None = None
+    def _name_ends_at(self, text: str, words: list[_Word], first: int) -> list[tuple[Country, int]]:
+        """Every known name starting at word ``first``, with the index of its last word."""
+        found: list[tuple[Country, int]] = []
         key: NameKey = ()
         for last in range(first, len(words)):
             if last > first and not _INNER_GAP.fullmatch(
@@ -211,8 +222,8 @@ class Reference:
                 break
             country = self._country_names.get(key)
             if country is not None:
-                best = (country, last)
-        return best
+                found.append((country, last))
+        return found
 
 
 def _country_name_index(countries: Iterable[Country]) -> dict[NameKey, Country]:
