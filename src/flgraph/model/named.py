@@ -71,8 +71,13 @@ def _describe_label(ctx: Context, node: URIRef, label: str) -> None:
 def _instrument(ctx: Context, statement: URIRef, c: ConventionMention) -> URIRef:
     node = ctx.iri.instrument(c.kind, c.number, c.title)
     ctx.describe(node, RDF.type, FLG.Instrument)
-    label = c.written if c.title else f"{c.kind.capitalize()} No. {c.number}"
+    # one name for all its namings: "Convention No. 188" where the text gives a number
+    # (the form the report's own references take), else the title as written; every
+    # other way the text writes it is an alternative name
+    label = f"{c.kind.capitalize()} No. {c.number}" if c.number is not None else c.written
     _describe_label(ctx, node, label)
+    if c.written != label:
+        ctx.describe(node, SKOS.altLabel, Literal(c.written, lang="en"))
     ctx.describe(node, FLG.instrumentKind, Literal(c.kind, lang="en"))
     if c.title:
         ctx.describe(node, DCTERMS.title, Literal(c.title, lang="en"))

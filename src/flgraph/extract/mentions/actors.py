@@ -22,8 +22,12 @@ _TRIGGERS = {
     "beneficiary": r"beneficiaries\s+(?:including|such\s+as|are|were)|benefits?|"
                    r"benefiting|for\s+the\s+benefit\s+of",
 }
+_ANY_TRIGGER = "|".join(_TRIGGERS.values())
+#: A list runs to the end of its clause, or to where another list opens ("… and local
+#: governments, and benefits indigenous workers").
 _LIST = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _TRIGGERS.items())
-                   + r")\s*:?\s+(?P<list>[^.;:]+)")
+                   + rf")\s*:?\s+(?P<list>[^.;:]+?)(?=,?\s+(?:and\s+)?\b(?:{_ANY_TRIGGER})\b"
+                   + r"|[.;:]|$)")
 #: What ends an item: a comma, "and", or a place or condition after it ("… in Brazil").
 _ITEM = re.compile(r"[^,]+")
 _AND = re.compile(r"\s+and\s+")

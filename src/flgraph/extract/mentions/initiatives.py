@@ -76,15 +76,15 @@ def find_initiatives(text: TextMap, evidence: Evidence,
             if not _inside(found, match.start()):
                 found.append(_make(text, evidence, match.start(), match.end(), name, kind,
                                    acronym, True, country))
-    for match in _HELD_EVENT.finditer(text.text):
-        if not _inside(found, match.start("name")):
-            found.append(_make(text, evidence, match.start("name"), match.end("name"),
-                               match["name"], "event", None, False, country))
     for match in _DESCRIBED_EVENT.finditer(text.text):
         if not _inside(found, match.start("name")):
             found.append(_make(text, evidence, match.start("name"), match.end("name"),
                                match["name"], "event", None, False, country,
                                venue=match["venue"]))
+    for match in _HELD_EVENT.finditer(text.text):
+        if not _inside(found, match.start("name")):
+            found.append(_make(text, evidence, match.start("name"), match.end("name"),
+                               match["name"], "event", None, False, country))
     for match in _DESCRIBED_TOOL.finditer(text.text):
         if not _inside(found, match.start("name")):
             found.append(_described_tool(text, evidence, match, country))

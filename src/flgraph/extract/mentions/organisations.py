@@ -62,7 +62,7 @@ def find_organisations(text: TextMap, evidence: Evidence, reference: Reference,
     ends: list[tuple[int, int]] = []
     for run in name_runs(text.text):
         words = list(run.words)
-        while words and words[0].lower() == "the":
+        while words and words[0].lower() in ("the", "a", "an"):  # "A Regional Commission"
             words.pop(0)
         name = " ".join(words)
         if not name or _ILO.match(name):
