@@ -1,4 +1,4 @@
-"""An invented section (tests/data/sections/outcome_17_fixture.txt) naming other
+"""An invented section (tests/data/sections/outcome_19_fixture.txt) naming other
 conventions, places, programmes, surveys, events, lower-case actors and languages than
 the seed, and a Table 1 whose cells hold a name with a comma that is also the start of
 another name. Every expected value below was written by hand from the fixture's text."""
@@ -13,7 +13,7 @@ from flgraph.reference import load_reference
 from .conftest import FIXTURES
 from .helpers import run_cli
 
-FIXTURE = FIXTURES / "sections" / "outcome_17_fixture.txt"
+FIXTURE = FIXTURES / "sections" / "outcome_19_fixture.txt"
 
 
 @pytest.fixture(scope="module")
