@@ -274,7 +274,10 @@ def lesson(rng: random.Random) -> str:
         "For this we need solid and detailed data.",
     ]
     rng.shuffle(parts)
-    return " ".join(parts[: rng.randint(2, 5)])
+    # every section names one dated publication, as the report's does, whatever its size
+    return " ".join(parts[: rng.randint(2, 5)]) + (
+        ' The ILO report entitled "Hard to See: measuring forced labour" was published in '
+        "2012.")
 
 
 def indicator(rng: random.Random) -> str:

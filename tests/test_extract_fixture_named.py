@@ -5,6 +5,7 @@ another name. Every expected value below was written by hand from the fixture's 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from flgraph.extract import extract_files
@@ -44,6 +45,18 @@ def test_a_cell_is_segmented_whole(outcome):
         ("Policies and strategies", "KOR", "Republic of Korea"),
         ("Programmes", "NER", "Niger"), ("Programmes", "NGA", "Nigeria"),
         ("Regulatory/Legal framework", "PER", "Peru")]
+
+
+def test_a_territory_is_kept_as_what_it_is_and_counted(outcome):
+    second = outcome.indicators[1]
+    # "Palestine, State of Jordan": a name with a comma (a territory, ISO 3166-1 PSE, not
+    # an ILO member State), then Jordan; the total "2 member States and territories"
+    # counts both
+    assert [(x.iso3, x.written) for x in second.listings] == [
+        ("PSE", "Palestine, State of"), ("JOR", "Jordan")]
+    assert second.result.total == 2 == len(second.countries)
+    reference = load_reference()
+    assert [reference.country(x.iso3).member for x in second.listings] == [False, True]
 
 
 def test_conventions_by_number_title_code_and_protocol(outcome):
@@ -103,6 +116,17 @@ def test_lower_case_actors_subjects_and_an_established_body(outcome):
 
 
 def test_the_fixture_builds_and_conforms(tmp_path):
-    result = run_cli("build", str(FIXTURE), "-o", str(tmp_path / "fixture.trig"))
+    out = tmp_path / "fixture.trig"
+    result = run_cli("build", str(FIXTURE), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert "conforms (0 violations" in result.stdout
+    store = ox.Store()
+    store.bulk_load(path=str(out), format=ox.RdfFormat.TRIG)
+    flg = "https://w3id.org/flgraph/ontology#"
+    types = {q.object.value.rsplit("#", 1)[-1] for q in store.quads_for_pattern(
+        ox.NamedNode("https://w3id.org/flgraph/id/country/PSE"),
+        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None)}
+    assert "Territory" in types and "Country" not in types  # not a member State
+    assert list(store.quads_for_pattern(
+        ox.NamedNode("https://w3id.org/flgraph/id/result/19.2/PSE"),
+        ox.NamedNode(flg + "country"), ox.NamedNode("https://w3id.org/flgraph/id/country/PSE")))

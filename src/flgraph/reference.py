@@ -81,6 +81,7 @@ class Country:
     wikidata: str | None
     geonames: str | None
     region: str | None
+    member: bool = True  # False: a country or territory that is not an ILO member State
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ class Reference:
 
     countries: tuple[Country, ...]
     regions: tuple[Region, ...]
+    #: Places with ISO 3166-1 codes that are not member States (territories, non-members):
+    #: a section that lists one keeps it as what it is.
+    territories: tuple[Country, ...] = ()
     _by_iso3: dict[str, Country] = field(init=False, repr=False, compare=False)
     _by_slug: dict[str, Region] = field(init=False, repr=False, compare=False)
     _country_names: dict[NameKey, Country] = field(init=False, repr=False, compare=False)
@@ -148,8 +152,9 @@ class Reference:
     _region_names: dict[NameKey, Region] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        names = _country_name_index(self.countries)
-        object.__setattr__(self, "_by_iso3", {c.iso3: c for c in self.countries})
+        everyone = (*self.countries, *self.territories)
+        names = _country_name_index(everyone)
+        object.__setattr__(self, "_by_iso3", {c.iso3: c for c in everyone})
         object.__setattr__(self, "_by_slug", {r.slug: r for r in self.regions})
         object.__setattr__(self, "_country_names", names)
         object.__setattr__(self, "_prefixes", _prefixes(names))
@@ -304,7 +309,10 @@ def _load_cached(directory: Path) -> Reference:
     regions = tuple(_read_regions(directory / "regions.csv"))
     known = {region.slug for region in regions}
     countries = tuple(_read_countries(directory / "countries.csv", known))
-    return Reference(countries=countries, regions=regions)
+    territories = directory / "territories.csv"
+    return Reference(countries=countries, regions=regions,
+                     territories=tuple(_read_territories(territories))
+                     if territories.is_file() else ())
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -373,6 +381,21 @@ def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
         )
         _claim_names(country, names, where)
         yield country
+
+
+TERRITORY_COLUMNS = ("iso3", "iso2", "m49", "name", "aliases")
+
+
+def _read_territories(path: Path) -> Iterator[Country]:
+    """``territories.csv`` (tools/build_territories.py, from pycountry): no ILO region,
+    no Wikidata or GeoNames identifier is given for them."""
+    for line, row in _rows(path, TERRITORY_COLUMNS):
+        where = f"{path}:{line}"
+        yield Country(iso3=_checked(row, "iso3", _ISO3, where),
+                      iso2=_checked(row, "iso2", _ISO2, where),
+                      m49=_checked(row, "m49", _M49, where), name=_required(row, "name", where),
+                      aliases=_split_list(row["aliases"]), wikidata=None, geonames=None,
+                      region=None, member=False)
 
 
 def _claim_names(country: Country, names: dict[NameKey, str], where: str) -> None:

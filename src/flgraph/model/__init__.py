@@ -24,7 +24,7 @@ from .examples import add_example
 from .iri import Minter
 from .outcomes import add_outcome
 from .outputs import add_lesson, add_output, add_paragraph
-from .places import add_reference
+from .places import add_reference, add_territories
 from .provenance import add_activity, add_source, build_checksum
 from .terms import FLG, PROV, RDF, RDFS
 from .vocab import Vocabulary
@@ -57,6 +57,8 @@ def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
     reference_graph = ds.graph(iri.graph("reference"))
     table = iri.reference_table("countries.csv")
     add_reference(reference_graph, iri, inputs.reference, table)
+    add_territories(reference_graph, iri, _territories_listed(outcomes, inputs.reference),
+                    iri.reference_table("territories.csv"))
     _copy(inputs.vocab.graph, ds.graph(iri.graph("vocab")))
     _copy(inputs.ontology, ds.graph(URIRef(ns.ONTOLOGY)))
 
@@ -98,6 +100,15 @@ def _add_outcome(ctx: Context, outcome: Outcome) -> None:
         add_lesson(ctx, outcome.number, node, lesson)
     for paragraph in outcome.paragraphs:
         add_paragraph(ctx, outcome.number, node, paragraph)
+
+
+def _territories_listed(outcomes: list[Outcome], reference: Reference) -> list:
+    """The territories the sections list, described in the reference graph (only those:
+    the table holds every ISO 3166-1 entry that is not a member State)."""
+    codes = {listing.iso3 for outcome in outcomes for indicator in outcome.indicators
+             for listing in indicator.listings}
+    codes |= {example.iso3 for outcome in outcomes for example in outcome.chain_examples}
+    return [t for t in reference.territories if t.iso3 in codes]
 
 
 def _copy(source: Graph, target: Graph) -> None:
