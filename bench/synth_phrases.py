@@ -111,7 +111,7 @@ EVENTS = (
     "a regional forum",
     "a national validation workshop",
     "a meeting of experts",
-    "the Global Dialogue Forum",
+    "the Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 (No. 188)",
 )
 
 
@@ -198,8 +198,10 @@ def contribution(rng: random.Random, country: str) -> str:
     return rng.choice(forms)()
 
 
-def result(rng: random.Random, country: str, sentences: int) -> str:
-    """A country result: several sentences, as long as the report's."""
+def result(rng: random.Random, country: str, sentences: int, place: str | None = None) -> str:
+    """A country result: several sentences, as long as the report's; ``place`` is a state
+    or province of the country (ISO 3166-2), where the programme started."""
+    where = f", first in {place}" if place else ""
     forms = (
         lambda: (
             f"The Government of {country} implemented its first national survey on "
@@ -215,7 +217,7 @@ def result(rng: random.Random, country: str, sentences: int) -> str:
         ),
         lambda: (
             f"The programme, which benefits victims of forced labour in {country}, is "
-            f"being replicated in {rng.randint(2, 6)} provinces and reached "
+            f"being replicated in {rng.randint(2, 6)} provinces{where} and reached "
             f"{quantity(rng)} in the pilot phase."
         ),
         lambda: (
@@ -272,12 +274,16 @@ def lesson(rng: random.Random) -> str:
         "For this we need solid and detailed data.",
     ]
     rng.shuffle(parts)
-    return " ".join(parts[: rng.randint(2, 5)])
+    # every section names one dated publication, as the report's does, whatever its size
+    return " ".join(parts[: rng.randint(2, 5)]) + (
+        ' The ILO report entitled "Hard to See: measuring forced labour" was published in '
+        "2012.")
 
 
 def indicator(rng: random.Random) -> str:
     return (
         f"Number of member States in which constituents, with ILO support, "
-        f"{rng.choice(ACTIONS)} leading to improved application of Conventions, principles "
-        f"and rights on the elimination of forced labour."
+        f"{rng.choice(ACTIONS)} leading to improved application of Conventions (such as "
+        f"the Forced Labour Convention, 1930 (No. 29)), principles and rights on the "
+        f"elimination of forced labour."
     )

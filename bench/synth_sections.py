@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import pycountry
+
 from bench import synth_phrases as say
 from flgraph.reference import REGION_SLUGS, Country, Reference
 
@@ -179,7 +181,8 @@ def _country_list(rng: random.Random, column: list[Country], reference: Referenc
 
 def _chain_row(rng: random.Random, country: Country, shape: Shape) -> str:
     items = [say.contribution(rng, country.name) for _ in range(rng.randint(*shape.contributions))]
-    result = say.result(rng, country.name, rng.randint(*shape.result_sentences))
+    result = say.result(rng, country.name, rng.randint(*shape.result_sentences),
+                        _first_subdivision(country))
     mark = "√" if rng.random() < 0.6 else ""
     if rng.random() >= shape.page_breaks or len(items) < 2:
         return "\t".join([f"<i>{country.name}</i>", _list(items), result, mark]) + "\n"
@@ -193,6 +196,15 @@ def _chain_row(rng: random.Random, country: Country, shape: Shape) -> str:
         ["", f"<p>{tail}</p> {UL} <li>• {more}</li> </ul>", f"<p>{result_tail}</p>", ""]
     )
     return f"{first}\n\n{second}\n"
+
+
+def _first_subdivision(country: Country) -> str | None:
+    """The name of the country's first ISO 3166-2 subdivision by code, if it has one and
+    the name reads as a name (capitalised words only)."""
+    subdivisions = sorted(pycountry.subdivisions.get(country_code=country.iso2) or (),
+                          key=lambda s: s.code)
+    names = [s.name for s in subdivisions if all(w[:1].isupper() for w in s.name.split())]
+    return names[0] if names else None
 
 
 def _cut(rng: random.Random, text: str) -> tuple[str, str]:

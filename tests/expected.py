@@ -195,6 +195,10 @@ def check_quantities(rows: Rows) -> None:
         (None, 40, "law enforcement agents"),
         (None, 2, "years"),                                                        # lesson 4
     ])
+    # "over the past two years" (lesson 4) measures time; every other one counts things
+    kinds = {(r["unit"], r.get("kindLabel")) for r in rows}
+    assert ("years", "duration") in kinds and ("workshops", "count") in kinds
+    assert {r.get("kindLabel") for r in rows if r["unit"] != "years"} == {"count"}
     phrases = {r["phrase"] for r in rows}
     assert "More than 400 victims" in phrases  # as written, capital M kept
 
@@ -209,10 +213,13 @@ def check_organisations(rows: Rows) -> None:
         ("Government of Zambia", None, "Zambia", "actor of a country result"),
         ("Government of India", None, "India", "actor of a country result"),
         ("Ministry of Labour and Employment", "MoLE", "India", "actor of a country result"),
-        ("Central Cell on Migrant Workers", None, "India", "actor of a country result"),
+        # "New institutional structures, including a Central Cell … were established"
+        ("Central Cell on Migrant Workers", None, "India", "established by a statement"),
         ("Ministry of Labour", None, "Brazil", "partner of an ILO contribution"),
         ("Pastoral Mission for Migrants of the Catholic Church", None, "Brazil",
          "actor of a country result"),
+        # named inside the Pastoral Mission's name: "… of the Catholic Church" (no country)
+        ("Catholic Church", None, None, "actor of a country result"),
     }
     ilo = [r for r in rows if r["organisation"].endswith("/ilo")]
     # 9 contributions (Table 2) and 6 outputs (Table 3), all the Office's
@@ -276,6 +283,54 @@ def check_external(rows: Rows) -> None:
     assert all(r["euAuthority"].endswith("/country/" + r["iso3"]) for r in rows)
 
 
+def check_by_instrument(rows: Rows) -> None:
+    # Table 3, Policy dialogue and advocacy, first output: "… at ILO's Global Dialogue Forum
+    # for the Promotion of the Work in Fishing Convention, 2007 (No. 188)"; no other
+    # statement of the section names a convention
+    assert pairs(rows, "notation", "written", "statement") == {
+        ("C188", "Work in Fishing Convention, 2007 (No. 188)",
+         ID + "output/15/policy-dialogue-and-advocacy/1")}
+    assert rows[0]["normlex"].endswith("P12100_ILO_CODE:C188")
+
+
+def check_places(rows: Rows) -> None:
+    got = Counter((r["placeLabel"], r.get("code"), r["placeType"], r["countryName"])
+                  for r in rows)
+    assert got == Counter([
+        # Brazil's result: "in Mato Grosso is being replicated in Rio de Janeiro and Bahia" …
+        # "the pilot phase conducted in the state of Mato Grosso"
+        ("Bahia", "BR-BA", "State", "Brazil"),
+        ("Mato Grosso", "BR-MT", "State", "Brazil"), ("Mato Grosso", "BR-MT", "State", "Brazil"),
+        ("Rio de Janeiro", "BR-RJ", "State", "Brazil"),
+        # Table 3: "presented at a tripartite conference in Amman, Jordan" (a city: no code)
+        ("Amman", None, "city", "Jordan"),
+    ])
+
+
+def check_programmes(rows: Rows) -> None:
+    got = {(r["name"], r["kind"], r.get("acronym"), r.get("countryName")) for r in rows}
+    assert got == {
+        ("Integration Action Programme", "programme", "IAP", "Brazil"),
+        ("Movement Integrated Action", "strategy", None, "Brazil"),
+        ("National Labour Force Survey", "survey", None, "Zambia"),
+        ("Key Indicators of Labour Market", "dataset", "KILM", "Zambia"),
+        ("E-learning tool", "tool", None, None),
+        ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
+         "(No. 188)", "event", None, None),
+        ("tripartite conference", "event", None, None),
+        # India: "Memorandums of Understanding (MoU)", "two new MoUs", "sign the MoUs"
+        ("Memorandums of Understanding", "agreement", "MoU", "India"),
+        # described, not named: "held a workshop" (Zambia), "facilitated more than 20
+        # workshops", "Organized convening sessions" (India)
+        ("workshop", "event", None, "Zambia"), ("workshops", "event", None, "India"),
+        ("convening sessions", "event", None, "India"),
+    }
+    # the IAP: named in Brazil's four contributions and twice in its result ("The
+    # Integration Action Programme (IAP) which …", "The IAP is based on …")
+    iap = Counter(r["statement"].rsplit("/", 2)[-2] for r in rows if r.get("acronym") == "IAP")
+    assert iap == Counter({"contribution": 4, "result": 2})
+
+
 EXPECTED: dict[str, list[Expectation]] = {
     "countries-by-result-typology": [
         Expectation({}, check_countries_by_typology),
@@ -298,4 +353,7 @@ EXPECTED: dict[str, list[Expectation]] = {
     "lessons-learned": [Expectation({}, check_lessons)],
     "evidence": [Expectation({"resource": "result/15.1/ZMB"}, check_evidence)],
     "external-identifiers": [Expectation({}, check_external)],
+    "outputs-and-results-by-instrument": [Expectation({}, check_by_instrument)],
+    "places-below-country-level": [Expectation({}, check_places)],
+    "programmes-and-surveys": [Expectation({}, check_programmes)],
 }

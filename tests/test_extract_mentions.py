@@ -103,3 +103,75 @@ def test_publications_need_a_title_and_a_publication_noun():
     [pub] = find_publications(text(s), EV, periods)
     assert (pub.title, pub.kind, pub.year, pub.by_ilo) == (
         "Caught at Sea: Forced labour and trafficking in fisheries", "report", "2013", True)
+
+
+@pytest.mark.parametrize(("sentence", "kinds"), [
+    ("Another lesson learned over the past two years, is", [("years", "duration")]),
+    ("a pilot of 18 months with 40 judges", [("months", "duration"), ("judges", "count")]),
+    ("more than 20 workshops", [("workshops", "count")]),
+    ("30% of cases", [("per cent", "share")]),
+])
+def test_a_duration_or_a_share_is_not_a_count(sentence, kinds):
+    assert [(q.unit, q.kind) for q in find_quantities(text(sentence), EV)] == kinds
+
+
+@pytest.mark.parametrize(("sentence", "established"), [
+    ("New structures, including a Central Cell on Migrant Workers were established to",
+     {"Central Cell on Migrant Workers"}),
+    ("The Government established a new National Commission on Bonded Labour.",
+     {"National Commission on Bonded Labour"}),
+    ("The Ministry of Labour signed an agreement; a Task Force Unit was set up.",
+     {"Task Force Unit"}),
+    ("The Ministry of Justice was consulted before the law was established.", set()),
+])
+def test_established_is_a_relation_of_its_own(sentence, established):
+    found = find_organisations(text(sentence), EV, load_reference())
+    assert {m.name for m in found if m.established} == established
+
+
+def test_a_bracketed_acronym_of_another_organisation_makes_a_part():
+    sentence = ("The Ministry of Labour and Employment (MoLE) and a Central Cell on Migrant "
+                "Workers at the National level (MoLE) were established.")
+    found = {m.name: m for m in find_organisations(text(sentence), EV, load_reference())}
+    assert found["Central Cell on Migrant Workers"].part_of == "Ministry of Labour and Employment"
+    assert found["Ministry of Labour and Employment"].part_of is None
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("to ratify the Worst Forms of Child Labour Convention, 1999 (No. 182) soon",
+     [("convention", 182, "Worst Forms of Child Labour Convention", "1999")]),
+    ("ratified Convention No. 29 and C105", [("convention", 29, None, None),
+                                             ("convention", 105, None, None)]),
+    ("the Protocol of 2014 to the Forced Labour Convention, 1930 entered into force",
+     [("protocol", None, "Protocol of 2014 to the Forced Labour Convention, 1930", "2014")]),
+    ("a new convention on domestic work", []),  # no number, no title: no instrument
+])
+def test_instruments_by_number_title_or_code(sentence, expected):
+    from flgraph.extract.mentions.conventions import find_conventions
+    found = find_conventions(text(sentence), EV)
+    assert [(c.kind, c.number, c.title, c.year) for c in found] == expected
+
+
+@pytest.mark.parametrize(("sentence", "country", "expected"), [
+    ("replicated in Rio de Janeiro and Bahia", "BRA",
+     [("Rio de Janeiro", "BR-RJ"), ("Bahia", "BR-BA")]),
+    ("a pilot in Bagmati and Lumbini provinces of Nepal", None,
+     [("Bagmati", "NP-P3"), ("Lumbini", "NP-P5")]),
+    ("The Central Statistical Office of Zambia", "ZMB", []),  # "Central" is a province
+    ("a conference in Amman, Jordan", None, [("Amman", None)]),
+    ("a conference in Amman", None, []),  # a city only with its country
+])
+def test_places_below_country_level_by_rule(sentence, country, expected):
+    from flgraph.extract.mentions.places import find_places
+    found = find_places(text(sentence), EV, load_reference(), country)
+    assert [(p.name, p.code) for p in found] == expected
+
+
+def test_lower_case_actors_by_the_words_that_open_a_list():
+    from flgraph.extract.mentions.actors import find_actor_types
+    sentence = ("in cooperation with employers, trade unions and the Supreme Court, for the "
+                "benefit of seasonal workers and their families.")
+    found = find_actor_types(text(sentence), EV)
+    assert [(a.label, a.relation) for a in found] == [
+        ("employers", "partner"), ("trade unions", "partner"),    # the Court: a proper name
+        ("seasonal workers", "beneficiary"), ("their families", "beneficiary")]

@@ -416,3 +416,22 @@ def test_a_name_shared_by_two_countries_is_refused(tmp_path):
     replace_line(directory / "countries.csv", 2, "AFG,AF,004,Afghanistan,Albania,,,")
     with pytest.raises(ReferenceError, match=r"countries\.csv:4: the name 'Albania'"):
         load_reference(directory)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # "Congo, Republic" is itself a name: a longest match first would leave "of" behind
+    ("Congo, Republic of Korea", ["COG", "KOR"]),
+    ("Republic of Korea Congo, Republic", ["KOR", "COG"]),
+    # a name inside a longer one, twice over
+    ("Niger Nigeria Guinea Equatorial Guinea Guinea-Bissau", ["NER", "NGA", "GIN", "GNQ", "GNB"]),
+])
+def test_the_whole_cell_is_segmented_into_known_names(cell, expected):
+    matches, unmatched = load_reference().match_countries(cell)
+    assert [m.country.iso3 for m in matches] == expected
+    assert unmatched == []
+
+
+def test_only_what_no_segmentation_explains_is_refused():
+    matches, unmatched = load_reference().match_countries("Congo, Republic of Atlantis")
+    assert [u.text for u in unmatched] == ["of Atlantis"]  # no name explains these words
+    assert [m.country.iso3 for m in matches] == ["COG"]

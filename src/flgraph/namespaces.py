@@ -35,6 +35,12 @@ GEONAMES = "https://sws.geonames.org/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 UN_M49 = "http://metadata.un.org/m49/"
 SDG = "http://metadata.un.org/sdg/"
+#: The ILO's NORMLEX page of an instrument, by its code ("C188"): the address NORMLEX
+#: gives every instrument (https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO
+#: ::P12100_ILO_CODE:C029 is the Forced Labour Convention's).
+NORMLEX_INSTRUMENT = "https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:"
+#: Lexvo's resource of an ISO 639-3 language code.
+LEXVO_ISO639_3 = "http://lexvo.org/id/iso639-3/"
 
 #: Prefixes offered to SPARQL users and written into every Turtle/TriG file, sorted.
 PREFIXES: dict[str, str] = {

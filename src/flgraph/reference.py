@@ -81,6 +81,7 @@ class Country:
     wikidata: str | None
     geonames: str | None
     region: str | None
+    member: bool = True  # False: a country or territory that is not an ILO member State
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ class Reference:
 
     countries: tuple[Country, ...]
     regions: tuple[Region, ...]
+    #: Places with ISO 3166-1 codes that are not member States (territories, non-members):
+    #: a section that lists one keeps it as what it is.
+    territories: tuple[Country, ...] = ()
     _by_iso3: dict[str, Country] = field(init=False, repr=False, compare=False)
     _by_slug: dict[str, Region] = field(init=False, repr=False, compare=False)
     _country_names: dict[NameKey, Country] = field(init=False, repr=False, compare=False)
@@ -148,8 +152,9 @@ class Reference:
     _region_names: dict[NameKey, Region] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        names = _country_name_index(self.countries)
-        object.__setattr__(self, "_by_iso3", {c.iso3: c for c in self.countries})
+        everyone = (*self.countries, *self.territories)
+        names = _country_name_index(everyone)
+        object.__setattr__(self, "_by_iso3", {c.iso3: c for c in everyone})
         object.__setattr__(self, "_by_slug", {r.slug: r for r in self.regions})
         object.__setattr__(self, "_country_names", names)
         object.__setattr__(self, "_prefixes", _prefixes(names))
@@ -174,32 +179,43 @@ class Reference:
     def match_countries(self, text: str) -> tuple[list[CountryMatch], list[Unmatched]]:
         """Split a list of country names that has no reliable delimiter.
 
-        At each word the longest known name wins, so "Guinea-Bissau" is not read as
-        "Guinea" and a stray word, and "Niger" never matches inside "Nigeria" (names
-        are compared whole word by whole word). Whatever is neither a name nor a
-        delimiter (whitespace , ; / . "and" "&" "the") comes back as Unmatched, with
-        offsets into ``text``, so that the caller can report it rather than drop it.
+        The whole text is segmented at once: of all the ways to read it as known names
+        and delimiters (whitespace , ; / . "and" "&" "the"), the one that leaves the fewest
+        words unexplained wins, and among those the one with the fewest (so the longest)
+        names. So "Guinea-Bissau" is not read as "Guinea" and a stray word, "Niger" never
+        matches inside "Nigeria" (names are compared whole word by whole word), and
+        "Congo, Republic of Korea" is Congo and the Republic of Korea, though "Congo,
+        Republic" is also a name: a longest match first would leave "of" unexplained.
+        Whatever no segmentation explains comes back as Unmatched, with offsets into
+        ``text``, so that the caller can report it rather than drop it.
         """
         words = _words(text)
+        ends = [self._name_ends_at(text, words, i) for i in range(len(words))]
+        # best[i]: (unexplained words, names, next step) for words[i:], computed backwards
+        best: list[tuple[int, int, tuple[Country | None, int]]] = [(0, 0, (None, 0))] * (
+            len(words) + 1)
+        for i in range(len(words) - 1, -1, -1):
+            skip = 0 if words[i].key in _DELIMITER_PIECES else 1
+            choice = (best[i + 1][0] + skip, best[i + 1][1], (None, i + 1))
+            for country, last in ends[i]:
+                after = best[last + 1]
+                choice = min(choice, (after[0], after[1] + 1, (country, last + 1)),
+                             key=lambda c: (c[0], c[1]))
+            best[i] = choice
         matches: list[CountryMatch] = []
         i = 0
         while i < len(words):
-            found = self._longest_name_at(text, words, i)
-            if found is None:
-                i += 1
-                continue
-            country, last = found
-            start = words[i].start
-            end = _close_brackets(text, start, words[last].end)
-            matches.append(CountryMatch(country, start, end, text[start:end]))
-            i = last + 1
+            country, following = best[i][2]
+            if country is not None:
+                start = words[i].start
+                end = _close_brackets(text, start, words[following - 1].end)
+                matches.append(CountryMatch(country, start, end, text[start:end]))
+            i = following
         return matches, _unmatched(text, matches)
 
-    def _longest_name_at(
-        self, text: str, words: list[_Word], first: int
-    ) -> tuple[Country, int] | None:
-        """The longest name starting at word ``first``, with the index of its last word."""
-        best: tuple[Country, int] | None = None
+    def _name_ends_at(self, text: str, words: list[_Word], first: int) -> list[tuple[Country, int]]:
+        """Every known name starting at word ``first``, with the index of its last word."""
+        found: list[tuple[Country, int]] = []
         key: NameKey = ()
         for last in range(first, len(words)):
             if last > first and not _INNER_GAP.fullmatch(
@@ -211,8 +227,8 @@ class Reference:
                 break
             country = self._country_names.get(key)
             if country is not None:
-                best = (country, last)
-        return best
+                found.append((country, last))
+        return found
 
 
 def _country_name_index(countries: Iterable[Country]) -> dict[NameKey, Country]:
@@ -293,7 +309,10 @@ def _load_cached(directory: Path) -> Reference:
     regions = tuple(_read_regions(directory / "regions.csv"))
     known = {region.slug for region in regions}
     countries = tuple(_read_countries(directory / "countries.csv", known))
-    return Reference(countries=countries, regions=regions)
+    territories = directory / "territories.csv"
+    return Reference(countries=countries, regions=regions,
+                     territories=tuple(_read_territories(territories))
+                     if territories.is_file() else ())
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -362,6 +381,21 @@ def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
         )
         _claim_names(country, names, where)
         yield country
+
+
+TERRITORY_COLUMNS = ("iso3", "iso2", "m49", "name", "aliases")
+
+
+def _read_territories(path: Path) -> Iterator[Country]:
+    """``territories.csv`` (tools/build_territories.py, from pycountry): no ILO region,
+    no Wikidata or GeoNames identifier is given for them."""
+    for line, row in _rows(path, TERRITORY_COLUMNS):
+        where = f"{path}:{line}"
+        yield Country(iso3=_checked(row, "iso3", _ISO3, where),
+                      iso2=_checked(row, "iso2", _ISO2, where),
+                      m49=_checked(row, "m49", _M49, where), name=_required(row, "name", where),
+                      aliases=_split_list(row["aliases"]), wikidata=None, geonames=None,
+                      region=None, member=False)
 
 
 def _claim_names(country: Country, names: dict[NameKey, str], where: str) -> None:

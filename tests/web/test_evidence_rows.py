@@ -61,3 +61,10 @@ def test_without_the_source_text_a_citation_keeps_its_quote(tmp_path):
     [citation] = citations(rows, [tmp_path], Links(BASE))
     assert citation.excerpts is None and citation.quote == "labour"
     assert citation.href == "/id/evidence/a"
+
+
+def test_a_cited_text_split_by_a_page_break_shows_each_part_s_line(client):
+    # Brazil's result (Table 2): "… the Pastoral" ends line 17, "Mission for Migrants …"
+    # continues on line 19 after the page break
+    html = client.get("/id/chain/15/BRA/result/1").get_data(as_text=True)
+    assert "17, 19" in html

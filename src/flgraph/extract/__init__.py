@@ -55,7 +55,8 @@ def extract_document(doc: SourceDocument, reference: Reference) -> list[Outcome]
 
 
 def _outcome(doc: SourceDocument, raw: RawOutcome, reference: Reference) -> Outcome:
-    heading = TextMap.from_source(raw.heading.text, raw.heading.start).strip()
+    # the heading's words, not its Markdown marks ("## … ##")
+    heading = TextMap.from_source(raw.heading.text, raw.heading.start).strip("# \t")
     outcome = Outcome(number=raw.number, title=raw.title, source=doc,
                       evidence=Evidence(doc, heading.spans(), section=raw.title))
     for table in raw.tables:

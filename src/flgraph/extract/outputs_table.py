@@ -40,7 +40,7 @@ def read_outputs_table(doc: SourceDocument, table: RawTable, reference: Referenc
                               f"Table {table.number}: typology '{typology.label}' appears twice")
         typologies.append(typology)
         cell = row.cells[1]
-        base = evidence(doc, table, cell, typology.label, "Outputs")
+        base = evidence(doc, table, cell, typology.label, None)  # the table has no header
         for ordinal, block in enumerate(cell.blocks, start=1):
             outputs.append(_output(block, typology, ordinal, base, reference))
     return outputs, typologies
@@ -51,7 +51,8 @@ def _output(block: Block, typology: Typology, ordinal: int, base, reference: Ref
     scope, body = _scope(text, reference)
     country = scope.code if scope and scope.kind == "country" else None
     return Output(typology=typology, ordinal=ordinal, scope=scope,
-                  statement=statement(body if scope else text, base, reference, country))
+                  statement=statement(body if scope else text, base, reference, country,
+                                      cited=text))
 
 
 def _scope(text: TextMap, reference: Reference) -> tuple[Scope | None, TextMap]:

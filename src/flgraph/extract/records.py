@@ -7,7 +7,11 @@ check each value against the source text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+#: Inline markup alone between two fragments on one line: the fragments read as one text.
+_INLINE_GAP = re.compile(r"(?:</?(?:b|i|em|strong|u|span|a|sup|sub|font)\b[^>\n]*>)*")
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,33 @@ class Evidence:
     column: str | None = None  # the column's header path, "Results / Programmes"
     section: str | None = None  # "Lessons learned", for paragraphs
 
+    def __post_init__(self) -> None:
+        # A reader reads the report in order: the parts of a cited text are kept in the
+        # order of the source, whatever order the cells were read in.
+        object.__setattr__(self, "spans", tuple(sorted(set(self.spans),
+                                                       key=lambda s: (s.start, s.end))))
+
     @property
     def line(self) -> int:
         return self.source.line_of(self.spans[0].start) if self.spans else 0
 
     @property
+    def lines(self) -> tuple[int, ...]:
+        """The line of each part, in order."""
+        return tuple(self.source.line_of(s.start) for s in self.spans)
+
+    @property
     def quote(self) -> str:
-        """The cited source text, fragments joined by " … " when split by a page break."""
-        return " … ".join(self.source.text[s.start : s.end] for s in self.spans)
+        """The cited source text in reading order: parts that only inline markup separates
+        are joined as they read; parts further apart (a page break, another list item or
+        cell) are joined by " … ". The quote never contains markup."""
+        out = ""
+        for k, span in enumerate(self.spans):
+            if k:
+                gap = self.source.text[self.spans[k - 1].end : span.start]
+                out += "" if _INLINE_GAP.fullmatch(gap) else " … "
+            out += self.source.text[span.start : span.end]
+        return out
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,7 @@ class Quantity:
     unit: str  # the counted noun phrase: "victims"
     phrase: str  # the raw words as written
     evidence: Evidence
+    kind: str = "count"  # count | duration ("two years") | share ("40 per cent")
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,9 @@ class OrganisationMention:
     kind: str  # ministry, government, office, international organisation …
     country: str | None  # ISO alpha-3 when the name says whose ("Government of Zambia")
     evidence: Evidence
+    established: bool = False  # the text says it was established, created or set up
+    part_of: str | None = None  # name of the organisation it is part of, when the text says
+    part_of_country: str | None = None  # that organisation's country (ISO alpha-3)
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,73 @@ class PublicationMention:
     kind: str  # report, study, manual, publication, estimate …
     year: str | None
     by_ilo: bool  # the text says the ILO produced it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ConventionMention:
+    """An international labour standard named in the text, as the text gives it."""
+
+    kind: str  # convention | protocol | recommendation
+    number: int | None  # "No. 188": only when the text gives it
+    title: str | None  # "Work in Fishing Convention"
+    year: str | None  # "2007", as written after the title
+    written: str  # the words that name it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place below or beside a country: a state or province (with its ISO 3166-2
+    code), or a city (its country only: there is no code to give it)."""
+
+    name: str
+    kind: str  # subdivision | city
+    country: str  # ISO alpha-3
+    code: str | None  # ISO 3166-2 for a subdivision
+    subdivision_type: str | None  # "State", as ISO 3166-2 names it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class InitiativeMention:
+    """A programme, project, strategy, survey, tool or event the text names, or describes
+    without a name ("a tripartite conference in Amman")."""
+
+    name: str
+    kind: str  # programme | strategy | survey | tool | event | dataset
+    acronym: str | None
+    named: bool  # False: described, not named ("a tripartite conference")
+    country: str | None
+    evidence: Evidence
+    venue: str | None = None  # a place's name, for an event
+    format: str | None = None  # "USB", for a tool
+    languages: tuple[LanguageMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageMention:
+    name: str  # as written: "Arabic"
+    iso639_1: str | None
+    iso639_3: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ActorTypeMention:
+    """Actors named in lower case, by what they are ("the labour inspectorates",
+    "employers' organizations"): organisation types or roles, not proper names."""
+
+    label: str  # "labour inspectorates"
+    relation: str  # partner | beneficiary
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class SubjectMention:
+    """A subject the text says something is about ("knowledge sharing")."""
+
+    label: str
     evidence: Evidence
 
 
@@ -102,6 +196,11 @@ class Statement:
     periods: tuple[Period, ...] = ()
     organisations: tuple[OrganisationMention, ...] = ()
     publications: tuple[PublicationMention, ...] = ()
+    conventions: tuple[ConventionMention, ...] = ()
+    places: tuple[PlaceMention, ...] = ()
+    initiatives: tuple[InitiativeMention, ...] = ()
+    actor_types: tuple[ActorTypeMention, ...] = ()
+    subjects: tuple[SubjectMention, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,8 @@ def _indicator(doc: SourceDocument, table: RawTable, row: Row, columns: Columns,
     body = text.slice(code.end(), len(text))
     return Indicator(
         code=key,
-        statement=statement(body, evidence(doc, table, head, key, label), reference),
+        statement=statement(body, evidence(doc, table, head, key, label), reference,
+                            cited=text),
         target=_count(doc, table, row, columns.target, key, columns, reference),
         result=_count(doc, table, row, columns.total, key, columns, reference),
         listings=tuple(_listings(doc, table, row, columns, key, reference)),

@@ -55,6 +55,8 @@ class TextMap:
             if _SPACE.match(ch):
                 if chars and chars[-1][0] != " ":
                     chars.append((" ", s, e))
+                elif chars and chars[-1][2] == s:
+                    chars[-1] = (" ", chars[-1][1], e)  # the space stands for the whole run
                 continue
             chars.append((ch, s, e))
         while chars and chars[-1][0] == " ":
@@ -69,16 +71,20 @@ class TextMap:
         return self.slice(i, i + len(stripped))
 
     def spans(self, i: int = 0, j: int | None = None) -> tuple[Span, ...]:
-        """The source spans of characters ``i..j``: one per contiguous source fragment."""
+        """The source spans of characters ``i..j``: one per contiguous source fragment.
+
+        Characters not next to each other in the source (markup such as ``</b>`` between
+        them, or a page break) start a new span, so no span ever covers markup."""
         j = len(self.text) if j is None else j
         spans: list[Span] = []
         start = end = None
         for s, e in zip(self.starts[i:j], self.ends[i:j], strict=True):
-            if s == SYNTHETIC:
+            if s == SYNTHETIC or (start is not None and s != end):
                 if start is not None:
                     spans.append(Span(start, end))
                 start = end = None
-                continue
+                if s == SYNTHETIC:
+                    continue
             if start is None:
                 start = s
             end = e

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from .. import namespaces as ns
 from ..extract.metadata import SourceMetadata
@@ -27,10 +27,10 @@ from .examples import add_example
 from .iri import Minter
 from .outcomes import add_outcome
 from .outputs import add_lesson, add_output, add_paragraph
-from .places import add_reference
+from .places import add_reference, add_territories
 from .provenance import add_activity, add_source, build_checksum
 from .release import add_release
-from .terms import DCTERMS, FLG, PROV, RDF
+from .terms import DCTERMS, FLG, PROV, RDF, RDFS
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ def build_dataset(outcomes: list[Outcome], sources: list[SourceDocument],
     reference_graph = ds.graph(iri.graph("reference"))
     table = iri.reference_table("countries.csv")
     add_reference(reference_graph, iri, inputs.reference, table)
+    add_territories(reference_graph, iri, _territories_listed(outcomes, inputs.reference),
+                    iri.reference_table("territories.csv"))
     _copy(inputs.vocab.graph, ds.graph(iri.graph("vocab")))
     _copy(inputs.ontology, ds.graph(URIRef(ns.ONTOLOGY)))
 
@@ -119,6 +121,15 @@ def _add_outcome(ctx: Context, outcome: Outcome) -> None:
         add_paragraph(ctx, outcome.number, node, paragraph)
 
 
+def _territories_listed(outcomes: list[Outcome], reference: Reference) -> list:
+    """The territories the sections list, described in the reference graph (only those:
+    the table holds every ISO 3166-1 entry that is not a member State)."""
+    codes = {listing.iso3 for outcome in outcomes for indicator in outcome.indicators
+             for listing in indicator.listings}
+    codes |= {example.iso3 for outcome in outcomes for example in outcome.chain_examples}
+    return [t for t in reference.territories if t.iso3 in codes]
+
+
 def _copy(source: Graph, target: Graph) -> None:
     for triple in source:
         target.add(triple)
@@ -130,10 +141,26 @@ def _add_editorial(ds: Dataset, iri: Minter, editorial: Graph) -> None:
     if not len(editorial):
         return
     graph = ds.graph(iri.graph("editorial"))
-    for s, p, o in editorial:
+    kept = []
+    for s, p, o in sorted(editorial):
         s = _rebase(s, iri)
         if next(ds.quads((s, None, None, None)), None) is not None:
-            graph.add((s, p, _rebase(o, iri) if isinstance(o, URIRef) else o))
+            kept.append((s, p, _rebase(o, iri) if isinstance(o, URIRef) else o))
+    for number, (s, p, o) in enumerate(kept, start=1):
+        graph.add((s, p, o))
+        _mark_editorial(graph, iri.editorial(number), (s, p, o))
+
+
+def _mark_editorial(graph: Graph, node: URIRef, triple: tuple) -> None:
+    """Each editorial link is also described as an editorial statement, so that a query
+    over the union of the graphs (where the link stands beside the report's facts) can
+    tell it apart, and leave it out of what the report says."""
+    s, p, o = triple
+    graph.add((node, RDF.type, FLG.EditorialStatement))
+    graph.add((node, RDF.subject, s))
+    graph.add((node, RDF.predicate, p))
+    graph.add((node, RDF.object, o))
+    graph.add((node, RDFS.label, Literal("Editorial link: not stated by the report", lang="en")))
 
 
 def _rebase(term: URIRef, iri: Minter) -> URIRef:

@@ -64,9 +64,7 @@ class Context:
         key = (evidence.source.name, spans)
         if key in self._evidence:
             return self._evidence[key]
-        start = spans[0].start if spans else 0
-        end = spans[-1].end if spans else 0
-        node = self.iri.evidence(evidence.source.name, start, end)
+        node = self.iri.evidence(evidence.source.name, [(s.start, s.end) for s in spans])
         self._evidence[key] = node
         g = self.graph
         g.add((node, RDF.type, FLG.Evidence))
@@ -78,10 +76,13 @@ class Context:
             value = getattr(evidence, attribute)
             if value:
                 g.add((node, prop, Literal(value)))
-        for span in spans:
+        for k, (span, line) in enumerate(zip(spans, evidence.lines, strict=True), start=1):
             selector = self.iri.selector(node, span.start, span.end)
             g.add((node, OA.hasSelector, selector))
             g.add((selector, RDF.type, OA.TextPositionSelector))
+            # the parts' order (the report's reading order) and each part's own line
+            g.add((selector, FLG.ordinal, Literal(k)))
+            g.add((selector, FLG.line, Literal(line)))
             # xsd:integer, not Web Annotation's xsd:nonNegativeInteger: stores (Oxigraph,
             # Virtuoso) normalise integer subtypes to xsd:integer, and the dataset must read
             # the same in its file, its store and its dumps. Shapes check the sign.

@@ -21,6 +21,11 @@ def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "unnamed"
 
 
+def instrument_code(kind: str, number: int) -> str:
+    """The code the ILO gives an instrument: C188, P029, R203 (three digits)."""
+    return f"{kind[:1].upper()}{number:03d}"
+
+
 def source_key(file_name: str) -> str:
     """A source's key: its file name without the extension, IRI-safe."""
     stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
@@ -98,9 +103,15 @@ class Minter:
     def role(self, name: str) -> URIRef:
         return self._iri("organisation-role", name)
 
+    def quantity_kind(self, name: str) -> URIRef:
+        return self._iri("quantity-kind", name)
+
     # things mentioned, keyed by where they are written
-    def evidence(self, source: str, start: int, end: int) -> URIRef:
-        return self._iri("evidence", source_key(source), f"{start}-{end}")
+    def evidence(self, source: str, spans: list[tuple[int, int]]) -> URIRef:
+        """Named by all its parts ("3063-3080,3120-3200"): two citations that share a
+        first and last character but not what lies between are two evidence nodes."""
+        return self._iri("evidence", source_key(source),
+                         ",".join(f"{start}-{end}" for start, end in spans) or "0-0")
 
     def selector(self, evidence: URIRef, start: int, end: int) -> URIRef:
         return URIRef(f"{evidence}/selector/{start}-{end}")
@@ -121,12 +132,51 @@ class Minter:
         return self._iri("organisation", iso3, slug(name)) if iso3 else self._iri(
             "organisation", slug(name))
 
+    def instrument(self, kind: str, number: int | None, title: str | None) -> URIRef:
+        """An ILO instrument by its code ("C188", "P029"), or by its title when the text
+        gives no number."""
+        if number is not None:
+            return self._iri("instrument", instrument_code(kind, number))
+        return self._iri("instrument", slug(title or kind)[:80])
+
+    def subdivision(self, code: str) -> URIRef:
+        return self._iri("place", code)
+
+    def city(self, iso3: str, name: str) -> URIRef:
+        return self._iri("place", iso3, slug(name))
+
+    def initiative(self, kind: str, name: str, iso3: str | None) -> URIRef:
+        return (self._iri(kind, iso3, slug(name)[:80]) if iso3
+                else self._iri(kind, slug(name)[:80]))
+
+    def described(self, kind: str, source: str, start: int) -> URIRef:
+        """A thing the text describes without a name: known by where it is described."""
+        return self._iri(kind, source_key(source), str(start))
+
+    def organisation_type(self, label: str) -> URIRef:
+        return self._iri("organisation-type", slug(label)[:80])
+
+    def subject(self, label: str) -> URIRef:
+        return self._iri("subject", slug(label)[:80])
+
+    def language(self, iso639_3: str) -> URIRef:
+        return self._iri("language", iso639_3)
+
+    def mention(self, source: str, start: int) -> URIRef:
+        return self._iri("mention", source_key(source), str(start))
+
     def ilo(self) -> URIRef:
         return self._iri("organisation", "ilo")
 
     def report(self, key: str) -> URIRef:
         """A report a source section belongs to (from its metadata file)."""
         return self._iri("report", key)
+
+    def ilo_office(self) -> URIRef:
+        return self._iri("organisation", "ilo", "office")
+
+    def editorial(self, number: int) -> URIRef:
+        return self._iri("editorial", str(number))
 
     def publication(self, title: str) -> URIRef:
         return self._iri("publication", slug(title)[:80])

@@ -7,6 +7,7 @@ from rdflib import Literal, URIRef
 
 from ..extract.records import CountStatement, Indicator, Outcome, Typology
 from .context import Context
+from .named import add_named
 from .terms import DCTERMS, FLG, RDF, SKOS
 from .vocab import RESULT_SCHEME
 
@@ -32,6 +33,7 @@ def add_indicator(ctx: Context, outcome: URIRef, indicator: Indicator) -> URIRef
     ctx.text(node, FLG.text, indicator.statement.text)
     ctx.add(node, FLG.outcome, outcome)
     ctx.derived(node, indicator.statement.evidence)
+    add_named(ctx, node, indicator.statement)
     if indicator.target:
         target = ctx.iri.target(indicator.code)
         _count(ctx, target, FLG.Target, indicator.target, f"Target of indicator {indicator.code}")

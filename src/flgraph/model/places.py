@@ -26,6 +26,9 @@ def add_reference(g: Graph, iri: Minter, reference: Reference, table: URIRef) ->
     for country in reference.countries:
         node = iri.country(country.iso3)
         g.add((node, RDF.type, FLG.Country))
+        # stated, not inferred: a listing's shape asks for this class, and a store or a
+        # validator may see the data without the ontology
+        g.add((node, RDF.type, FLG.CountryOrTerritory))
         g.add((node, RDFS.label, Literal(country.name, lang="en")))
         g.add((node, SKOS.prefLabel, Literal(country.name, lang="en")))
         for alias in country.aliases:
@@ -40,6 +43,23 @@ def add_reference(g: Graph, iri: Minter, reference: Reference, table: URIRef) ->
             g.add((node, SKOS.exactMatch, match))
         g.add((node, PROV.wasDerivedFrom, table))
     _add_ilo(g, iri)
+
+
+def add_territories(g: Graph, iri: Minter, territories: list, table: URIRef) -> None:
+    """Places a section lists that are not member States, each as what it is: a territory
+    (or a country outside the ILO) under its ISO 3166-1 code, with no ILO region."""
+    for territory in territories:
+        node = iri.country(territory.iso3)
+        g.add((node, RDF.type, FLG.Territory))
+        g.add((node, RDF.type, FLG.CountryOrTerritory))
+        g.add((node, RDFS.label, Literal(territory.name, lang="en")))
+        g.add((node, SKOS.prefLabel, Literal(territory.name, lang="en")))
+        for alias in territory.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+        g.add((node, FLG.iso3166Alpha2, Literal(territory.iso2)))
+        g.add((node, FLG.iso3166Alpha3, Literal(territory.iso3)))
+        g.add((node, FLG.m49, Literal(territory.m49)))
+        g.add((node, PROV.wasDerivedFrom, table))
 
 
 def _external(country) -> list[URIRef]:
@@ -77,9 +97,22 @@ def _add_ilo(g: Graph, iri: Minter) -> None:
     g.add((ilo, RDF.type, ORG.Organization))
     g.add((ilo, RDFS.label, Literal("International Labour Organization", lang="en")))
     g.add((ilo, SKOS.prefLabel, Literal("International Labour Organization", lang="en")))
-    for alt in ("ILO", "International Labour Office", "the Office"):
-        g.add((ilo, SKOS.altLabel, Literal(alt, lang="en")))
+    g.add((ilo, SKOS.altLabel, Literal("ILO", lang="en")))
     g.add((ilo, SKOS.exactMatch, URIRef(ns.WIKIDATA + "Q54129")))
     g.add((ilo, DCTERMS.description,
            Literal("The organisation whose programme implementation report this is; "
                    "provider of every ILO contribution and output.", lang="en")))
+    # "the Office" of the report (Table 2: "outputs delivered by the Office") is the
+    # International Labour Office, the Organization's secretariat: a unit of the ILO with
+    # names of its own, not another name of the Organization.
+    office = iri.ilo_office()
+    g.add((office, RDF.type, ORG.OrganizationalUnit))
+    g.add((office, RDF.type, ORG.Organization))
+    g.add((office, RDFS.label, Literal("International Labour Office", lang="en")))
+    g.add((office, SKOS.prefLabel, Literal("International Labour Office", lang="en")))
+    g.add((office, SKOS.altLabel, Literal("the Office", lang="en")))
+    g.add((office, ORG.unitOf, ilo))
+    g.add((ilo, ORG.hasUnit, office))
+    g.add((office, DCTERMS.description,
+           Literal("The permanent secretariat of the International Labour Organization; "
+                   "the report's \"Office\", which delivered the outputs.", lang="en")))

@@ -7,6 +7,7 @@ from rdflib import Literal, URIRef
 
 from ..extract.records import OrganisationMention, Period, PublicationMention, Quantity, Statement
 from .context import Context
+from .named import add_named
 from .terms import DCTERMS, FLG, ORG, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 
@@ -27,6 +28,7 @@ def add_statement(ctx: Context, node: URIRef, kind: URIRef, said: Statement, lab
     for publication in said.publications:
         ctx.add(node, FLG.publication, _publication(ctx, node, publication))
         ctx.add(node, FLG.citation, _citation(ctx, node, publication))
+    add_named(ctx, node, said)
 
 
 def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:
@@ -38,6 +40,7 @@ def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:
     if q.qualifier:
         ctx.add(node, FLG.qualifier, Literal(q.qualifier, lang="en"))
     ctx.add(node, FLG.phrase, Literal(q.phrase, lang="en"))
+    ctx.add(node, FLG.quantityKind, ctx.iri.quantity_kind(q.kind))
     ctx.add(node, FLG.statement, statement)
     ctx.derived(node, q.evidence)
     return node
@@ -78,6 +81,13 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
     ctx.describe(organisation, FLG.organisationKind, Literal(m.kind, lang="en"))
     if m.country:
         ctx.describe(organisation, FLG.country, ctx.iri.country(m.country))
+    if m.part_of:
+        ctx.describe(organisation, ORG.subOrganizationOf,
+                     ctx.iri.organisation(m.part_of, m.part_of_country))
+    if m.established:
+        # the statement says it came into being; it took no action in it
+        ctx.add(statement, FLG.establishes, organisation)
+        role = "established"
     node = ctx.iri.involvement(m.evidence.source.name, m.evidence.spans[0].start)
     ctx.add(node, RDF.type, FLG.Involvement)
     ctx.label(node, m.name)

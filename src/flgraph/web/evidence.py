@@ -161,9 +161,16 @@ def citations(rows: Iterable[dict], directories: Sequence[Path], links) -> list[
         spans = [(int(s["start"]), int(s["end"])) for s in node.selectors.values()
                  if "start" in s and "end" in s and _integer(s["start"], s["end"])]
         source = find_source(directories, value.get("sha256"), value.get("sourceName"))
+        where = dict(value)
+        if source and spans and excerpts(source.text, spans) is not None:
+            # a text split by a page break is on several lines: each part's own line
+            lines = dict.fromkeys(str(source.text.count("\n", 0, start) + 1)
+                                  for start, _ in sorted(spans))
+            if len(lines) > 1:
+                where["line"] = ", ".join(lines)
         out.append(Citation(
             iri=iri, href=links.href(iri),
-            where=tuple((k, value[k]) for k in _WHERE if k in value),
+            where=tuple((k, where[k]) for k in _WHERE if k in where),
             source=value.get("sourceName"), quote=value.get("quote"),
             excerpts=excerpts(source.text, spans) if source and spans else None))
     return out

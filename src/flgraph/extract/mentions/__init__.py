@@ -1,4 +1,5 @@
-"""What a piece of report text mentions: counts, dates, organisations, publications.
+"""What a piece of report text mentions: counts, dates, organisations, publications,
+conventions, places, programmes and events, and actors named in lower case.
 
 Each finder reads clean text (a ``TextMap``) and returns records whose evidence is the
 exact source span of the words found. ``statement`` bundles them for one block of text.
@@ -11,19 +12,28 @@ from typing import TYPE_CHECKING
 
 from ..records import Evidence, Statement
 from ..textmap import TextMap
+from .actors import find_actor_types
+from .conventions import find_conventions
 from .dates import find_periods
+from .initiatives import find_initiatives
 from .organisations import find_organisations
+from .places import find_places
 from .publications import find_publications
 from .quantities import find_quantities
+from .subjects import find_subjects
 
 if TYPE_CHECKING:
     from ...reference import Reference
 
 
 def statement(text: TextMap, evidence: Evidence, reference: Reference,
-              country: str | None = None) -> Statement:
-    """A block of text with what it mentions; ``country`` scopes unnamed organisations."""
-    base = replace(evidence, spans=text.spans())
+              country: str | None = None, cited: TextMap | None = None) -> Statement:
+    """A block of text with what it mentions; ``country`` scopes unnamed organisations.
+
+    ``cited`` is the whole text the statement's evidence cites when it is more than
+    ``text``: a code or a scope prefix ("15.1 …", "Nigeria: …") labels the statement and
+    belongs to its evidence, though not to its words."""
+    base = replace(evidence, spans=(cited or text).spans())
     periods = find_periods(text, base)
     return Statement(
         text=text.text,
@@ -32,4 +42,9 @@ def statement(text: TextMap, evidence: Evidence, reference: Reference,
         periods=periods,
         organisations=find_organisations(text, base, reference, country),
         publications=find_publications(text, base, periods),
+        conventions=find_conventions(text, base),
+        places=find_places(text, base, reference, country),
+        initiatives=find_initiatives(text, base, country),
+        actor_types=find_actor_types(text, base),
+        subjects=find_subjects(text, base),
     )

@@ -35,6 +35,9 @@ _STOP = {
     "such", "than", "their", "its", "this", "these", "those", "will", "would", "could", "can",
 }
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+#: Units of time: a number of them is a duration ("over the past two years"), not a count.
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade",
+               "century"}
 MAX_UNIT_WORDS = 3
 
 
@@ -76,7 +79,18 @@ def _quantity(match: re.Match[str], text: TextMap, evidence: Evidence,
         unit=unit,
         phrase=text.text[match.start() : end],
         evidence=replace(evidence, spans=spans),
+        kind=quantity_kind(unit),
     )
+
+
+def quantity_kind(unit: str) -> str:
+    """What a number measures, by its unit: a share (per cent), a duration (a unit of
+    time, "years"), else a count of things."""
+    if unit == "per cent":
+        return "share"
+    head = unit.split()[-1].lower()
+    singular = "century" if head == "centuries" else head.removesuffix("s")
+    return "duration" if singular in _TIME_UNITS else "count"
 
 
 def _unit(words: str, pos: int) -> tuple[str, int]:
