@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
-from .. import namespaces as ns
 from ..citation import Cited, where_text
 from ..citation import text as citation_text
 from ..queries import ParameterError, SavedQuery, bind_params
@@ -27,7 +26,6 @@ from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
 from .choices import Choices, choices, resolve
-from .internal_queries import sparql
 from .memo import Memo, per_version
 from .negotiation import negotiate
 from .renderers import TABULAR, offers, render
