@@ -177,13 +177,6 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 
 @main.command()
 @click.argument("text", metavar="QUERY")
-
-@click.argument("target")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the saved query (repeatable).")
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "bibtex", "ris", "csl-json", "cff"]),
-              help="cff: the repository's CITATION.cff (the dataset, at its release number).")
 @click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
               "data/flgraph.trig).")
 @click.option("--store", "store_spec", default="memory", show_default=True,
@@ -219,6 +212,18 @@ def search(text: str, data: Path | None, store_spec: str, fmt: str, limit: int) 
         click.echo(f"{rank:>3}. {hit.title} ({hit.kind})  <{hit.iri}>")
         click.echo(f"     {' '.join(hit.marked_snippet().split())}")
 
+
+@main.command()
+@click.argument("target")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "bibtex", "ris", "csl-json", "cff"]),
+              help="cff: the repository's CITATION.cff (the dataset, at its release number).")
+@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
+              "data/flgraph.trig).")
+@click.option("--store", "store_spec", default="memory", show_default=True,
+              help="memory, oxigraph:PATH or sparql:URL.")
 @click.option("--site", default="http://127.0.0.1:8000/", show_default=True,
               help="The site serving the saved queries (their shareable URLs).")
 @reports_errors
