@@ -69,10 +69,10 @@ def build(sources: list[Path] | None = None, output: Path | None = None,
         **({"base": base} if base else {}),
     )
     dataset = build_dataset(outcomes, documents, inputs)
-    report = validate_dataset(dataset)
+    quads = _with_version(dataset, read_release(), base)
+    report = validate_dataset(dataset)  # the version's statements included
     if not report.conforms:
         raise InvalidDataset(report)
-    quads = _with_version(dataset, read_release(), base)
     write_atomically(output, lambda path: write_quads(quads, path, FORMATS["trig"]))
     graphs = len({q.graph_name for q in quads})
     return BuildResult(output, len(quads), graphs, len(documents), report)

@@ -21,8 +21,9 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
                 date: str, sources: list[URIRef], reports: list[URIRef],
                 activity: URIRef | None) -> URIRef:
     dataset = iri.dataset()
-    for kind in (DCAT_DATASET, SCHEMA.Dataset):
-        g.add((dataset, RDF.type, kind))
+    # dcat:Dataset only: schema:Dataset names the data sets the report itself names (the
+    # landing page gives search engines their schema.org description of this one)
+    g.add((dataset, RDF.type, DCAT_DATASET))
     g.add((dataset, RDFS.label, Literal("flgraph", lang="en")))
     g.add((dataset, DCTERMS.hasVersion, Literal(version)))
     g.add((dataset, OWL.versionInfo, Literal(version)))
