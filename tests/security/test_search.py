@@ -80,8 +80,8 @@ def test_a_flood_of_searches_is_answered_and_the_site_keeps_answering(target):
                               timeout=TIMEOUT + 10)
         return response, time.monotonic() - started
 
-    with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(attack, range(48)))
+    with ThreadPoolExecutor(8) as pool:  # the web threads of two processes
+        answers = list(pool.map(attack, range(24)))
     for response, elapsed in answers:
         assert response.status_code in (200, 429, 503), response.text[:200]
         assert elapsed <= 2 * TIMEOUT + 1, elapsed

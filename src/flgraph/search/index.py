@@ -5,8 +5,8 @@ bench/RESULTS.md, 2026-12-07) tantivy searched faster in process (one word p50 0
 against 11.8 ms, with no facets counted) and built its index faster (1.1 s against 3.0 s);
 FTS5 is kept for what tantivy's Python binding lacks or makes ours to write: no native
 dependency to ship, prefix queries, accents folded by the tokenizer, and SQL for the facet
-counts and the exact-name rank, in one file that is replaced whole. Its tokenizer folds case and accents
-(``remove_diacritics 2``: "Cote" finds "Côte") and stems English words (``porter``:
+counts and the exact-name rank, in one file that is replaced whole. Its tokenizer folds
+case and accents (``remove_diacritics 2``: "Cote" finds "Côte") and stems English words (``porter``:
 "surveys" finds "survey", "trafficked" finds "trafficking"); ``bm25`` ranks the hits with
 the names column (labels, titles, acronyms, alternative names) weighed ten times the body.
 
