@@ -67,8 +67,8 @@ def main() -> None:
     baseline = dict(rendered)["bibtex"]
     lines = ["| format | median ms | × BibTeX |", "|---|---|---|"]
     lines += [f"| {fmt} | {ms:.2f} | {ms / baseline:.1f} |" for fmt, ms in rendered]
-    lines += ["", "| page | first view ms (templates, answer and box made) | later views ms (all kept) | "
-              "first ÷ later |", "|---|---|---|---|"]
+    lines += ["", "| page | first view ms (templates, answer and box made) | "
+              "later views ms (all kept) | first ÷ later |", "|---|---|---|---|"]
     lines += [f"| {path} | {first:.1f} | {later:.1f} | {first / later:.1f} |"
               for path, first, later in pages(args.repeat)]
     table = "\n".join(lines)

@@ -36,6 +36,11 @@ def test_the_report_is_described_as_its_imprint_page_gives_it():
     assert "Protocol 2 of the Universal Copyright Convention" in rights
     source = ID + "source/000_2635207760a74e4f"
     assert _values(quads, source, DCT + "isPartOf") == {REPORT}
+    # the section's page names the report and the section (Outcome 15), not the file
+    skos_pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    assert _values(quads, source, skos_pref) == {"ILO programme implementation 2012–13, Outcome 15"}
+    (reference,) = _values(quads, source, DCT + "bibliographicCitation")
+    assert "ISBN 978-92-2-127734-7 (print)" in reference and reference.endswith("Outcome 15.")
 
 
 def test_the_version_is_the_release_number_and_the_hash_of_the_rest_of_the_data():

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..extract.metadata import SourceMetadata
 from .iri import Minter, slug
-from .terms import DCTERMS, RDF, RDFS, SCHEMA, XSD
+from .terms import DCTERMS, RDF, RDFS, SCHEMA, SKOS, XSD
 
 
 def add_report(g: Graph, iri: Minter, meta: SourceMetadata, section: URIRef) -> URIRef:
@@ -46,7 +46,12 @@ def add_report(g: Graph, iri: Minter, meta: SourceMetadata, section: URIRef) -> 
            Literal(f"Bibliographic facts as stated on {meta.stated_in}.", lang="en")))
     g.add((section, DCTERMS.isPartOf, report))
     if meta.section:
-        g.add((section, SCHEMA.name, Literal(f"{meta.title}, {meta.section}", lang="en")))
+        # the section's page then reads as the report's section, not as a file name
+        name = f"{meta.title}, {meta.section}"
+        g.add((section, SCHEMA.name, Literal(name, lang="en")))
+        g.add((section, SKOS.prefLabel, Literal(name, lang="en")))
+        g.add((section, DCTERMS.bibliographicCitation,
+               Literal(f"{reference_text(meta)} {meta.section}.", lang="en")))
     return report
 
 
