@@ -71,7 +71,7 @@ def _an_output(valid):
     return _instances(valid, "Output")[0]
 
 
-SELECTOR = iri("evidence/000_2635207760a74e4f/1028-1034,1078-1298,1308-1376,1388-1940,"
+SELECTOR = iri("evidence/000_2635207760a74e4f/1028-1034+1078-1298+1308-1376+1388-1940+"
                "1941-1942/selector/1028-1034")
 
 MUTATIONS = {
