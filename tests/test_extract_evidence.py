@@ -90,7 +90,7 @@ def test_every_evidence_node_is_named_by_all_its_ordered_parts(evidence_nodes):
     for iri, node in nodes.items():
         parts = sorted((selectors[s] for s in node["selectors"]), key=lambda d: d["ordinal"])
         assert [p["ordinal"] for p in parts] == list(range(1, len(parts) + 1))
-        assert iri.rsplit("/", 1)[-1] == ",".join(f"{p['start']}-{p['end']}" for p in parts)
+        assert iri.rsplit("/", 1)[-1] == "+".join(f"{p['start']}-{p['end']}" for p in parts)
         assert [p["start"] for p in parts] == sorted(p["start"] for p in parts)
         for part in parts:
             assert part["line"] == text.count("\n", 0, part["start"]) + 1

@@ -149,7 +149,7 @@ def test_the_evidence_of_an_evidence_node_is_itself(any_store):
     second UNION branch), on every store."""
     # Zambia's row of Table 2 (line 15): its country cell and the parts of the others
     cell = ox.NamedNode(ID + "evidence/000_2635207760a74e4f/"
-                        "1028-1034,1078-1298,1308-1376,1388-1940,1941-1942")
+                        "1028-1034+1078-1298+1308-1376+1388-1940+1941-1942")
     rows = any_store.query(sparql("resource-evidence"), {"this": cell}).dicts()
     starts = sorted(int(row["detailValue"].value) for row in rows
                     if row.get("detail") == ox.NamedNode("http://www.w3.org/ns/oa#start"))

@@ -108,10 +108,12 @@ class Minter:
 
     # things mentioned, keyed by where they are written
     def evidence(self, source: str, spans: list[tuple[int, int]]) -> URIRef:
-        """Named by all its parts ("3063-3080,3120-3200"): two citations that share a
-        first and last character but not what lies between are two evidence nodes."""
+        """Named by all its parts ("3063-3080+3120-3200"): two citations that share a
+        first and last character but not what lies between are two evidence nodes. "+",
+        not ",": SPARQL CSV writers leave IRIs unquoted, and a comma would split the
+        column."""
         return self._iri("evidence", source_key(source),
-                         ",".join(f"{start}-{end}" for start, end in spans) or "0-0")
+                         "+".join(f"{start}-{end}" for start, end in spans) or "0-0")
 
     def selector(self, evidence: URIRef, start: int, end: int) -> URIRef:
         return URIRef(f"{evidence}/selector/{start}-{end}")
