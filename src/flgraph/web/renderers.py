@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask import Response
 
+from .. import jsonld, paths
 from .. import namespaces as ns
 from ..results import serialize_graph, serialize_results
 from ..store import GraphResult, Result
 from . import prefer
+from .negotiation import jsonld_profile
 
 #: Media types offered for SELECT/ASK, the default first.
 TABULAR = {
@@ -43,6 +45,9 @@ def render(result: Result, media_type: str) -> Response:
     if isinstance(result, GraphResult):
         fmt = GRAPH[media_type]
         body = serialize_graph(result, fmt)
+        if fmt == "jsonld":
+            body = jsonld.shape(body, paths.ontology_dir() / "flgraph.ttl", jsonld_profile(),
+                                len(result.triples))
     else:
         fmt = TABULAR[media_type]
         body = serialize_results(result, fmt)
