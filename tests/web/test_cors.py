@@ -37,6 +37,9 @@ RESOURCES = [
     ("/id/country/ZMB", {"Accept": "application/ld+json"}, "Zambia"),
     ("/id/country/ZMB", {"Accept": "text/turtle", "Prefer": "handling=strict"},
      "Zambia"),  # preflighted: Prefer is not a header a page may send unasked
+    ("/id/country/ZMB", {"Accept": 'application/ld+json;profile="http://www.w3.org/ns/'
+                                   'json-ld#expanded"'}, "Zambia"),  # preflighted
+    ("/context.jsonld", {}, "@context"),
     ("/id/country/ZMB.ttl", {}, "ZMB"),
     ("/ontology", {"Accept": "text/turtle"}, "owl:Ontology"),
     ("/.well-known/void", {"Accept": "text/turtle"}, "void:Dataset"),

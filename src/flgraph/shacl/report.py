@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..validate import Finding
+from ..validate import Finding, with_details
 from .engine import Result
 from .literals import LiteralSemantics
 
@@ -23,11 +23,15 @@ def flatten(results: list[Result]) -> Iterator[Result]:
 
 
 def findings(results: list[Result], semantics: LiteralSemantics) -> list[Finding]:
+    """The report's results, not those nested in them (sh:detail): SHACL counts only the
+    former as results, as pyshacl and Jena report them."""
     return [Finding(severity=r.severity, focus=semantics.render(r.focus), path=r.path,
                     value=None if r.value is None else semantics.render(r.value),
-                    message=r.message, shape=r.shape.value,
+                    message=with_details(r.message, sorted(d.message for d in
+                                                           flatten(list(r.details)))),
+                    shape=r.shape.value,
                     component=r.component)
-            for r in flatten(results)]
+            for r in results]
 
 
 def turtle(results: list[Result], conforms: bool) -> str:

@@ -171,7 +171,9 @@ def void():
 def void_description(media: str) -> Response:
     """The VoID + DCAT description in ``media`` (one of the RDF media types offered)."""
     root = request.host_url.rstrip("/")
-    site = Site(document=f"{root}/.well-known/void", sparql=f"{root}/sparql",
+    # the description's own IRI under the dataset's base, not this host's: the dataset
+    # (…/.well-known/void#dataset) is then one resource wherever the site is served
+    site = Site(document=services().links.iri_for(".well-known/void"), sparql=f"{root}/sparql",
                 uri_space=services().links.iri_for("id/"))
     dumps = [Dump(f"{DUMP_NAME}.{f.extension}", f"{root}/download/{DUMP_NAME}.{f.extension}",
                   f.media_type, f.label) for f in FORMATS.values()]

@@ -8,6 +8,7 @@ parser). None when nothing offered is acceptable: the caller answers 406.
 from __future__ import annotations
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 
 #: Short names clients use in ?format= / ?output= and extensions, to media types.
 ALIASES = {
@@ -48,7 +49,7 @@ def from_name(name: str | None) -> str | None:
     """Media type for a short name or a media type given in a parameter."""
     if not name:
         return None
-    name = name.strip().lower()
+    name = name.split(";")[0].strip().lower()  # parameters do not change the type
     if "/" in name:
         return SYNONYMS.get(name, name)
     return ALIASES.get(name)
@@ -63,7 +64,7 @@ def negotiate(offers: list[str], explicit: str | None = None) -> str | None:
     chosen = from_name(explicit)
     if chosen:
         return chosen if chosen in offers else None
-    accept = request.accept_mimetypes
+    accept = _without_parameters(request.accept_mimetypes)
     if not accept or not request.headers.get("Accept"):
         return offers[0]
     best, best_q = None, 0.0
@@ -74,3 +75,29 @@ def negotiate(offers: list[str], explicit: str | None = None) -> str | None:
         if q > best_q:
             best, best_q = offer, q
     return best
+
+
+def _without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """The Accept header with media type parameters dropped (``; charset=utf-8``,
+    ``;profile=…``): Werkzeug matches a type with parameters to no offer without them,
+    so every such request was 406. The JSON-LD profile is read apart
+    (``jsonld_profile``)."""
+    return MIMEAccept([(value.split(";")[0].strip(), q) for value, q in accept])
+
+
+def jsonld_profile() -> str | None:
+    """The JSON-LD profile the request asks for, by the ``application/ld+json`` media
+    type's ``profile`` parameter in Accept (or a ``format`` parameter), best q first."""
+    from ..jsonld import requested_profile
+
+    named = [(q, value) for value, q in request.accept_mimetypes
+             if value.split(";")[0].strip().lower() in ("application/ld+json",
+                                                         "application/json+ld")]
+    explicit = request.args.get("format") or ""
+    candidates = [explicit] + [value for _, value in sorted(named, key=lambda p: -p[0])]
+    for value in candidates:
+        if ";" in value:
+            profile = requested_profile(value.split(";", 1)[1])
+            if profile:
+                return profile
+    return None

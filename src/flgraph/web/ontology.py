@@ -9,13 +9,14 @@ extension: Turtle byte for byte (comments included), other formats converted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from .. import paths
+from .. import jsonld, paths
 from ..rdfio import FILE_PREFIXES
 from ..validate import shapes_file
 from .dataset_stats import dataset_stats
@@ -51,6 +52,14 @@ def ontology_version(version: str):
     if header.get("version") != version:
         abort(404, f"this site serves version {header.get('version', '?')} of the ontology")
     return _serve(ontology_file(), f"/ontology/{version}", ext, _ontology_page)
+
+
+@bp.get("/context.jsonld")
+def jsonld_context():
+    """The JSON-LD context every JSON-LD answer names (``https://w3id.org/flgraph/
+    context.jsonld``): the ontology's prefixes and terms."""
+    body = json.dumps(jsonld.context(ontology_file()), indent=1, ensure_ascii=False)
+    return Response(body, content_type="application/ld+json")
 
 
 @bp.get("/shapes")

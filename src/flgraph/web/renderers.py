@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from .. import jsonld, paths
 from ..results import (
     Serialized,
     serialize_graph,
@@ -16,6 +17,7 @@ from ..results import (
 )
 from ..store import GraphResult, Result
 from . import prefer
+from .negotiation import jsonld_profile
 
 #: Media types offered for SELECT/ASK, the default first.
 TABULAR = {
@@ -45,10 +47,16 @@ def content_type(media_type: str) -> str:
 def render(result: Result | Serialized, media_type: str) -> Response:
     prefer.refuse_if_cut(result)
     if isinstance(result, Serialized):  # written by the query worker, caps stated in-band
-        return _response(result.body, media_type, result.truncated)
+        body = result.body
+        if result.fmt == "jsonld":
+            body = jsonld.shape(body, paths.ontology_dir() / "flgraph.ttl", jsonld_profile())
+        return _response(body, media_type, result.truncated)
     if isinstance(result, GraphResult):
         fmt = GRAPH[media_type]
         body = serialize_graph(result, fmt)
+        if fmt == "jsonld":
+            body = jsonld.shape(body, paths.ontology_dir() / "flgraph.ttl", jsonld_profile(),
+                                len(result.triples))
     else:
         fmt = TABULAR[media_type]
         body = serialize_results(result, fmt)

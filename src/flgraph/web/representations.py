@@ -39,9 +39,14 @@ def alternates(path: str, media: list[str] | None = None) -> list[tuple[str, str
 
 
 def add_link_header(response: Response, links: list[tuple[str, str, str]]) -> Response:
-    """``Link: <…>; rel="alternate"; type=…`` for each representation, and ``Vary``."""
-    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
-                                         for href, media, _ in links)
+    """``Link: <…>; rel="alternate"; type=…`` for each representation, and ``Vary``.
+
+    Not on JSON-LD: pyld's document loader (3.3) reads several ``rel="alternate"`` links
+    as a list and fails, so ``jsonld.expand(url)`` of any document did; a client that
+    has the JSON-LD needs no pointer to it, and the other representations list it."""
+    if response.mimetype != "application/ld+json":
+        response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
+                                             for href, media, _ in links)
     vary = {v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()}
     response.headers["Vary"] = ", ".join(sorted(vary | {"Accept"}))
     return response

@@ -1,0 +1,94 @@
+"""JSON-LD with pyld (the JSON-LD API's Python implementation) against a live server:
+expand a document by its URL, compact it, frame it by type; the published context; the
+JSON-LD 1.1 profiles; media types with parameters.
+
+Answers carry the published context written out; the frames here name it by its stable
+IRI, ``https://w3id.org/flgraph/context.jsonld``, which pyld's document loader maps onto
+the server, as the site maps its address onto that base (nothing leaves 127.0.0.1).
+
+Expected values from the report (data/source/000_2635207760a74e4f.txt): Zambia, ISO code
+ZMB, is one of its member States; indicator 15.1's "Data collection and analysis" lists
+Zambia, India and Nepal.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from pyld import jsonld
+
+BASE = "https://w3id.org/flgraph/"
+FLG = BASE + "ontology#"
+ZAMBIA = BASE + "id/country/ZMB"
+EXPANDED = "http://www.w3.org/ns/json-ld#expanded"
+FLATTENED = "http://www.w3.org/ns/json-ld#flattened"
+
+
+@pytest.fixture(scope="module")
+def loader(server):
+    fetch = jsonld.requests_document_loader(timeout=30)
+
+    def load(url, options=None):
+        local = server.url + "/" + url[len(BASE):] if url.startswith(BASE) else url
+        assert local.startswith(server.url), f"pyld tried to fetch {url}"
+        return fetch(local, options or {})
+    return load
+
+
+def test_expand_a_document_by_its_url(server, loader):
+    expanded = jsonld.expand(server.url + "/id/country/ZMB", {"documentLoader": loader})
+    [zambia] = [node for node in expanded if node["@id"] == ZAMBIA]
+    assert FLG + "Country" in zambia["@type"]
+    assert zambia[FLG + "iso3166Alpha3"] == [{"@value": "ZMB"}]
+
+
+def test_compact_and_frame_by_type(server, loader):
+    options = {"documentLoader": loader}
+    compacted = jsonld.compact(server.url + "/id/country/ZMB", BASE + "context.jsonld", options)
+    [zambia] = [n for n in compacted["@graph"] if n["@id"] == "id:country/ZMB"]
+    assert zambia["@type"] == "Country" and zambia["iso3166Alpha3"] == "ZMB"
+    framed = jsonld.frame(server.url + "/id/country/ZMB",
+                          {"@context": BASE + "context.jsonld", "@type": "Country"}, options)
+    nodes = framed.get("@graph", [framed])
+    assert [node["@id"] for node in nodes] == ["id:country/ZMB"]  # the one Country there
+    assert nodes[0]["skos:prefLabel"]["@value"] == "Zambia"
+
+
+def test_a_construct_answer_uses_the_context(server, loader):
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX flg: <" + FLG + "> "
+             "CONSTRUCT { ?c a flg:Country ; skos:prefLabel ?name } WHERE { "
+             "?c a flg:Country ; flg:iso3166Alpha3 \"ZMB\" ; skos:prefLabel ?name }")
+    answer = requests.get(server.url + "/sparql", params={"query": query}, timeout=30,
+                          headers={"Accept": "application/ld+json; charset=utf-8"})
+    assert answer.status_code == 200
+    document = answer.json()
+    assert document["@context"] == server.get("/context.jsonld").json()["@context"]
+    framed = jsonld.frame(document, {"@context": BASE + "context.jsonld", "@type": "Country"},
+                          {"documentLoader": loader})
+    assert framed["skos:prefLabel"]["@value"] == "Zambia"
+
+
+def test_the_context_names_every_prefix_and_term(server):
+    context = server.get("/context.jsonld").json()["@context"]
+    assert context["flg"] == FLG and context["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert context["Country"] == "flg:Country"
+    assert context["iloRegion"] == {"@id": "flg:iloRegion", "@type": "@id"}
+
+
+@pytest.mark.parametrize(("profile", "check"), [
+    (EXPANDED, lambda doc: isinstance(doc, list) and "@context" not in str(doc)[:20]),
+    (FLATTENED, lambda doc: doc["@context"]["flg"] == FLG and "@graph" in doc),
+])
+def test_the_profile_parameter_is_honoured(server, profile, check):
+    answer = server.get("/id/country/ZMB", headers={
+        "Accept": f'application/ld+json;profile="{profile}"'})
+    assert answer.status_code == 200 and check(answer.json())
+
+
+@pytest.mark.parametrize("accept", ["text/turtle; charset=utf-8",
+                                    "application/n-triples;charset=UTF-8",
+                                    'application/ld+json; profile="http://example.org/other"'])
+def test_media_types_with_parameters_are_accepted(server, accept):
+    answer = server.get("/id/country/ZMB", headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        accept.split(";")[0])
