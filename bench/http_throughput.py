@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 from common import Server, record
@@ -32,10 +33,13 @@ TARGETS = {
 }
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
-    """Requests per second, p99 latency in ms, and non-2xx/3xx count."""
+def wrk(url: str, seconds: int, connections: int,
+        script: Path | None = None) -> tuple[float, float, int]:
+    """Requests per second, p99 latency in ms, and non-2xx/3xx count (``script``: a Lua
+    script of wrk's that makes each request)."""
+    extra = ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
