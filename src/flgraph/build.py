@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, paths
+from .durable import write_atomically
 from .extract import extract_files, read_source
 from .rdfio import FORMATS, from_rdflib, write_quads
 from .reference import load_reference
@@ -73,19 +73,6 @@ def build(sources: list[Path] | None = None, output: Path | None = None,
     write_atomically(output, lambda path: write_quads(quads, path, FORMATS["trig"]))
     graphs = len({q.graph_name for q in quads})
     return BuildResult(output, len(quads), graphs, len(documents), report)
-
-
-def write_atomically(target: Path, write) -> None:
-    """``write(path)`` into a temporary file beside ``target``, then rename it over."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _editorial():

@@ -36,6 +36,7 @@ def reports_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from .build import InvalidDataset
+        from .durable import WriteFailed
         from .extract import SourceError
         from .queries import ParameterError, QueryDefinitionError
         from .rdfio import RdfInputError
@@ -61,6 +62,8 @@ def reports_errors(command):
             raise Failure(str(err), EXIT_INVALID) from err
         except StoreError as err:
             raise Failure(_one_line(err), EXIT_INVALID) from err
+        except WriteFailed as err:
+            raise Failure(str(err), EXIT_INVALID) from err
 
     return wrapper
 
