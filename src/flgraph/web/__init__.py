@@ -57,6 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["flgraph-dumps"] = DumpFiles(Path(dump_dir)) if dump_dir else DumpFiles.private()
     app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
+    from . import http_rules
+
+    app.wsgi_app = http_rules.wrap(app.wsgi_app)
     return app
 
 
