@@ -97,7 +97,7 @@ def main() -> None:
     ceiling = statistics.median(r[0] for r in results["/health (ceiling)"])
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds, "
-        "medians; gunicorn (2 processes × 4 threads) on loopback.",
+        "medians; `flgraph serve` (2 processes × 4 threads) on loopback.",
         "",
         "| target | requests/s | vs /health | p99 (ms) | errors | ≥ 50 % and p99 ≤ 50 ms |",
         "|---|---:|---:|---:|---:|---|",

@@ -98,7 +98,7 @@ def dataset_file() -> Path:
 
 @pytest.fixture(scope="session")
 def server(dataset_file) -> LiveServer:
-    """The site on the embedded store, served by gunicorn on 127.0.0.1."""
+    """The site on the embedded store, served by `flgraph serve` on 127.0.0.1."""
     live = start_server("--data", str(dataset_file))
     yield live
     stop_server(live)
