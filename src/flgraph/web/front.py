@@ -14,6 +14,11 @@ timeout.
 Also the HTTP rules a WSGI app cannot keep itself (RFC 9112): an HTTP/1.1 request without
 ``Host`` is refused (400), a body that is not valid chunked coding is 400, and one past
 the size limit is 413, whether chunked or not.
+
+granian's event loop buffers whatever answer it is handed, however slowly the client
+reads, and has no write timeout: a file (a dump) is therefore handed over as its path,
+which granian reads as the client does; other answers are bounded by the caps on
+results (16 MiB) and on cached pages (8 MiB).
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
+
+from werkzeug.wsgi import FileWrapper
 
 from .admission import Admission, Busy
 from .clients import client_address, client_group
@@ -79,25 +88,49 @@ class FrontDoor:
         if isinstance(answer, bytes):
             proto.response_bytes(status, headers, answer)
             return None
+        if isinstance(answer, SentFile):  # read from disk as the client reads
+            proto.response_file(status, headers, answer.path)
+            return None
         await _stream(loop, self.threads, proto, status, headers, answer)
         return None
 
-    def _call(self, environ: dict[str, Any]) -> tuple[int, list, bytes | Iterator[bytes]]:
-        """Run the app in a thread: the status, headers and the whole answer when its
-        length is known (in memory), else an iterator to stream."""
+    def _call(self, environ: dict[str, Any]) -> tuple[int, list, Any]:
+        """Run the app in a thread: the status, headers and the answer — the path of a
+        file sent whole, the bytes of an answer of known length (in memory), else an
+        iterator to stream."""
         started: list = []
+        files: list = []
 
         def start_response(status: str, headers: list, exc_info=None):
             started[:] = [int(status.split(" ", 1)[0]), headers]
             return _no_write
 
+        def file_wrapper(file, block_size: int = 8192):  # PEP 3333's, noting the file
+            files.append(file)
+            return FileWrapper(file, block_size)
+
+        environ["wsgi.file_wrapper"] = file_wrapper
         answer = self.app(environ, start_response)
-        if _known_length(started[1]) and not hasattr(answer, "file"):
+        status, headers = started
+        path = getattr(files[0], "name", None) if files else None
+        if status == 200 and isinstance(path, str) and os.path.isfile(path):
+            _close(answer)
+            return status, headers, SentFile(path)
+        if _known_length(headers) and not files:
             try:
-                return started[0], started[1], b"".join(answer)
+                return status, headers, b"".join(answer)
             finally:
                 _close(answer)
-        return started[0], started[1], _chunks(answer)
+        return status, headers, _chunks(answer)
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """An answer that is a whole file on disk: granian sends it from the file as fast as
+    the client reads, where bytes handed to it are buffered whole whatever the client's
+    pace (a slow reader of a dump would hold all of it in memory)."""
+
+    path: str
 
 
 def _no_write(data: bytes) -> None:  # the WSGI write() callable: the app never uses it
