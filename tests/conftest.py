@@ -74,7 +74,7 @@ def start_server(*args: str, env: dict | None = None, wait: float = 30.0) -> Liv
             raise RuntimeError(f"flgraph serve exited: {process.stderr.read().decode()[-2000:]}")
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
-                _wait_for_query_workers(url, deadline)
+                wait_for_query_workers(url, min(deadline, time.monotonic() + 10))
                 return LiveServer(url, process)
         except requests.RequestException:
             time.sleep(0.1)
@@ -82,8 +82,8 @@ def start_server(*args: str, env: dict | None = None, wait: float = 30.0) -> Liv
     raise RuntimeError("flgraph serve did not answer /health in time")
 
 
-def _wait_for_query_workers(url: str, deadline: float, in_a_row: int = 6) -> None:
-    """Until endpoint queries are answered promptly ``in_a_row`` times, each on a new
+def wait_for_query_workers(url: str, deadline: float, in_a_row: int = 3) -> None:
+    """Until endpoint queries are answered within a second ``in_a_row`` times, each on a new
     connection: the web processes (granian hands connections to each in turn) start
     their /sparql workers after answering /health, and on a loaded machine a test's first
     query would otherwise meet them still starting (a query waits for them within its
@@ -93,8 +93,8 @@ def _wait_for_query_workers(url: str, deadline: float, in_a_row: int = 6) -> Non
         n += 1
         try:
             answer = requests.get(url + "/sparql", timeout=5, headers={"Connection": "close"},
-                                  params={"query": f"ASK {{}} # starting {n} {time.time()}"})
-            prompt = prompt + 1 if answer.ok and answer.elapsed.total_seconds() < 0.5 else 0
+                                  params={"query": f"ASK {{ ?s ?p ?o }} # starting {n}"})
+            prompt = prompt + 1 if answer.ok and answer.elapsed.total_seconds() < 1 else 0
         except requests.RequestException:
             prompt = 0
 

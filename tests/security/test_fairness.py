@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from flgraph.service import ClientShares, Overloaded, QueryTimeout
-from tests.conftest import start_server, stop_server
+from tests.conftest import start_server, stop_server, wait_for_query_workers
 from tests.helpers import session_from
 
 from .test_costs import EXPENSIVE
@@ -55,6 +55,8 @@ def test_a_client_over_its_share_waits_and_another_client_is_served(server):
 
 def test_four_parallel_clients_from_one_address_see_no_errors(server):
     """A federated engine or a page sends several queries at once: none is refused."""
+    # the workers stopped by the test before are running again
+    wait_for_query_workers(server.url, time.monotonic() + 20)
     def client(n: int) -> list[int]:
         session = session_from("127.0.0.4")
         return [session.get(server.url + "/sparql", timeout=30, params={

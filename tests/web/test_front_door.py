@@ -103,3 +103,21 @@ def test_a_request_waits_no_longer_than_its_limit():
 
     free, running, waiting = asyncio.run(scenario())
     assert free == 1 and running == {} and all(not q for q in waiting.values())
+
+
+def test_web_processes_end_with_the_server_even_on_kill_9(dataset_file):
+    """A kill -9 of `flgraph serve` leaves no web process serving on, nor query workers."""
+    import signal
+
+    import psutil
+
+    from tests.conftest import start_server
+
+    live = start_server("--data", str(dataset_file))
+    main = psutil.Process(live.process.pid)
+    children = main.children(recursive=True)
+    assert len(children) >= 2  # the web processes and their query workers
+    live.process.send_signal(signal.SIGKILL)
+    live.process.wait(10)
+    _gone, alive = psutil.wait_procs(children, timeout=15)
+    assert alive == [], [" ".join(p.cmdline()[:4]) for p in alive]

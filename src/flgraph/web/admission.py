@@ -11,8 +11,8 @@ are handed out again in this order:
   requests waiting gets one thread when each of the others gets one, and a client never
   holds more than ``per_client`` threads at once;
 - a client's own requests in their order of arrival, at most ``queue`` of them waiting
-  and each for at most ``wait`` seconds: past that the client is told 429 with
-  ``Retry-After`` (``Busy``), and the others are not kept waiting by it.
+  (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
+  seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
 
 Clients are grouped as web/clients.py says (an IPv6 /64 is one client). Single-threaded
 by design: every method runs on the web process's event loop.
@@ -28,17 +28,26 @@ LANES = ("site", "public")
 
 
 class Busy(Exception):
-    """The client has as many requests waiting as it may: 429, try again shortly."""
+    """A request not admitted: ``status`` 429 when the client has as many requests
+    waiting as it may, 503 when it waited as long as it may; a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 class Admission:
-    def __init__(self, threads: int, per_client: int, queue: int = 16,
-                 wait: float = 10.0) -> None:
+    """``wait`` bounds a site request's wait, ``public_wait`` a /sparql query's (its
+    deadline: a query that waited that long would be stopped anyway)."""
+
+    def __init__(self, threads: int, per_client: int, queue: int = 8,
+                 wait: float = 10.0, public_wait: float = 5.0) -> None:
         self.free = threads
         self.public_cap = max(1, threads - 1)
         self.per_client = max(1, per_client)
         self.queue = queue
         self.wait = wait
+        self.public_wait = public_wait
         self.public_running = 0
         self.running: Counter[str | None] = Counter()
         self.waiting: dict[str, OrderedDict[str | None, deque[asyncio.Future]]] = {
@@ -71,19 +80,22 @@ class Admission:
         if len(line) >= self.queue:
             if not line:
                 del queues[client]
-            raise Busy(f"{self.queue} of your requests are already waiting; try again "
-                       "when they are answered")
+            raise Busy(429, f"Too many queries: {self.queue} of your requests are already "
+                            "waiting; try again when they are answered")
+        wait = self.public_wait if public else self.wait
         turn = asyncio.get_running_loop().create_future()
         line.append(turn)
         try:
-            done, _ = await asyncio.wait({turn}, timeout=self.wait)
+            done, _ = await asyncio.wait({turn}, timeout=wait)
         except asyncio.CancelledError:  # the request went away while it waited
             self._forget(client, public, turn)
             raise
         if turn in done:
             return  # started by _dispatch, which counted it
         self._forget(client, public, turn)
-        raise Busy(f"your request waited {self.wait:g} s for its turn; try again shortly")
+        raise Busy(503, f"{'Query timed out' if public else 'Busy'}: your request waited "
+                        f"{wait:g} s for its turn behind your earlier ones; try again "
+                        "shortly")
 
     def _forget(self, client: str | None, public: bool, turn: asyncio.Future) -> None:
         """A waiting request gives up its place (or its thread, if it was just given one)."""

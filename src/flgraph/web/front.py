@@ -40,6 +40,7 @@ from .clients import client_address, client_group
 
 BODY_SECONDS = 10.0  # a request body must arrive within this
 MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
+MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
 STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
                     ("Cache-Control", "no-store")]
@@ -59,10 +60,11 @@ class FrontDoor:
     names the client (web/clients.py)."""
 
     def __init__(self, app: Callable, threads: int, trusted: tuple = (),
-                 per_client: int | None = None) -> None:
+                 per_client: int | None = None, query_seconds: float = 5.0) -> None:
         self.app = app
         self.trusted = trusted
-        self.admission = Admission(threads, per_client or max(1, threads // 2))
+        self.admission = Admission(threads, per_client or max(1, threads // 2),
+                                   public_wait=query_seconds)
         # more threads than the admission hands out: the rest read streamed answers
         self.threads = ThreadPoolExecutor(2 * threads, thread_name_prefix="flgraph-web")
 
@@ -84,7 +86,7 @@ class FrontDoor:
                 status, headers, answer = await loop.run_in_executor(
                     self.threads, self._call, environ)
         except Busy as busy:
-            return refuse(proto, 429, str(busy), [("Retry-After", "1")])
+            return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
         if isinstance(answer, bytes):
             proto.response_bytes(status, headers, answer)
             return None
@@ -181,6 +183,9 @@ async def read_body(scope: Any, proto: Any) -> bytes:
     headers = scope.headers
     if scope.http_version == "1.1" and "host" not in headers:
         raise Refused(400, "the request has no Host header (RFC 9112, section 3.2)")
+    if sum(len(name) + len(value) + 4 for name, value in headers.items()) > MAX_HEADERS:
+        raise Refused(431, f"the request's header fields are longer than {MAX_HEADERS:,} "
+                           "bytes")
     length = headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_BODY:
         raise Refused(413, f"the request body is larger than {MAX_BODY:,} bytes")
@@ -202,7 +207,7 @@ async def read_body(scope: Any, proto: Any) -> bytes:
 
 def refuse(proto: Any, status: int, reason: str, extra: list | None = None) -> None:
     """The front door's own one-line answer, with the app's security headers."""
-    close = [] if status == 429 else [("Connection", "close")]
+    close = [] if status in (429, 503) else [("Connection", "close")]
     proto.response_bytes(status, [("Content-Type", "text/plain; charset=utf-8"), *close,
                                   *SECURITY_HEADERS, *(extra or [])],
                          (reason + "\n").encode("utf-8"))

@@ -10,7 +10,11 @@ gthread workers, the server before it, stay available for comparison (``--http-s
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,8 @@ HEADER_TIMEOUT_MS = 10_000  # a client has this long to send its request's heade
 # fill to shut the site out. Each costs a coroutine and its buffers (a body is at most
 # front.MAX_BODY), not a thread.
 CONNECTIONS = 4096
+STOP_SECONDS = 5  # a web process still running this long after a stop is killed
+PR_SET_PDEATHSIG = 1  # prctl(2)
 # Request line and headers: a SPARQL query in a URL is the longest thing we take (up to the
 # gateway's 20,000-byte cap, percent-encoded: three bytes a character at worst).
 MAX_HEAD_BYTES = 3 * 20_000 + 16_384
@@ -72,11 +78,28 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
                                      max_buffer_size=max(MAX_HEAD_BYTES, 417_792)),
         log_level=LogLevels.warning, log_access=access_log, respawn_failed_workers=True,
-        websockets=False)
+        websockets=False, workers_kill_timeout=STOP_SECONDS)
     # the web processes are forked, so the loader (and the configuration it closes over)
     # needs no pickling
     trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
-    server.serve(target_loader=lambda _name: FrontDoor(_app(config), threads, trusted))
+    deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
+
+    def load(_name: str) -> FrontDoor:  # in each web process, once forked
+        _die_with_parent()
+        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline)
+
+    server.serve(target_loader=load)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel stop this web process when granian's main process ends, however
+    it ends (a kill -9 of it left the web processes serving on, and their query workers,
+    with no parent to stop them)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent ended before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _gunicorn(config: dict[str, Any], host: str, port: int, workers: int, threads: int,
