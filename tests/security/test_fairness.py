@@ -30,7 +30,22 @@ def server(dataset_file):
     stop_server(live)
 
 
+def _both_public_workers_ready(server) -> None:
+    """Until two queries at once, from two addresses, are both answered within a second:
+    the public lane's second worker starts after the first, and the test needs both."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        def ask(address: str) -> bool:
+            answer = session_from(address).get(server.url + "/sparql", timeout=10, params={
+                "query": f"ASK {{ ?s ?p ?o }} # ready {address} {time.time()}"})
+            return answer.ok and answer.elapsed.total_seconds() < 1
+        with ThreadPoolExecutor(2) as pool:
+            if all(pool.map(ask, ("127.0.0.5", "127.0.0.6"))):
+                return
+
+
 def test_a_client_over_its_share_waits_and_another_client_is_served(server):
+    _both_public_workers_ready(server)
     greedy = session_from("127.0.0.2")
 
     def slow(n: int) -> requests.Response:
