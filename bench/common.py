@@ -36,7 +36,7 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     libs = []
-    for name in ("flask", "gunicorn", "pyoxigraph", "rdflib", "pyshacl"):
+    for name in ("flask", "granian", "gunicorn", "pyoxigraph", "rdflib", "pyshacl"):
         with contextlib.suppress(PackageNotFoundError):
             libs.append(f"{name} {version(name)}")
     return f"{os.cpu_count()} cores ({cpu}){mem}; Python {platform.python_version()}; " + ", ".join(

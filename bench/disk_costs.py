@@ -22,6 +22,7 @@ import time
 import pyoxigraph as ox
 
 from common import ROOT, record
+from flgraph.durable import active_directory
 from flgraph.rdfio import read_quads
 
 QUERIES = ("organisations", "quantities", "timeline", "countries-by-result-typology",
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     work = ROOT / "bench" / "work"
-    disk = ox.Store.read_only(str(work / "stores" / f"oxigraph-{args.size}"))
+    disk = ox.Store.read_only(str(active_directory(work / "stores" / f"oxigraph-{args.size}")))
     memory = ox.Store()
     memory.extend(read_quads(work / f"synth-{args.size}.trig"))
     lines = [

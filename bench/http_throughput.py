@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 from common import Server, record
@@ -32,10 +33,13 @@ TARGETS = {
 }
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
-    """Requests per second, p99 latency in ms, and non-2xx/3xx count."""
+def wrk(url: str, seconds: int, connections: int,
+        script: Path | None = None) -> tuple[float, float, int]:
+    """Requests per second, p99 latency in ms, and non-2xx/3xx count (``script``: a Lua
+    script of wrk's that makes each request)."""
+    extra = ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -93,7 +97,7 @@ def main() -> None:
     ceiling = statistics.median(r[0] for r in results["/health (ceiling)"])
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds, "
-        "medians; gunicorn (2 processes × 4 threads) on loopback.",
+        "medians; `flgraph serve` (2 processes × 4 threads) on loopback.",
         "",
         "| target | requests/s | vs /health | p99 (ms) | errors | ≥ 50 % and p99 ≤ 50 ms |",
         "|---|---:|---:|---:|---:|---|",

@@ -12,7 +12,16 @@ attacker 127.0.0.2), as on the open web: the endpoint shares its public workers 
 client address. ``--fresh 0.05`` makes 5 % of the normal requests endpoint queries never
 asked before, which no cache answers and which must meet a free public worker.
 
-    python bench/load_test.py [--seconds 25] [--clients 24] [--attackers 4] [--no-record]
+The attack can also come from many addresses (``--attack-addresses 64``: each query
+from the next of 64 loopback addresses, as a botnet or an IPv6 /64 would send them) and
+with slow sockets held open all through it (``--slow-sockets 1000``: one byte then
+nothing, a body byte by byte, idle, an answer never read; tests/security/slow_clients.py).
+Every second the server's processes are sampled: the web processes' resident memory and
+the query workers' process ids (a new id is a worker restarted). A soak is the same run
+with longer phases (``--seconds 120``).
+
+    python bench/load_test.py [--seconds 25] [--clients 24] [--attackers 4]
+        [--attack-addresses 1] [--slow-sockets 0] [--no-record]
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from common import ROOT, Server, record
 
 sys.path.insert(0, str(ROOT))  # the tests' helpers: sessions from a chosen address
 from tests.helpers import session_from
+from tests.security.slow_clients import slow_sockets
 
 DATA = ROOT / "data" / "flgraph.trig"
 ID = "https://w3id.org/flgraph/id/"
@@ -111,7 +121,7 @@ def fresh_query(rng: random.Random) -> str:
 
 
 def client(url: str, paths: list[str], until: float, tally: Tally, seed: int,
-           fresh: float = 0.0) -> None:
+           fresh: float = 0.0, pages: Tally | None = None) -> None:
     rng = random.Random(seed)
     session = session_from(client_address(seed))
     while time.monotonic() < until:
@@ -125,13 +135,26 @@ def client(url: str, paths: list[str], until: float, tally: Tally, seed: int,
         except requests.RequestException as err:
             error = type(err).__name__
         tally.add(time.monotonic() - started, error)
+        if pages is not None and not path.startswith("/sparql"):
+            pages.add(time.monotonic() - started, error)
 
 
-def attacker(url: str, until: float, tally: Tally, seed: int) -> None:
-    session = session_from(ATTACKER_ADDRESS)
+def attack_address(n: int, addresses: int) -> str:
+    """The address of an attacker's ``n``-th query: 127.0.0.2 alone, or one of
+    ``addresses`` in 127.0.4.0/22 in turn."""
+    if addresses <= 1:
+        return ATTACKER_ADDRESS
+    k = n % addresses
+    return f"127.0.{4 + k // 250}.{1 + k % 250}"
+
+
+def attacker(url: str, until: float, tally: Tally, seed: int, addresses: int = 1) -> None:
+    sessions: dict[str, requests.Session] = {}
     n = seed * 1_000_000
     while time.monotonic() < until:
         n += 1
+        source = attack_address(n, addresses)
+        session = sessions.get(source) or sessions.setdefault(source, session_from(source))
         query = ATTACKS[n % len(ATTACKS)].format(n=n)
         started = time.monotonic()
         try:
@@ -143,13 +166,45 @@ def attacker(url: str, until: float, tally: Tally, seed: int) -> None:
         tally.add(time.monotonic() - started, outcome)
 
 
+class Sampler(threading.Thread):
+    """Once a second: the web processes' RSS (children of the server's main process) and
+    the query workers' pids (their children)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.web_rss: list[int] = []  # total of the web processes, bytes, per sample
+        self.workers: set[int] = set()
+        self.stopped = threading.Event()
+
+    def sample(self) -> None:
+        import psutil
+
+        try:
+            web = psutil.Process(self.pid).children()
+            rss = sum(process.memory_info().rss for process in web)
+            workers = {child.pid for process in web for child in process.children()}
+        except psutil.Error:
+            return
+        self.web_rss.append(rss)
+        self.workers |= workers
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+
 def run_phase(url: str, paths: list[str], seconds: float, clients: int, attackers: int,
-              fresh: float = 0.0) -> tuple[Tally, Tally]:
+              fresh: float = 0.0, addresses: int = 1,
+              pages: Tally | None = None) -> tuple[Tally, Tally]:
+    """The normal clients' and the attackers' tallies (``pages``: the normal clients'
+    requests of pages, apart from their /sparql queries)."""
     until = time.monotonic() + seconds
     normal, attack = Tally(), Tally()
-    threads = [threading.Thread(target=client, args=(url, paths, until, normal, i, fresh))
+    threads = [threading.Thread(target=client, args=(url, paths, until, normal, i, fresh,
+                                                      pages))
                for i in range(clients)]
-    threads += [threading.Thread(target=attacker, args=(url, until, attack, i + 1))
+    threads += [threading.Thread(target=attacker, args=(url, until, attack, i + 1, addresses))
                 for i in range(attackers)]
     for thread in threads:
         thread.start()
@@ -191,6 +246,10 @@ def main() -> None:
     parser.add_argument("--fresh", type=float, default=0.0,
                         help="Share of normal requests that are endpoint queries never "
                              "asked before (cache misses), e.g. 0.05.")
+    parser.add_argument("--attack-addresses", type=int, default=1,
+                        help="Addresses the attackers' queries come from, in turn.")
+    parser.add_argument("--slow-sockets", type=int, default=0,
+                        help="Slow or idle sockets held open during the attack phase.")
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("serve_args", nargs="*", help="extra arguments for flgraph serve")
     args = parser.parse_args()
@@ -203,18 +262,34 @@ def main() -> None:
             warm.get(server.url + path, timeout=30)
         progress(f"warm-up mix, {args.warmup:g} s")
         run_phase(server.url, paths, args.warmup, args.clients, 0)
+        sampler = Sampler(server.process.pid)
+        sampler.sample()
+        start_workers, start_rss = len(sampler.workers), sampler.web_rss[-1]
+        sampler.start()
         progress(f"normal clients alone, {args.seconds:g} s")
-        quiet, _ = run_phase(server.url, paths, args.seconds, args.clients, 0, args.fresh)
+        quiet_pages, loud_pages = Tally(), Tally()
+        quiet, _ = run_phase(server.url, paths, args.seconds, args.clients, 0, args.fresh,
+                             pages=quiet_pages)
+        quiet_workers, quiet_rss = len(sampler.workers), max(sampler.web_rss)
         progress(f"normal clients under attack, {args.seconds:g} s")
-        loud, attack = run_phase(server.url, paths, args.seconds, args.clients, args.attackers,
-                                 args.fresh)
+        with slow_sockets(server.url, args.slow_sockets, read_path="/queries/table-1") as held:
+            loud, attack = run_phase(server.url, paths, args.seconds, args.clients,
+                                     args.attackers, args.fresh, args.attack_addresses,
+                                     loud_pages)
+            slow = len(held)
+        sampler.stopped.set()
+        sampler.join()
         alive = server.process.poll() is None
     rows = ["| phase | requests | per s | errors | p50 ms | p95 ms | p99 ms |",
             "|---|---:|---:|---:|---:|---:|---:|"]
     quiet_row, quiet_p99 = summary("normal clients, no attacker", quiet, args.seconds)
     loud_row, loud_p99 = summary("normal clients, under attack", loud, args.seconds)
     attack_row, _ = summary("attacker", attack, args.seconds, errors=False)
-    rows += [quiet_row, loud_row, attack_row]
+    rows += [quiet_row, loud_row, attack_row,
+             summary("… of which pages (not /sparql), no attacker", quiet_pages,
+                     args.seconds)[0],
+             summary("… of which pages (not /sparql), under attack", loud_pages,
+                     args.seconds)[0]]
     ratio = loud_p99 / quiet_p99 if quiet_p99 else float("inf")
     errors = sum(quiet.errors.values()) + sum(loud.errors.values())
     verdict = "met" if errors == 0 and ratio <= 2 and alive else "MISSED"
@@ -225,13 +300,21 @@ def main() -> None:
         f"{fresh_note(args.fresh)}), {args.seconds:g} s "
         f"per phase after a warm-up; {args.attackers} attackers from {ATTACKER_ADDRESS} "
         "sending pathological queries (cartesian products, path explosions, deep nesting, "
-        "huge BGPs, SERVICE) back to back. `flgraph serve` defaults"
+        "huge BGPs, SERVICE) back to back"
+        + (f" from {args.attack_addresses} addresses in turn" if args.attack_addresses > 1
+           else "")
+        + (f", {slow} slow or idle sockets held open all through the attack"
+           if args.slow_sockets else "") + ". `flgraph serve` defaults"
         + (f" plus `{' '.join(args.serve_args)}`" if args.serve_args else "") + ".",
         "", *rows, "",
         f"Attacker answers: {dict(sorted(attack.errors.items()))}.",
         f"Normal clients' errors: {dict(quiet.errors + loud.errors) or 'none'}.",
         f"p99 under attack / p99 without: **{ratio:.2f}** (target ≤ 2, zero errors): "
         f"{verdict}; server alive afterwards: {alive}.",
+        f"Query workers restarted: {quiet_workers - start_workers} without the attack, "
+        f"{len(sampler.workers) - quiet_workers} under it. Web processes' RSS (total): "
+        f"{start_rss / 2**20:.0f} MB at the start, peak {quiet_rss / 2**20:.0f} MB without "
+        f"the attack, {max(sampler.web_rss) / 2**20:.0f} MB under it (target: ≤ +50 MB).",
     ])
     print(body)
     if not args.no_record:

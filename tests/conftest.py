@@ -74,11 +74,29 @@ def start_server(*args: str, env: dict | None = None, wait: float = 30.0) -> Liv
             raise RuntimeError(f"flgraph serve exited: {process.stderr.read().decode()[-2000:]}")
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
+                wait_for_query_workers(url, min(deadline, time.monotonic() + 10))
                 return LiveServer(url, process)
         except requests.RequestException:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("flgraph serve did not answer /health in time")
+
+
+def wait_for_query_workers(url: str, deadline: float, in_a_row: int = 3) -> None:
+    """Until endpoint queries are answered within a second ``in_a_row`` times, each on a new
+    connection: the web processes (granian hands connections to each in turn) start
+    their /sparql workers after answering /health, and on a loaded machine a test's first
+    query would otherwise meet them still starting (a query waits for them within its
+    deadline). Gives up quietly at ``deadline``."""
+    prompt, n = 0, 0
+    while prompt < in_a_row and time.monotonic() < deadline:
+        n += 1
+        try:
+            answer = requests.get(url + "/sparql", timeout=5, headers={"Connection": "close"},
+                                  params={"query": f"ASK {{ ?s ?p ?o }} # starting {n}"})
+            prompt = prompt + 1 if answer.ok and answer.elapsed.total_seconds() < 1 else 0
+        except requests.RequestException:
+            prompt = 0
 
 
 def stop_server(server: LiveServer) -> None:
@@ -98,7 +116,7 @@ def dataset_file() -> Path:
 
 @pytest.fixture(scope="session")
 def server(dataset_file) -> LiveServer:
-    """The site on the embedded store, served by gunicorn on 127.0.0.1."""
+    """The site on the embedded store, served by `flgraph serve` on 127.0.0.1."""
     live = start_server("--data", str(dataset_file))
     yield live
     stop_server(live)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, paths
+from .durable import write_atomically
 from .extract import extract_files, read_source
 from .rdfio import FORMATS, from_rdflib, write_quads
 from .reference import load_reference
@@ -88,19 +88,6 @@ def _with_version(dataset, release: Release, base: str | None) -> list:
                         digest=digest, date=build_date(release),
                         **({"base": base} if base else {}))
     return list(from_rdflib(dataset))
-
-
-def write_atomically(target: Path, write) -> None:
-    """``write(path)`` into a temporary file beside ``target``, then rename it over."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _editorial():

@@ -36,6 +36,7 @@ def reports_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from .build import InvalidDataset
+        from .durable import WriteFailed
         from .extract import SourceError
         from .queries import ParameterError, QueryDefinitionError
         from .rdfio import RdfInputError
@@ -61,6 +62,8 @@ def reports_errors(command):
             raise Failure(str(err), EXIT_INVALID) from err
         except StoreError as err:
             raise Failure(_one_line(err), EXIT_INVALID) from err
+        except WriteFailed as err:
+            raise Failure(str(err), EXIT_INVALID) from err
 
     return wrapper
 
@@ -357,9 +360,10 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
               help="Query processes per web process for queries typed at /sparql, apart "
                    "from the site's own (0: share the query workers).")
 @click.option("--per-client", default=1, show_default=True, type=click.IntRange(0, 64),
-              help="/sparql queries one client address may run at once per web process, "
-                   "so that one client cannot hold every public worker (0: no limit; "
-                   "behind a reverse proxy every client has the proxy's address).")
+              help="/sparql queries one client (an address, an IPv6 /64) may run at once "
+                   "per web process, so that one client cannot hold every public worker; "
+                   "its others wait their turn (0: no limit; behind a reverse proxy give "
+                   "--trusted-proxy).")
 @click.option("--timeout", "query_timeout", default=5.0, show_default=True,
               type=click.FloatRange(0.1, 3600), help="Seconds a query may run.")
 @click.option("--row-limit", default=10_000, show_default=True, type=click.IntRange(1),
@@ -367,11 +371,18 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--access-log", is_flag=True, help="Log every request to standard output.")
 @click.option("--watch", is_flag=True, help="Reload the data file when it changes (as SIGHUP "
               "does); a file that does not load is refused and the old data keeps serving.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="CIDR",
+              help="A reverse proxy in front (address or network; repeatable) whose "
+              "X-Forwarded-For names the client, for sharing the server per client.")
+@click.option("--http-server", type=click.Choice(["granian", "gunicorn"]), default="granian",
+              show_default=True, help="The HTTP server in front (gunicorn: for comparison; "
+              "its threads wait on slow clients).")
 @reports_errors
 def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, workers: int,
           query_workers: int, public_workers: int, per_client: int, query_timeout: float,
-          row_limit: int, access_log: bool, watch: bool) -> None:
-    """Serve the site, the SPARQL endpoint and the linked data (gunicorn)."""
+          row_limit: int, access_log: bool, watch: bool, trusted_proxies: tuple[str, ...],
+          http_server: str) -> None:
+    """Serve the site, the SPARQL endpoint and the linked data (granian)."""
     from .web.serve import serve as run_server
 
     if store_spec in ("memory", "oxigraph"):
@@ -382,7 +393,8 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
               "FLGRAPH_QUERY_WORKERS": query_workers,
               "FLGRAPH_PUBLIC_WORKERS": public_workers if query_workers else 0,
               "FLGRAPH_LIMITS": Limits(timeout=query_timeout, row_limit=row_limit,
-                                       public_per_client=per_client)}
+                                       public_per_client=per_client),
+              "FLGRAPH_TRUSTED_PROXIES": _trusted(trusted_proxies)}
     _check_store(config)
     from .engine.launch import engine_for
     from .engine.snapshot import SnapshotError
@@ -391,9 +403,20 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
         with engine_for(config, workers, watch) as engine:
             click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
             run_server(config, host=host, port=port, workers=workers, access_log=access_log,
-                       on_reload=engine.reload if engine else None)
+                       http_server=http_server, on_reload=engine.reload if engine else None)
     except SnapshotError as err:
         raise Failure(str(err), EXIT_INPUT) from None
+
+
+def _trusted(specs: tuple[str, ...]) -> tuple[str, ...]:
+    """The --trusted-proxy values, checked here so that a bad one is a usage error."""
+    from .web.clients import trusted_networks
+
+    try:
+        trusted_networks(specs)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--trusted-proxy") from None
+    return specs
 
 
 def _check_store(config: dict) -> None:

@@ -71,6 +71,7 @@ class Limits:
     max_concurrent: int = 4  # queries at once per web process when there is no pool
     max_public_concurrent: int = 2  # of which /sparql queries may hold at most this many
     public_per_client: int = 1  # /sparql queries one client address runs at once (0: any)
+    public_per_client_queue: int = 8  # ... and how many more wait their turn (then 429)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ class QueryService:
         # ... and /sparql queries never hold them all: the site's own queries keep a share.
         self._public_slots = threading.BoundedSemaphore(
             max(1, min(self.limits.max_public_concurrent, self.limits.max_concurrent - 1)))
-        self._clients = ClientShares(self.limits.public_per_client)
+        self._clients = ClientShares(self.limits.public_per_client,
+                                     self.limits.public_per_client_queue)
 
     def graph_names(self) -> frozenset[str]:
         """The store's named graphs, read again every few seconds: a remote store can be
@@ -167,8 +169,9 @@ class QueryService:
                 raise QueryRefused(f"<{graph}> is not a graph of this dataset (graphs are "
                                    "never fetched)")
         limit = min(request.limit or self.limits.row_limit, self.limits.row_limit)
-        if request.public:
-            with self._clients.share(request.client):
+        if request.public:  # waiting for the client's own earlier queries counts too
+            wait = self.limits.timeout - (time.monotonic() - started)
+            with self._clients.share(request.client, wait):
                 return self._run(request, limit, started)
         return self._run(request, limit, started)
 
@@ -217,39 +220,63 @@ class QueryService:
 
 
 class ClientShares:
-    """At most ``per_client`` public queries of one client address at once.
+    """At most ``per_client`` public queries of one client at once; its others wait.
 
     Without it one address sending slow queries back to back holds every worker of the
-    public lane, and everybody else's endpoint queries wait, then get 429. A client over
-    its share gets 429 at once — waiting would hold a web thread that others need — and
-    the others' queries meet a free worker. (Behind a reverse proxy every client has the
-    proxy's address: set ``public_per_client`` to 0 there, or pass the client address on.)
+    public lane, and everybody else's endpoint queries wait, then get 429. A client's
+    extra queries wait their turn in a short line of their own (at most ``queue`` of
+    them, each until its deadline: then it is a query past its deadline, 503), so
+    parallel clients — a federated engine, a browser page, a notebook — are answered
+    without errors, and the other clients' queries still meet a free worker. Past the
+    line the client is told 429 at once.
+    Clients are keyed as web/clients.py groups them (an IPv6 /64 is one client).
     """
 
-    def __init__(self, per_client: int) -> None:
+    def __init__(self, per_client: int, queue: int = 8) -> None:
         self.per_client = per_client
+        self.queue = queue
         self._running: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._waiting: dict[str, int] = {}
+        self._turns = threading.Condition()
 
     @contextlib.contextmanager
-    def share(self, client: str | None):
+    def share(self, client: str | None, wait: float = 5.0):
+        """Count one query of ``client`` while the block runs, after waiting at most
+        ``wait`` seconds for its turn."""
         if not self.per_client or client is None:
             yield
             return
-        with self._lock:
+        with self._turns:
             if self._running.get(client, 0) >= self.per_client:
-                raise Overloaded(f"{self.per_client} of your queries are already running; "
-                                 "try again when they are done")
+                self._wait_turn(client, wait)
             self._running[client] = self._running.get(client, 0) + 1
         try:
             yield
         finally:
-            with self._lock:
+            with self._turns:
                 left = self._running[client] - 1
                 if left:
                     self._running[client] = left
                 else:
                     del self._running[client]
+                self._turns.notify_all()
+
+    def _wait_turn(self, client: str, wait: float) -> None:
+        """Wait (holding ``_turns``) until the client may run one more query."""
+        if self._waiting.get(client, 0) >= self.queue:
+            raise Overloaded(f"{self.per_client} of your queries are running and "
+                             f"{self.queue} waiting; try again when they are done")
+        self._waiting[client] = self._waiting.get(client, 0) + 1
+        try:
+            turn = self._turns.wait_for(
+                lambda: self._running.get(client, 0) < self.per_client, max(wait, 0.0))
+        finally:
+            self._waiting[client] -= 1
+            if not self._waiting[client]:
+                del self._waiting[client]
+        if not turn:
+            raise QueryTimeout("the query reached its deadline while it waited for your "
+                               "earlier ones to end")
 
 
 def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> Result:

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from flgraph.web.http_rules import MAX_TARGET
+
 from .conftest import TIMEOUT, assert_alive, one_line, post_query, sparql
 
 #: Each one runs for minutes or more on any engine, over the report's few thousand
@@ -121,10 +123,14 @@ def test_long_queries_under_the_body_cap_are_400(target):
 
 
 def test_huge_query_strings_are_414(target):
-    for path in ("/sparql?query=" + "A" * 20_000, "/queries/table-1?x=" + "a" * 20_000,
-                 "/id/" + "a" * 20_000):
+    # past the site's limit on a URL (a query the gateway takes fits: by GET, up to its
+    # 20,000 bytes, percent-encoded), the site's own 414; past what granian reads, its own
+    long = MAX_TARGET + 1000
+    for path in ("/sparql?query=" + "A" * long, "/queries/table-1?x=" + "a" * long,
+                 "/id/" + "a" * long, "/sparql?query=" + "A" * 70_000):
         response = target.get(path)
         assert response.status_code == 414, response.text[:200]
+        assert response.text == "" or "POST" in response.text
     assert_alive(target)
 
 

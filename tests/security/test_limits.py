@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from .conftest import TIMEOUT, assert_alive, one_line, sparql
 from .test_costs import EXPENSIVE
 
-FLOOD = 16  # more than the public lane's workers or slots of two web processes
+# from one address: more than two web processes let one client run and wait in line
+# (2 threads and 8 waiting each), so that some of them are told 429 at once
+FLOOD = 32
 
 
 def test_a_flood_of_expensive_queries_gets_429_and_the_site_keeps_answering(target):

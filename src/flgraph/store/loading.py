@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -38,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..durable import ACTIVE, new_version, remove_stale, replace_directory
 from ..rdfio import RdfInputError, format_for_path, read_quads, refuse_entities
 from .base import StoreError, StoreUnavailable
 
@@ -352,9 +352,8 @@ def load_oxigraph(target: Path, data: Path) -> LoadReport:
         raise RdfInputError(f"{data}: no such dataset file")
     refuse_entities(data, fmt)
     _check_replaceable(target)
-    fresh = target.with_name(f".{target.name}.loading-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    target.parent.mkdir(parents=True, exist_ok=True)  # RocksDB creates one level only
+    remove_stale(target.parent, f".{target.name}.")  # left by a loader killed before
+    fresh = new_version(target)
     try:
         store = OxigraphStore(fresh)
         try:
@@ -367,7 +366,10 @@ def load_oxigraph(target: Path, data: Path) -> LoadReport:
         store.flush()
         del store
         gc.collect()  # pyoxigraph closes the database when the object goes
-        _swap(fresh, target)
+        replace_directory(fresh, target)
+    except OSError as err:
+        raise StoreError(f"cannot load {target}: {err.strerror or err}; the store was "
+                         "left as it was") from None
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return LoadReport(f"oxigraph:{target}", "Oxigraph bulk load", graphs, triples,
@@ -375,20 +377,12 @@ def load_oxigraph(target: Path, data: Path) -> LoadReport:
 
 
 def _check_replaceable(target: Path) -> None:
-    """Refuse to replace anything that is not an Oxigraph (RocksDB) store: the old
-    directory is deleted once the new one is in place."""
+    """Refuse to replace anything that is not an Oxigraph (RocksDB) store: what the
+    directory held is deleted once the new version is in place."""
     if target.is_file():
         raise RdfInputError(f"{target}: is a file, not an Oxigraph store directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / "CURRENT").is_file():
+    names = {entry.name for entry in target.iterdir()} if target.is_dir() else set()
+    if names and not names & {"CURRENT", ACTIVE} and not all(
+            name.startswith((".loading-", "v-")) for name in names):
         raise RdfInputError(f"{target}: exists and is not an Oxigraph store; refusing to "
                             "replace it")
-
-
-def _swap(fresh: Path, target: Path) -> None:
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        fresh.rename(target)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..durable import active_directory
 from ..results import Serialized
 from . import answers
 from .base import (
@@ -36,8 +37,8 @@ class OxigraphStore(Store):
         try:
             if path is None:
                 self._store = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(str(path))
+            elif read_only:  # the version in use of a store that `flgraph load` keeps
+                self._store = ox.Store.read_only(str(active_directory(path)))
             else:
                 self._store = ox.Store(str(path))
         except OSError as err:

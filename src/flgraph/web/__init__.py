@@ -61,6 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from .warm import warm_in_background
 
         warm_in_background(app)
+
+    from . import http_rules
+
+    app.wsgi_app = http_rules.wrap(app.wsgi_app)
     return app
 
 

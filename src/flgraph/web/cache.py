@@ -133,14 +133,17 @@ def _compressible(mimetype: str) -> bool:
 def _respond(entry: Entry, fresh: Response | None = None) -> Response:
     request.environ["flgraph.cache_hit"] = True
     state = "miss" if fresh is not None else "hit"
-    if request.if_none_match.contains(entry.etag.strip('"')):
+    gzipped = entry.gzipped is not None and "gzip" in request.accept_encodings
+    # the gzip bytes are another representation: another strong ETag (RFC 9110 §8.8.3)
+    etag = entry.etag[:-1] + '-gzip"' if gzipped else entry.etag
+    if request.if_none_match.contains(etag.strip('"')):
         response = Response(status=304)
         response.headers["X-Flgraph-Cache"] = state
         for name, value in entry.headers:
-            if name in ("ETag", "Cache-Control", "Last-Modified", "Vary"):
+            if name in ("Cache-Control", "Last-Modified", "Vary"):
                 response.headers[name] = value
+        response.headers["ETag"] = etag
         return response
-    gzipped = entry.gzipped is not None and "gzip" in request.accept_encodings
     response = fresh or Response(status=entry.status)
     if fresh is None:
         for name, value in entry.headers:
@@ -149,5 +152,6 @@ def _respond(entry: Entry, fresh: Response | None = None) -> Response:
     response.set_data(entry.gzipped if gzipped else entry.body)
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
+    response.headers["ETag"] = etag
     response.headers["X-Flgraph-Cache"] = state
     return response

@@ -57,4 +57,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err):
-        return error_response(err.code or 500, err.name, err.description or "")
+        # the exception's own headers (a 405's Allow, RFC 9110 §15.5.6), not its type
+        headers = {name: value for name, value in err.get_headers()
+                   if name.lower() != "content-type"}
+        return error_response(err.code or 500, err.name, err.description or "", headers)

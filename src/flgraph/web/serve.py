@@ -1,38 +1,126 @@
-"""``flgraph serve``: the site under gunicorn, a production WSGI server."""
+"""``flgraph serve``: the site under a production HTTP server.
+
+Granian by default: its connections live in a Rust event loop (hyper), which reads a
+request's headers and body before a Python thread is given it and writes the response
+while the thread serves the next one, so slow or idle clients hold sockets, not the
+application's threads (bench/slow_clients.py: with 1,000 such sockets open gunicorn's
+threads all wait on them and ``/health`` fails; under granian it answers). gunicorn's
+gthread workers, the server before it, stay available for comparison (``--http-server``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
+import signal
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
 from .dump_files import remove_if_owner
 
-
-class _Server(BaseApplication):
-    def __init__(self, config: dict[str, Any], options: dict[str, Any]) -> None:
-        self._config = config
-        self._options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from . import create_app
-
-        return create_app(self._config)
+SERVERS = ("granian", "gunicorn")
+HEADER_TIMEOUT_MS = 10_000  # a client has this long to send its request's headers
+# Requests a web process holds at once (reading their bodies, waiting for a thread, being
+# written): past it granian stops accepting connections, so it is what slow sockets must
+# fill to shut the site out. Each costs a coroutine and its buffers (a body is at most
+# front.MAX_BODY), not a thread.
+CONNECTIONS = 4096
+STOP_SECONDS = 5  # a web process still running this long after a stop is killed
+PR_SET_PDEATHSIG = 1  # prctl(2)
+# Request line and headers: a SPARQL query in a URL is the longest thing we take (up to the
+# gateway's 20,000-byte cap, percent-encoded: three bytes a character at worst).
+MAX_HEAD_BYTES = 3 * 20_000 + 16_384
 
 
 def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
           workers: int = 2, threads: int = 4, access_log: bool = False,
-          on_reload=None) -> None:
-    """``on_reload`` is called when the server is told to reload (SIGHUP): the engine
-    loads the data file again."""
+          http_server: str = "granian", on_reload: Callable[[], Any] | None = None) -> None:
+    """Serve the site with ``workers`` processes of ``threads`` application threads each,
+    until interrupted. ``on_reload`` is called when the server is told to reload (SIGHUP):
+    the engine loads the data file again, then the web processes are started anew."""
+    from .warm import import_site
+
+    import_site()  # before the web processes fork: each starts with the site imported
+    # made here, before the web processes fork, so that they share the dumps they write
+    dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
+    owner = os.getpid()
+    config = {"FLGRAPH_DUMP_DIR": str(dumps), **config}
+    try:
+        if http_server == "gunicorn":
+            _gunicorn(config, host, port, workers, threads, access_log, on_reload)
+        else:
+            _granian(config, host, port, workers, threads, access_log, on_reload)
+    finally:
+        # a web process may leave through here too (gunicorn forks inside ``run``): only
+        # the process that made the directory removes it
+        remove_if_owner(dumps, owner)
+
+
+def _app(config: dict[str, Any]):
+    from . import create_app
+
+    return create_app(config)
+
+
+def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads: int,
+             access_log: bool, on_reload: Callable[[], Any] | None) -> None:
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    from .clients import trusted_networks
+    from .front import FrontDoor
+
+    server = Server(
+        "flgraph.web:create_app",  # a name for its logs: the loader below builds the app
+        address=host, port=port, interface=Interfaces.RSGI, workers=workers, http="1",
+        backlog=CONNECTIONS, backpressure=CONNECTIONS,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
+                                     max_buffer_size=max(MAX_HEAD_BYTES, 417_792)),
+        log_level=LogLevels.warning, log_access=access_log, respawn_failed_workers=True,
+        websockets=False, workers_kill_timeout=STOP_SECONDS)
+    # the web processes are forked, so the loader (and the configuration it closes over)
+    # needs no pickling
+    trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
+    deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
+
+    def load(_name: str) -> FrontDoor:  # in each web process, once forked
+        _die_with_parent()
+        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline)
+
+    if on_reload is not None:
+        server.on_reload(on_reload)  # before granian starts the web processes anew
+    server.serve(target_loader=load)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel stop this web process when granian's main process ends, however
+    it ends (a kill -9 of it left the web processes serving on, and their query workers,
+    with no parent to stop them)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent ended before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _gunicorn(config: dict[str, Any], host: str, port: int, workers: int, threads: int,
+              access_log: bool, on_reload: Callable[[], Any] | None) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return _app(config)
+
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -44,21 +132,9 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": "warning",
-        # Request line and headers: a SPARQL query in a URL is the longest thing we take.
-        "limit_request_line": 16_384,
+        "limit_request_line": 8190,  # gunicorn's own ceiling: a longer line is refused
         "limit_request_field_size": 16_384,
     }
     if on_reload is not None:
         options["on_reload"] = lambda _arbiter: on_reload()
-    from .warm import import_site
-
-    import_site()  # before the web processes fork: each starts with the site imported
-    # made here, before the web processes fork, so that they share the dumps they write
-    dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
-    owner = os.getpid()
-    try:
-        _Server({"FLGRAPH_DUMP_DIR": str(dumps), **config}, options).run()
-    finally:
-        # a web process leaves through here too (gunicorn forks inside ``run``): only the
-        # process that made the directory removes it
-        remove_if_owner(dumps, owner)
+    _Server().run()

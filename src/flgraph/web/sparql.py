@@ -41,6 +41,7 @@ from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from ..service_description import describe
 from ..store import GraphResult, StoreError
 from . import negotiation
+from .clients import client_group
 from .dataset_stats import dataset_stats
 from .errors import QUERY_ERRORS, query_error
 from .internal_queries import sparql as internal_sparql
@@ -121,7 +122,8 @@ def endpoint():
     default, named = _dataset(operation)
     result = service.run(QueryRequest(operation.query, default_graphs=default,
                                       named_graphs=named, public=True, base=_base(),
-                                      client=request.remote_addr, formats=formats))
+                                      client=client_group(request.remote_addr),
+                                      formats=formats))
     if form is None:
         media = _negotiate(isinstance(result, GraphResult), operation)
     return render(result, media)

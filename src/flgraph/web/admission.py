@@ -1,0 +1,135 @@
+"""Fair shares of a web process's application threads, decided on the event loop.
+
+A request that finds no thread it may use waits here, on the loop, where waiting costs
+nothing — not in a thread, as it would behind a WSGI server's own queue — and threads
+are handed out again in this order:
+
+- the site's own requests (pages, ``/health``, downloads) before queries typed at
+  ``/sparql``, which may never hold more than all threads but one: the public lane
+  degrades first, and the pages keep a thread whatever the endpoint's load;
+- within each lane, client by client in turn (round robin), so a client with many
+  requests waiting gets one thread when each of the others gets one, and a client never
+  holds more than ``per_client`` threads at once;
+- a client's own requests in their order of arrival, at most ``queue`` of them waiting
+  (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
+  seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
+
+Clients are grouped as web/clients.py says (an IPv6 /64 is one client). Single-threaded
+by design: every method runs on the web process's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter, OrderedDict, deque
+
+LANES = ("site", "public")
+
+
+class Busy(Exception):
+    """A request not admitted: ``status`` 429 when the client has as many requests
+    waiting as it may, 503 when it waited as long as it may; a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class Admission:
+    """``wait`` bounds a site request's wait, ``public_wait`` a /sparql query's (its
+    deadline: a query that waited that long would be stopped anyway)."""
+
+    def __init__(self, threads: int, per_client: int, queue: int = 8,
+                 wait: float = 10.0, public_wait: float = 5.0) -> None:
+        self.free = threads
+        self.public_cap = max(1, threads - 1)
+        self.per_client = max(1, per_client)
+        self.queue = queue
+        self.wait = wait
+        self.public_wait = public_wait
+        self.public_running = 0
+        self.running: Counter[str | None] = Counter()
+        self.waiting: dict[str, OrderedDict[str | None, deque[asyncio.Future]]] = {
+            lane: OrderedDict() for lane in LANES}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, client: str | None, public: bool):
+        """Hold one application thread for ``client`` for the ``async with`` block."""
+        await self._enter(client, public)
+        try:
+            yield
+        finally:
+            self._leave(client, public)
+
+    def _may_run(self, client: str | None, public: bool) -> bool:
+        return (self.free > 0 and self.running[client] < self.per_client
+                and (not public or self.public_running < self.public_cap))
+
+    def _start(self, client: str | None, public: bool) -> None:
+        self.free -= 1
+        self.running[client] += 1
+        self.public_running += public
+
+    async def _enter(self, client: str | None, public: bool) -> None:
+        if self._may_run(client, public):
+            self._start(client, public)
+            return
+        queues = self.waiting["public" if public else "site"]
+        line = queues.setdefault(client, deque())
+        if len(line) >= self.queue:
+            if not line:
+                del queues[client]
+            raise Busy(429, f"Too many queries: {self.queue} of your requests are already "
+                            "waiting; try again when they are answered")
+        wait = self.public_wait if public else self.wait
+        turn = asyncio.get_running_loop().create_future()
+        line.append(turn)
+        try:
+            done, _ = await asyncio.wait({turn}, timeout=wait)
+        except asyncio.CancelledError:  # the request went away while it waited
+            self._forget(client, public, turn)
+            raise
+        if turn in done:
+            return  # started by _dispatch, which counted it
+        self._forget(client, public, turn)
+        raise Busy(503, f"{'Query timed out' if public else 'Busy'}: your request waited "
+                        f"{wait:g} s for its turn behind your earlier ones; try again "
+                        "shortly")
+
+    def _forget(self, client: str | None, public: bool, turn: asyncio.Future) -> None:
+        """A waiting request gives up its place (or its thread, if it was just given one)."""
+        if turn.done() and not turn.cancelled():
+            self._leave(client, public)
+            return
+        turn.cancel()
+        queues = self.waiting["public" if public else "site"]
+        line = queues.get(client)
+        if line is not None and turn in line:
+            line.remove(turn)
+            if not line:
+                del queues[client]
+
+    def _leave(self, client: str | None, public: bool) -> None:
+        self.free += 1
+        self.running[client] -= 1
+        if not self.running[client]:
+            del self.running[client]
+        self.public_running -= public
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Start waiting requests while threads are free: site before public, client by
+        client in turn."""
+        for lane in LANES:
+            queues = self.waiting[lane]
+            for client in list(queues):
+                if self.free == 0:
+                    return
+                if not self._may_run(client, lane == "public"):
+                    continue
+                line = queues.pop(client)
+                self._start(client, lane == "public")
+                line.popleft().set_result(None)
+                if line:
+                    queues[client] = line  # back of the round

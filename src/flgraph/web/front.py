@@ -1,0 +1,246 @@
+"""The front door: granian's event loop holds the connections, the Flask app runs in a
+small pool of threads, and nothing a client does slowly ever holds one of those threads.
+
+granian's own WSGI mode hands a request to a Python thread as soon as its headers are in
+and lets the app read the body from the socket, so a client sending its body one byte at
+a time holds that thread (bench/slow_clients.py: 250 such sockets and ``/health`` fails
+every probe). Here granian's native interface (RSGI) is used instead: the body is read
+whole on the event loop, within ``BODY_SECONDS`` and ``MAX_BODY`` bytes, before a thread
+runs the app, and the answer is handed back to the loop to write, so a slow reader costs
+a socket and its buffered answer, not a thread. Headers are bounded by granian
+(``HEADER_TIMEOUT_MS``, its buffer size); idle keep-alive connections by the same header
+timeout.
+
+Also the HTTP rules a WSGI app cannot keep itself (RFC 9112): an HTTP/1.1 request without
+``Host`` is refused (400), a body that is not valid chunked coding is 400, and one past
+the size limit is 413, whether chunked or not.
+
+granian's event loop buffers whatever answer it is handed, however slowly the client
+reads, and has no write timeout: a file (a dump) is therefore handed over as its path,
+which granian reads as the client does; other answers are bounded by the caps on
+results (16 MiB) and on cached pages (8 MiB).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.wsgi import FileWrapper
+
+from .admission import Admission, Busy
+from .clients import client_address, client_group
+
+BODY_SECONDS = 10.0  # a request body must arrive within this
+MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
+MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
+STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+                    ("Cache-Control", "no-store")]
+
+
+class Refused(Exception):
+    """A request the front door answers itself, with ``status`` and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class FrontDoor:
+    """An RSGI application serving the WSGI application ``app`` with ``threads`` threads,
+    shared out per client (web/admission.py); ``trusted`` proxies' ``X-Forwarded-For``
+    names the client (web/clients.py)."""
+
+    def __init__(self, app: Callable, threads: int, trusted: tuple = (),
+                 per_client: int | None = None, query_seconds: float = 5.0) -> None:
+        self.app = app
+        self.trusted = trusted
+        self.admission = Admission(threads, per_client or max(1, threads // 2),
+                                   public_wait=query_seconds)
+        # more threads than the admission hands out: the rest read streamed answers
+        self.threads = ThreadPoolExecutor(2 * threads, thread_name_prefix="flgraph-web")
+
+    async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        try:
+            body = await asyncio.wait_for(read_body(scope, proto), BODY_SECONDS)
+        except Refused as refusal:
+            return refuse(proto, refusal.status, str(refusal))
+        except TimeoutError:
+            return refuse(proto, 408, f"the request body did not arrive within "
+                                      f"{BODY_SECONDS:g} s")
+        loop = asyncio.get_running_loop()
+        environ = wsgi_environ(scope, body)
+        environ["REMOTE_ADDR"] = client_address(
+            environ["REMOTE_ADDR"], environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
+        try:
+            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]),
+                                           scope.path == "/sparql"):
+                status, headers, answer = await loop.run_in_executor(
+                    self.threads, self._call, environ)
+        except Busy as busy:
+            return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
+        if isinstance(answer, bytes):
+            proto.response_bytes(status, headers, answer)
+            return None
+        if isinstance(answer, SentFile):  # read from disk as the client reads
+            proto.response_file(status, headers, answer.path)
+            return None
+        await _stream(loop, self.threads, proto, status, headers, answer)
+        return None
+
+    def _call(self, environ: dict[str, Any]) -> tuple[int, list, Any]:
+        """Run the app in a thread: the status, headers and the answer — the path of a
+        file sent whole, the bytes of an answer of known length (in memory), else an
+        iterator to stream."""
+        started: list = []
+        files: list = []
+
+        def start_response(status: str, headers: list, exc_info=None):
+            started[:] = [int(status.split(" ", 1)[0]), headers]
+            return _no_write
+
+        def file_wrapper(file, block_size: int = 8192):  # PEP 3333's, noting the file
+            files.append(file)
+            return FileWrapper(file, block_size)
+
+        environ["wsgi.file_wrapper"] = file_wrapper
+        answer = self.app(environ, start_response)
+        status, headers = started
+        path = getattr(files[0], "name", None) if files else None
+        if status == 200 and isinstance(path, str) and os.path.isfile(path):
+            _close(answer)
+            return status, headers, SentFile(path)
+        if _known_length(headers) and not files:
+            try:
+                return status, headers, b"".join(answer)
+            finally:
+                _close(answer)
+        return status, headers, _chunks(answer)
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """An answer that is a whole file on disk: granian sends it from the file as fast as
+    the client reads, where bytes handed to it are buffered whole whatever the client's
+    pace (a slow reader of a dump would hold all of it in memory)."""
+
+    path: str
+
+
+def _no_write(data: bytes) -> None:  # the WSGI write() callable: the app never uses it
+    raise RuntimeError("write() is not supported: return the body")
+
+
+def _known_length(headers: list) -> bool:
+    return any(name.lower() == "content-length" for name, _ in headers)
+
+
+def _close(answer: Iterable[bytes]) -> None:
+    close = getattr(answer, "close", None)
+    if close is not None:
+        close()
+
+
+def _chunks(answer: Iterable[bytes]) -> Iterator[bytes]:
+    """The answer in pieces of about ``STREAM_CHUNK`` bytes, closed at the end."""
+    try:
+        held, size = [], 0
+        for piece in answer:
+            held.append(piece)
+            size += len(piece)
+            if size >= STREAM_CHUNK:
+                yield b"".join(held)
+                held, size = [], 0
+        if held:
+            yield b"".join(held)
+    finally:
+        _close(answer)
+
+
+async def _stream(loop, threads, proto, status: int, headers: list,
+                  chunks: Iterator[bytes]) -> None:
+    """Send an answer piece by piece: each piece is read in a thread, written by the loop."""
+    transport = proto.response_stream(status, headers)
+    try:
+        while (piece := await loop.run_in_executor(threads, next, chunks, None)) is not None:
+            await transport.send_bytes(piece)
+    except Exception:  # the client went away: stop reading the answer
+        pass
+    finally:
+        await loop.run_in_executor(threads, chunks.close)
+
+
+async def read_body(scope: Any, proto: Any) -> bytes:
+    """The request body, read on the event loop; ``Refused`` for what RFC 9112 refuses."""
+    headers = scope.headers
+    if scope.http_version == "1.1" and "host" not in headers:
+        raise Refused(400, "the request has no Host header (RFC 9112, section 3.2)")
+    if sum(len(name) + len(value) + 4 for name, value in headers.items()) > MAX_HEADERS:
+        raise Refused(431, f"the request's header fields are longer than {MAX_HEADERS:,} "
+                           "bytes")
+    length = headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+        raise Refused(413, f"the request body is larger than {MAX_BODY:,} bytes")
+    if length == "0" or (length is None and "transfer-encoding" not in headers):
+        return b""
+    body = bytearray()
+    try:
+        async for piece in proto:
+            body += piece
+            if len(body) > MAX_BODY:
+                raise Refused(413, f"the request body is larger than {MAX_BODY:,} bytes")
+    except Refused:
+        raise
+    except Exception as err:  # granian's protocol error: a malformed chunk or a cut body
+        raise Refused(400, "the request body is malformed (invalid chunked coding or cut "
+                           "short)") from err
+    return bytes(body)
+
+
+def refuse(proto: Any, status: int, reason: str, extra: list | None = None) -> None:
+    """The front door's own one-line answer, with the app's security headers."""
+    close = [] if status in (429, 503) else [("Connection", "close")]
+    proto.response_bytes(status, [("Content-Type", "text/plain; charset=utf-8"), *close,
+                                  *SECURITY_HEADERS, *(extra or [])],
+                         (reason + "\n").encode("utf-8"))
+
+
+def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an RSGI request (PEP 3333)."""
+    host, _, port = scope.server.rpartition(":")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope.query_string,
+        "SERVER_NAME": host.strip("[]"),
+        "SERVER_PORT": port,
+        "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+        "REMOTE_ADDR": scope.client.rpartition(":")[0].strip("[]"),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.input_terminated": True,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in scope.headers.items():
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+            continue
+        key = key if key == "CONTENT_TYPE" else "HTTP_" + key
+        with contextlib.suppress(KeyError):
+            value = environ[key] + "," + value  # repeated headers, joined (RFC 9110 5.3)
+        environ[key] = value
+    return environ
