@@ -111,7 +111,11 @@ def test_a_statement_opens_with_its_own_words(server):
     # collection); 187 member States in the reference data
     ("country", "Nepal", 187),
     ("indicator", "Indicator 15.1", 1),
-    ("organisation", None, 9),
+    # the ILO and the International Labour Office ("the Office"); Brazil's Ministry of
+    # Labour, the Pastoral Mission for Migrants of the Catholic Church and the Church; India's
+    # Government, Ministry of Labour and Employment and Central Cell on Migrant Workers;
+    # Zambia's Government, Ministry of Labour and Social Security and Central Statistical Office
+    ("organisation", None, 11),
     ("publication", None, 4),
     ("output", None, 6),  # Table 3: six outputs of outcome 15
 ])

@@ -83,7 +83,6 @@ def _register(app: Flask) -> None:
         downloads,
         errors,
         health,
-        indexes,
         landing,
         ontology,
         overview,
@@ -97,7 +96,6 @@ def _register(app: Flask) -> None:
     for module in (overview, queries, sparql, resources, ontology, validation, downloads,
                    health, search, landing):
         app.register_blueprint(module.bp)
-    app.register_blueprint(indexes.bp)
     errors.register(app)
     citing.init_app(app)
     cors.init_app(app)

@@ -10,15 +10,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 
 from ..service import QueryRequest
 from .description import readable
 from .internal_queries import sparql
-from .resources import term_names
 from .services import services
-
-bp = Blueprint("indexes", __name__)
+from .term_names import term_names
 
 _LINE = 160  # characters of a member's own words on its line
 
@@ -30,8 +28,8 @@ class Member:
     line: str
 
 
-@bp.get("/id/<kind>/")
 def index(kind: str):
+    """The page of ``/id/<kind>/`` (routed by resources.py)."""
     svc = services()
     prefix = svc.base + "id/" + kind + "/"
     result = svc.query_service.run(QueryRequest(sparql("index-members"),

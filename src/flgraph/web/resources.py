@@ -13,7 +13,17 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import NotFound
 
 from .. import paths
 from ..rdfio import sort_key
@@ -24,13 +34,14 @@ from . import citing
 from .description import describe
 from .errors import error_response
 from .evidence import citations
+from .indexes import index
 from .internal_queries import sparql
-from .memo import per_version
 from .negotiation import negotiate
 from .renderers import render
 from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
 from .services import services
 from .summary import summary
+from .term_names import term_names
 
 bp = Blueprint("resources", __name__)
 
@@ -40,6 +51,10 @@ _OFFERS = ["text/html", *RDF_MEDIA, "application/json"]
 
 @bp.get("/id/<path:path>")
 def resource(path: str):
+    if path.endswith("/") and "/" not in path[:-1]:
+        # ``/id/country/``: the index of a kind. Routed here, not by a rule of its own: a
+        # rule ``/id/<kind>/`` makes the router redirect ``/id/dataset`` to ``/id/dataset/``
+        return index(path[:-1])
     links = services().links
     iri = links.iri_for("id/" + path)
     result = _description(iri)
@@ -52,6 +67,8 @@ def resource(path: str):
             iri = links.iri_for("id/" + stem)
             result = _description(iri)
             explicit = extension
+    if not result.triples and "/" not in path and _has_index(path):
+        return redirect(url_for("resources.resource", path=path + "/"), 308)
     if not result.triples:
         abort(404, f"<{iri}> is not described in this dataset")
     media = negotiate(_OFFERS, explicit)
@@ -107,12 +124,13 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     )
 
 
-def term_names() -> dict[str, str]:
-    """The ontology's labels of its classes and properties, once per data version."""
-    def read() -> dict[str, str]:
-        rows = services().query_service.run(QueryRequest(sparql("term-names"))).rows
-        return {term.value: label.value for term, label in reversed(rows)}  # first wins
-    return per_version("term-names", read)
+def _has_index(kind: str) -> bool:
+    """Whether ``/id/<kind>/`` lists members (``/id/country`` then leads to them)."""
+    try:
+        index(kind)
+    except NotFound:
+        return False
+    return True
 
 
 def _own(iri: str, result: GraphResult) -> GraphResult:
