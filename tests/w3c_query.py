@@ -391,3 +391,15 @@ def through_flgraph(app, case: Case) -> Answer:
     kind = {ACCEPT["graph"]: "graph", ACCEPT["csv"]: "csv", ACCEPT["tsv"]: "tsv"}.get(
         response.mimetype, "json")
     return read_answer(response.data, kind)
+
+
+def oxigraph_parses(text: str) -> bool:
+    """Whether the embedded store, asked directly, reads ``text`` as a query (an error in
+    evaluating it, after parsing, still counts as read)."""
+    try:
+        ox.Store().query(text)
+    except SyntaxError:
+        return False
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return True

@@ -77,16 +77,24 @@ class _CappedWriter:
         pass
 
 
-def write_solutions(answer: ox.QuerySolutions, fmt: str, limit: int | None,
-                    max_bytes: int) -> Serialized:
-    writer = _CappedWriter(max_bytes, _RESULT, limit if limit is not None else 2**62)
+def _write_capped(answer, fmt, unit: bytes, limit: int | None,
+                  max_bytes: int) -> _CappedWriter:
+    """The engine writes ``answer`` in ``fmt`` into a writer that stops it past ``limit``
+    units (results, lines) or ``max_bytes``; the writer holds what was written."""
+    writer = _CappedWriter(max_bytes, unit, limit if limit is not None else 2**62)
     try:
-        answer.serialize(writer, format=ox.QueryResultsFormat.XML)
+        answer.serialize(writer, format=fmt)
     except _Full:
         pass
     except OSError:
         if not writer.cut:
             raise
+    return writer
+
+
+def write_solutions(answer: ox.QuerySolutions, fmt: str, limit: int | None,
+                    max_bytes: int) -> Serialized:
+    writer = _write_capped(answer, ox.QueryResultsFormat.XML, _RESULT, limit, max_bytes)
     xml = bytes(writer.buffer)
     if writer.cut:
         xml = _close_after_last_result(xml)
@@ -131,14 +139,7 @@ def write_boolean(answer: ox.QueryBoolean, fmt: str) -> Serialized:
 
 def write_triples(answer: ox.QueryTriples, fmt: str, limit: int | None,
                   max_bytes: int) -> Serialized:
-    writer = _CappedWriter(max_bytes, b"\n", limit if limit is not None else 2**62)
-    try:
-        answer.serialize(writer, format=ox.RdfFormat.N_TRIPLES)
-    except _Full:
-        pass
-    except OSError:
-        if not writer.cut:
-            raise
+    writer = _write_capped(answer, ox.RdfFormat.N_TRIPLES, b"\n", limit, max_bytes)
     lines = bytes(writer.buffer)
     if writer.cut:
         lines = lines[: lines.rfind(b"\n") + 1]
