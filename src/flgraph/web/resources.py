@@ -18,12 +18,9 @@ from flask import (
     abort,
     current_app,
     make_response,
-    redirect,
     render_template,
     request,
-    url_for,
 )
-from werkzeug.exceptions import NotFound
 
 from .. import paths
 from ..rdfio import sort_key
@@ -67,8 +64,6 @@ def resource(path: str):
             iri = links.iri_for("id/" + stem)
             result = _description(iri)
             explicit = extension
-    if not result.triples and "/" not in path and _has_index(path):
-        return redirect(url_for("resources.resource", path=path + "/"), 308)
     if not result.triples:
         abort(404, f"<{iri}> is not described in this dataset")
     media = negotiate(_OFFERS, explicit)
@@ -122,15 +117,6 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         formats=formats,
         jsonld=json.loads(serialize_graph(_own(iri, result), "jsonld")),
     )
-
-
-def _has_index(kind: str) -> bool:
-    """Whether ``/id/<kind>/`` lists members (``/id/country`` then leads to them)."""
-    try:
-        index(kind)
-    except NotFound:
-        return False
-    return True
 
 
 def _own(iri: str, result: GraphResult) -> GraphResult:
