@@ -1,7 +1,15 @@
 """Fixtures that build real things: the dataset, the app, a live server on 127.0.0.1.
 
+Two ways to the site: ``site`` is the app in this process (tests/in_process.py), for
+tests that ask something of a page and read the answer; ``server`` is ``flgraph serve``
+on a port, for tests of the HTTP server itself and of clients that speak HTTP
+(SPARQLWrapper, a browser). Both have ``url``, ``get``, ``post`` and ``request``. Every
+app a test builds starts from ``app_config`` (one place for the settings tests share).
+
 A test that needs a component this machine lacks (Virtuoso, Chromium) skips locally
-but fails in CI (``CI=true``), so a green CI run means the real thing ran.
+but fails in CI (``CI=true``), so a green CI run means the real thing ran. Tests that
+take more than a couple of seconds (servers, Virtuoso, browsers, builds) are marked
+``slow``: ``pytest -m "not slow"`` is the quick subset to run while working.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -51,11 +60,15 @@ class LiveServer:
     url: str
     process: subprocess.Popen
 
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, self.url + path, timeout=kwargs.pop("timeout", 30),
+                                **kwargs)
+
     def get(self, path: str, **kwargs) -> requests.Response:
-        return requests.get(self.url + path, timeout=kwargs.pop("timeout", 30), **kwargs)
+        return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs) -> requests.Response:
-        return requests.post(self.url + path, timeout=kwargs.pop("timeout", 30), **kwargs)
+        return self.request("POST", path, **kwargs)
 
 
 def start_server(*args: str, env: dict | None = None, wait: float = 30.0) -> LiveServer:
@@ -122,11 +135,33 @@ def server(dataset_file) -> LiveServer:
     stop_server(live)
 
 
-@pytest.fixture(scope="session")
-def app(dataset_file):
+def app_config(data: Path | str = DATA, **settings: Any) -> dict[str, Any]:
+    """The configuration a test gives ``create_app``: testing, ``data`` on the memory
+    store, no response cache (a test sees what the store answers now, not an answer kept
+    from an earlier test), and ``settings`` (``FLGRAPH_…=value``) over these."""
+    return {"TESTING": True, "FLGRAPH_DATA": Path(data), "FLGRAPH_CACHE": False, **settings}
+
+
+def make_app(data: Path | str = DATA, **settings: Any):
+    """``create_app(app_config(data, **settings))``: an app of a test's own."""
     from flgraph.web import create_app
 
-    return create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file})
+    return create_app(app_config(data, **settings))
+
+
+@pytest.fixture(scope="session")
+def app(dataset_file):
+    """The site on the committed dataset, in this process, cache on as ``flgraph serve``
+    has it; shared by the session (tests that change an app build their own)."""
+    return make_app(dataset_file, FLGRAPH_CACHE=True)
+
+
+@pytest.fixture(scope="session")
+def site(app):
+    """``app`` behind a live server's interface, without a server (tests/in_process.py)."""
+    from .in_process import InProcessSite
+
+    return InProcessSite(app)
 
 
 @pytest.fixture

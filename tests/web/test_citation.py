@@ -1,4 +1,4 @@
-"""Cite boxes, versions and the landing page on a live server: every kind of resource
+"""Cite boxes, versions and the landing page (the site in process): every kind of resource
 page and every saved-query page carries a citation in four formats, each readable by
 the tools that consume it (bibtexparser, the CSL-JSON schema, a RIS record)."""
 
@@ -39,8 +39,8 @@ def cite_texts(page: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def version(server) -> str:
-    g = Graph().parse(data=server.get("/.well-known/void").content, format="turtle")
+def version(site) -> str:
+    g = Graph().parse(data=site.get("/.well-known/void").content, format="turtle")
     (value,) = set(g.objects(None, DCTERMS.hasVersion))
     return str(value)
 
@@ -67,23 +67,23 @@ def check_citation(texts: dict[str, str], url: str, version: str) -> dict:
 
 
 @pytest.mark.parametrize("path", RESOURCES)
-def test_every_resource_page_has_a_cite_box_that_tools_read(server, version, path):
-    response = server.get("/id/" + path, headers={"Accept": "text/html"})
+def test_every_resource_page_has_a_cite_box_that_tools_read(site, version, path):
+    response = site.get("/id/" + path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     check_citation(cite_texts(response.text), ID + path, version)
 
 
-def test_a_cited_listing_says_where_in_the_report_it_stands(server, version):
+def test_a_cited_listing_says_where_in_the_report_it_stands(site, version):
     # Table 1 of the report lists Zambia under "Programmes" in the row of indicator 15.1
-    page = server.get("/id/result/15.1/ZMB/programmes", headers={"Accept": "text/html"}).text
+    page = site.get("/id/result/15.1/ZMB/programmes", headers={"Accept": "text/html"}).text
     item = check_citation(cite_texts(page), ID + "result/15.1/ZMB/programmes", version)
     assert "Outcome 15, Table 1, row 15.1" in item["note"]
 
 
 @pytest.mark.parametrize("name", sorted(load_queries()))
-def test_every_saved_query_page_has_a_cite_box_and_the_version(server, version, name):
+def test_every_saved_query_page_has_a_cite_box_and_the_version(site, version, name):
     params = EXPECTED[name][0].params if name in EXPECTED else {}
-    response = server.get(f"/queries/{name}", params=params)
+    response = site.get(f"/queries/{name}", params=params)
     assert response.status_code == 200
     assert f"Data version {version}" in response.text
     assert response.headers["X-Flgraph-Version"] == version
@@ -93,23 +93,23 @@ def test_every_saved_query_page_has_a_cite_box_and_the_version(server, version, 
     assert item["title"].startswith(load_queries()[name].title)
 
 
-def test_every_machine_format_names_the_version(server, version):
+def test_every_machine_format_names_the_version(site, version):
     for ext in ("csv", "tsv", "json", "xml", "xlsx"):
-        response = server.get(f"/queries/table-1.{ext}")
+        response = site.get(f"/queries/table-1.{ext}")
         assert response.status_code == 200, ext
         assert response.headers["X-Flgraph-Version"] == version, ext
-        assert f'<{server.url}/dataset>; rel="collection"' in response.headers["Link"], ext
+        assert f'<{site.url}/dataset>; rel="collection"' in response.headers["Link"], ext
 
 
-def test_every_page_footer_names_the_version(server, version):
+def test_every_page_footer_names_the_version(site, version):
     for path in ("/", "/queries/", "/sparql", "/ontology", "/download/", "/dataset"):
-        page = server.get(path, headers={"Accept": "text/html"}).text
+        page = site.get(path, headers={"Accept": "text/html"}).text
         assert f"Data version <strong>{version}</strong>" in page, path
 
 
-def test_the_landing_page_is_what_browsers_get_and_machines_get_turtle(server, version):
+def test_the_landing_page_is_what_browsers_get_and_machines_get_turtle(site, version):
     for path in ("/dataset", "/.well-known/void"):
-        page = server.get(path, headers={"Accept": "text/html,application/xhtml+xml,"
+        page = site.get(path, headers={"Accept": "text/html,application/xhtml+xml,"
                                                    "application/xml;q=0.9,*/*;q=0.8"})
         assert page.headers["Content-Type"].startswith("text/html"), path
         assert version in page.text
@@ -119,15 +119,15 @@ def test_the_landing_page_is_what_browsers_get_and_machines_get_turtle(server, v
         # /dataset is the page, and gives Turtle to those that ask for it
         for accept in ("text/turtle", *(("*/*", None) if "void" in path else ())):
             headers = {"Accept": accept} if accept else {}
-            machine = server.get(path, headers=headers)
+            machine = site.get(path, headers=headers)
             assert machine.headers["Content-Type"].startswith("text/turtle"), (path, accept)
             Graph().parse(data=machine.content, format="turtle")
-        assert server.get(path, headers={"Accept": "application/ld+json"}).headers[
+        assert site.get(path, headers={"Accept": "application/ld+json"}).headers[
             "Content-Type"].startswith("application/ld+json")
 
 
-def test_the_landing_page_embeds_a_schema_org_dataset(server, version):
-    page = server.get("/dataset", headers={"Accept": "text/html"}).text
+def test_the_landing_page_embeds_a_schema_org_dataset(site, version):
+    page = site.get("/dataset", headers={"Accept": "text/html"}).text
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     dataset = json.loads(block)
     assert dataset["@type"] == "Dataset" and dataset["version"] == version
@@ -137,14 +137,14 @@ def test_the_landing_page_embeds_a_schema_org_dataset(server, version):
     assert report["name"] == "ILO programme implementation 2012–13"
     ontology = next(d for d in dataset["distribution"] if d["contentUrl"].endswith(
         "/download/ontology.ttl"))
-    body = server.get("/download/ontology.ttl").content
+    body = site.get("/download/ontology.ttl").content
     assert int(ontology["contentSize"]) == len(body)
     assert ontology["sha256"] == hashlib.sha256(body).hexdigest()
     assert dataset["@id"] == ID + "dataset"
 
 
-def test_release_history_is_listed(server):
-    page = server.get("/dataset", headers={"Accept": "text/html"}).text
+def test_release_history_is_listed(site):
+    page = site.get("/dataset", headers={"Accept": "text/html"}).text
     for entry in read_release().history:
         assert f"<strong>{entry.version}</strong> ({entry.date})" in page
 
@@ -156,9 +156,9 @@ def test_release_history_is_listed(server):
      {"typology": "result-typology/programmes"}),
 ])
 @pytest.mark.parametrize("fmt", ["text", "bibtex", "ris", "csl-json"])
-def test_flgraph_cite_prints_what_the_cite_box_shows(server, target, page, params, fmt):
-    box = cite_texts(server.get(page, params=params, headers={"Accept": "text/html"}).text)
-    args = ["cite", target, "--format", fmt, "--site", server.url + "/"]
+def test_flgraph_cite_prints_what_the_cite_box_shows(site, target, page, params, fmt):
+    box = cite_texts(site.get(page, params=params, headers={"Accept": "text/html"}).text)
+    args = ["cite", target, "--format", fmt, "--site", site.url + "/"]
     for name, value in params.items():
         args += ["--param", f"{name}={value}"]
     result = run_cli(*args)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -59,9 +61,9 @@ def test_store_holds_the_file(reference, store_count):
 
 
 @pytest.mark.parametrize("ext", list(DUMPS))
-def test_every_dump_reparses_to_the_store(server, reference, store_count, ext):
+def test_every_dump_reparses_to_the_store(site, reference, store_count, ext):
     media, parser, quads = DUMPS[ext]
-    response = server.get(f"/download/flgraph.{ext}")
+    response = site.get(f"/download/flgraph.{ext}")
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == media
     assert response.headers["Content-Disposition"] == f'attachment; filename="flgraph.{ext}"'
@@ -85,22 +87,22 @@ def test_dumps_are_stable(app, dataset_file):
         assert app.test_client().get(path).data == other.test_client().get(path).data, ext
 
 
-def test_unknown_dump_is_404(server):
-    assert server.get("/download/flgraph.csv").status_code == 404
+def test_unknown_dump_is_404(site):
+    assert site.get("/download/flgraph.csv").status_code == 404
 
 
-def test_dumps_keep_the_datatypes_of_the_dataset_file(server, reference):
-    dump = Dataset().parse(data=server.get("/download/flgraph.trig").content, format="trig")
+def test_dumps_keep_the_datatypes_of_the_dataset_file(site, reference):
+    dump = Dataset().parse(data=site.get("/download/flgraph.trig").content, format="trig")
     datatypes = {o.datatype for _, _, o, _ in reference.quads((None, None, None, None))
                  if isinstance(o, Literal)}
     assert datatypes <= {o.datatype for _, _, o, _ in dump.quads((None, None, None, None))
                          if isinstance(o, Literal)}
 
 
-def test_page_lists_every_file_with_its_size(server):
+def test_page_lists_every_file_with_its_size(site):
     for ext in DUMPS:  # written on their first download, by whichever web process
-        assert server.get(f"/download/flgraph.{ext}").status_code == 200
-    page = server.get("/download/").text
+        assert site.get(f"/download/flgraph.{ext}").status_code == 200
+    page = site.get("/download/").text
     rows = re.findall(r'<a href="(/download/[^"]+)" download>.*?</a>.*?<td>([^<]+)</td>\s*'
                       r'<td class="num">([^<]+)</td>', page, re.S)
     listed = {href: (media, size) for href, media, size in rows}
@@ -110,21 +112,28 @@ def test_page_lists_every_file_with_its_size(server):
                  "/download/queries/table-1.rq"):
         assert href in listed, href
     for href, (media, size) in listed.items():
-        response = server.get(href, headers={"Accept-Encoding": "identity"})
+        response = site.get(href, headers={"Accept-Encoding": "identity"})
         assert response.status_code == 200, href
         assert response.headers["Content-Type"].split(";")[0] == media, href
         assert "attachment" in response.headers["Content-Disposition"]
         assert size == _filesize(len(response.content)), href
 
 
-def test_the_page_writes_no_dump_and_shows_those_written(tmp_path):
+@pytest.fixture
+def own_tmp():
+    """A TMPDIR for one server, apart from other servers' on the machine; a short path:
+    the engine's Unix sockets go there too, and their paths are limited to 107 bytes."""
+    path = Path(tempfile.mkdtemp(prefix="flgraph-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_the_page_writes_no_dump_and_shows_those_written(own_tmp):
     """At 2M triples the six dumps take minutes and gigabytes: the page lists them without
     writing any, and gives the size of those written, whichever web process wrote them."""
-    own = tmp_path / "tmp"  # this server's temporary files, apart from other servers'
-    own.mkdir()
-    live = start_server("--data", str(DATA), "--workers", "2", env={"TMPDIR": str(own)})
+    live = start_server("--data", str(DATA), "--workers", "2", env={"TMPDIR": str(own_tmp)})
     try:
-        [shared] = own.glob("flgraph-dumps-*")  # one for both web processes
+        [shared] = own_tmp.glob("flgraph-dumps-*")  # one for both web processes
         page = live.get("/download/").text
         assert page.count("written on first download") == len(DUMPS)
         body = live.get("/download/flgraph.nq", headers={"Accept-Encoding": "identity"}).content
@@ -183,25 +192,25 @@ def _filesize(n: int) -> str:
     return f"{n / 1000 ** 4:.1f} TB"
 
 
-def test_ontology_shapes_and_queries_are_the_files(server):
-    assert server.get("/download/ontology.ttl").content == \
+def test_ontology_shapes_and_queries_are_the_files(site):
+    assert site.get("/download/ontology.ttl").content == \
         (ROOT / "ontology" / "flgraph.ttl").read_bytes()
-    assert server.get("/download/shapes.ttl").content == \
+    assert site.get("/download/shapes.ttl").content == \
         (ROOT / "ontology" / "shapes.ttl").read_bytes()
     files = sorted((ROOT / "queries").glob("*.rq"))
-    archive = zipfile.ZipFile(io.BytesIO(server.get("/download/queries.zip").content))
+    archive = zipfile.ZipFile(io.BytesIO(site.get("/download/queries.zip").content))
     assert archive.namelist() == [f"queries/{f.name}" for f in files]
     for f in files:
         assert archive.read(f"queries/{f.name}") == f.read_bytes()
-        assert server.get(f"/download/queries/{f.name}").content == f.read_bytes()
-    assert server.get("/download/queries/no-such-query.rq").status_code == 404
+        assert site.get(f"/download/queries/{f.name}").content == f.read_bytes()
+    assert site.get("/download/queries/no-such-query.rq").status_code == 404
 
 
 # VoID ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def void(server) -> tuple[Graph, URIRef]:
-    response = server.get("/.well-known/void")
+def void(site) -> tuple[Graph, URIRef]:
+    response = site.get("/.well-known/void")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/turtle")
     g = Graph().parse(data=response.content, format="turtle")
@@ -247,22 +256,22 @@ def test_void_subset_per_named_graph(void, reference):
     assert sum(subsets.values()) == count(g, dataset, VOID.triples)
 
 
-def test_void_links_dumps_endpoint_and_vocabularies(server, void):
+def test_void_links_dumps_endpoint_and_vocabularies(site, void):
     g, dataset = void
     dumps = {str(u) for u in g.objects(dataset, VOID.dataDump)}
-    assert dumps == {f"{server.url}/download/flgraph.{ext}" for ext in DUMPS}
+    assert dumps == {f"{site.url}/download/flgraph.{ext}" for ext in DUMPS}
     for dist in g.objects(dataset, DCAT.distribution):
         url = g.value(dist, DCAT.downloadURL)
         if url is None:  # the SPARQL endpoint's distribution
-            assert str(g.value(dist, DCAT.accessURL)) == f"{server.url}/sparql"
+            assert str(g.value(dist, DCAT.accessURL)) == f"{site.url}/sparql"
             service = g.value(dist, DCAT.accessService)
-            assert str(g.value(service, DCAT.endpointURL)) == f"{server.url}/sparql"
+            assert str(g.value(service, DCAT.endpointURL)) == f"{site.url}/sparql"
             assert (service, DCAT.servesDataset, dataset) in g
             continue
         ext = str(url).rsplit(".", 1)[1]
         assert str(g.value(dist, DCAT.mediaType)).endswith("/" + DUMPS[ext][0])
-        assert server.get(str(url)[len(server.url):]).status_code == 200
-    assert str(g.value(dataset, VOID.sparqlEndpoint)) == f"{server.url}/sparql"
+        assert site.get(str(url)[len(site.url):]).status_code == 200
+    assert str(g.value(dataset, VOID.sparqlEndpoint)) == f"{site.url}/sparql"
     assert g.value(dataset, VOID.uriSpace) == Literal("https://w3id.org/flgraph/id/")
     vocabularies = {str(v) for v in g.objects(dataset, VOID.vocabulary)}
     assert "https://w3id.org/flgraph/ontology" in vocabularies
@@ -271,7 +280,7 @@ def test_void_links_dumps_endpoint_and_vocabularies(server, void):
     assert "Elimination of Forced Labour" in str(g.value(dataset, DCTERMS.title))
 
 
-def test_void_states_version_licence_and_rights_on_the_dataset_and_each_dump(server, void):
+def test_void_states_version_licence_and_rights_on_the_dataset_and_each_dump(site, void):
     g, dataset = void
     release = read_release()  # data/release.yaml: the number and licence the publisher set
     version = str(g.value(dataset, DCTERMS.hasVersion))
@@ -290,22 +299,22 @@ def test_void_states_version_licence_and_rights_on_the_dataset_and_each_dump(ser
         assert str(g.value(dump, DCTERMS.rights)) == rights
 
 
-def test_void_uses_the_requests_host(server):
-    response = server.get("/.well-known/void", headers={"Host": "data.example.org"})
+def test_void_uses_the_requests_host(site):
+    response = site.get("/.well-known/void", headers={"Host": "data.example.org"})
     assert "<http://data.example.org/sparql>" in response.text
 
 
 @pytest.mark.parametrize(("accept", "parser"), [("application/ld+json", "json-ld"),
                                                 ("application/n-triples", "nt"),
                                                 ("application/rdf+xml", "xml")])
-def test_void_in_other_formats(server, void, accept, parser):
-    response = server.get("/.well-known/void", headers={"Accept": accept})
+def test_void_in_other_formats(site, void, accept, parser):
+    response = site.get("/.well-known/void", headers={"Accept": accept})
     assert response.headers["Content-Type"].split(";")[0] == accept
     assert len(Graph().parse(data=response.content, format=parser)) == len(void[0])
 
 
-def test_void_406(server):
-    assert server.get("/.well-known/void", headers={"Accept": "text/csv"}).status_code == 406
+def test_void_406(site):
+    assert site.get("/.well-known/void", headers={"Accept": "text/csv"}).status_code == 406
 
 
 def test_an_incomplete_read_is_never_served(dataset_file, monkeypatch):

@@ -28,8 +28,8 @@ def ontology() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def page(server) -> str:
-    response = server.get("/ontology", headers={"Accept": "text/html"})
+def page(site) -> str:
+    response = site.get("/ontology", headers={"Accept": "text/html"})
     assert response.status_code == 200
     return response.text
 
@@ -80,19 +80,19 @@ def test_usage_counts_come_from_the_data(page):
     assert re.fullmatch(r"\d+ triples", usage("country"))
 
 
-def test_ontology_iris_land_on_their_anchors(server, page):
+def test_ontology_iris_land_on_their_anchors(site, page):
     """``…/ontology#NationalResult`` as linked from a resource page is an anchor here."""
-    resource = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    resource = site.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
     assert 'href="/ontology#NationalResult"' in resource
     assert 'id="NationalResult"' in page
 
 
-def test_turtle_is_the_file_itself(server):
+def test_turtle_is_the_file_itself(site):
     data = ONTOLOGY.read_bytes()
-    by_accept = server.get("/ontology", headers={"Accept": "text/turtle"})
+    by_accept = site.get("/ontology", headers={"Accept": "text/turtle"})
     assert by_accept.headers["Content-Type"].startswith("text/turtle")
     assert by_accept.content == data
-    assert server.get("/ontology.ttl").content == data
+    assert site.get("/ontology.ttl").content == data
     assert "Accept" in by_accept.headers["Vary"]
     assert '</ontology.jsonld>; rel="alternate"; type="application/ld+json"' in \
         by_accept.headers["Link"]
@@ -100,28 +100,28 @@ def test_turtle_is_the_file_itself(server):
 
 @pytest.mark.parametrize(("ext", "parser"), [("nt", "nt"), ("jsonld", "json-ld"),
                                              ("rdf", "xml")])
-def test_other_formats_hold_the_same_triples(server, ontology, ext, parser):
-    response = server.get(f"/ontology.{ext}")
+def test_other_formats_hold_the_same_triples(site, ontology, ext, parser):
+    response = site.get(f"/ontology.{ext}")
     assert response.status_code == 200
     g = Dataset().parse(data=response.content, format=parser)
     assert len(g) == len(ontology)
 
 
-def test_version_iri_serves_the_current_version(server, ontology):
+def test_version_iri_serves_the_current_version(site, ontology):
     [version] = ontology.objects(None, OWL.versionInfo)
-    assert server.get(f"/ontology/{version}.ttl").content == ONTOLOGY.read_bytes()
-    assert server.get("/ontology/0.0.0-never").status_code == 404
+    assert site.get(f"/ontology/{version}.ttl").content == ONTOLOGY.read_bytes()
+    assert site.get("/ontology/0.0.0-never").status_code == 404
 
 
-def test_unacceptable_is_406(server):
-    assert server.get("/ontology", headers={"Accept": "text/csv"}).status_code == 406
-    assert server.get("/ontology.csv").status_code == 404
+def test_unacceptable_is_406(site):
+    assert site.get("/ontology", headers={"Accept": "text/csv"}).status_code == 406
+    assert site.get("/ontology.csv").status_code == 404
 
 
-def test_shapes_served_as_file_and_page(server):
-    assert server.get("/shapes.ttl").content == SHAPES.read_bytes()
-    assert server.get("/shapes", headers={"Accept": "text/turtle"}).content == SHAPES.read_bytes()
-    page = server.get("/shapes", headers={"Accept": "text/html"}).text
+def test_shapes_served_as_file_and_page(site):
+    assert site.get("/shapes.ttl").content == SHAPES.read_bytes()
+    assert site.get("/shapes", headers={"Accept": "text/turtle"}).content == SHAPES.read_bytes()
+    page = site.get("/shapes", headers={"Accept": "text/html"}).text
     shapes = Graph().parse(SHAPES, format="turtle")
     sh = Namespace("http://www.w3.org/ns/shacl#")
     names = {str(s).rsplit("#", 1)[1] for kind in (sh.NodeShape, sh.PropertyShape)

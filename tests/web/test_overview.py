@@ -13,8 +13,8 @@ def embedded_json(html: str, element_id: str) -> dict:
     return json.loads(match.group(1))
 
 
-def test_overview_counts(server):
-    html = server.get("/").text
+def test_overview_counts(site):
+    html = site.get("/").text
     cards = dict((label.strip(), int(n)) for n, label in re.findall(
         r'<div class="n">(\d+)</div>([^<]+)</div>', html))
     assert cards["member States with results"] == 8     # Table 1, 15.1
@@ -25,8 +25,8 @@ def test_overview_counts(server):
     assert cards["triples"] > 4000
 
 
-def test_overview_chart_data_is_table_1(server):
-    data = embedded_json(server.get("/").text, "overview-data")
+def test_overview_chart_data_is_table_1(site):
+    data = embedded_json(site.get("/").text, "overview-data")
     matrix = data["matrix"]
     i, j = matrix["columns"].index("countryName"), matrix["columns"].index("typologyLabel")
     pairs = {(r[i], r[j]) for r in matrix["rows"]}
@@ -38,16 +38,16 @@ def test_overview_chart_data_is_table_1(server):
     assert {r[k]: r[t] for r in regions["rows"]}["Europe and Central Asia"] == "2"
 
 
-def test_overview_links_to_everything(server):
-    html = server.get("/").text
+def test_overview_links_to_everything(site):
+    html = site.get("/").text
     for href in ("/queries/", "/sparql", "/ontology", "/validation", "/download/",
                  "/.well-known/void", "/id/outcome/15", "/queries/country-profile"):
         assert f'href="{href}' in html, href
 
 
-def test_pages_load_no_asset_from_elsewhere(server):
-    html = server.get("/").text
+def test_pages_load_no_asset_from_elsewhere(site):
+    html = site.get("/").text
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert all(not s.startswith(("http://", "https://", "//")) for s in sources), sources
     for asset in [s for s in sources if s.startswith("/static/")]:
-        assert server.get(asset).status_code == 200, asset
+        assert site.get(asset).status_code == 200, asset

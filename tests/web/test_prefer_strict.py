@@ -38,24 +38,24 @@ def test_the_query_is_over_the_limit(quads):
 
 @pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values",
                                     "application/sparql-results+json"])
-def test_a_strict_client_gets_an_error_instead_of_a_cut_answer(server, accept):
-    cut = server.get("/sparql", params={"query": OVER}, headers={"Accept": accept})
+def test_a_strict_client_gets_an_error_instead_of_a_cut_answer(site, accept):
+    cut = site.get("/sparql", params={"query": OVER}, headers={"Accept": accept})
     assert cut.status_code == 200 and cut.headers["X-Flgraph-Truncated"] == "true"
     assert "Preference-Applied" not in cut.headers and "Prefer" in cut.headers["Vary"]
-    strict = server.get("/sparql", params={"query": OVER}, headers={"Accept": accept, **STRICT})
+    strict = site.get("/sparql", params={"query": OVER}, headers={"Accept": accept, **STRICT})
     assert strict.status_code == 422
     assert "Prefer: handling=strict" in strict.text and "LIMIT" in strict.text
 
 
-def test_a_graph_over_the_limit_is_refused_too(server):
-    strict = server.post("/sparql", data={"query": OVER_GRAPH},
+def test_a_graph_over_the_limit_is_refused_too(site):
+    strict = site.post("/sparql", data={"query": OVER_GRAPH},
                          headers={"Accept": "text/turtle", "Prefer": "respond-async, "
                                   "handling=strict"})
     assert strict.status_code == 422
 
 
-def test_a_complete_answer_says_the_preference_was_applied(server):
-    answer = server.get("/queries/countries-by-result-typology.csv", params=TYPOLOGY,
+def test_a_complete_answer_says_the_preference_was_applied(site):
+    answer = site.get("/queries/countries-by-result-typology.csv", params=TYPOLOGY,
                         headers=STRICT)
     assert answer.status_code == 200 and answer.headers["Preference-Applied"] == "handling=strict"
     # Table 1, indicator 15.1, "Data collection and analysis": Zambia, India, Nepal

@@ -27,8 +27,8 @@ PAGE_KINDS = {
 CURIE = re.compile(r"^(id|flg|skos|rdf|rdfs|prov|oa|dcterms|org|xsd|qb|schema|time):\S+$")
 
 
-def page_of(server, path: str) -> str:
-    response = server.get(path, headers={"Accept": "text/html"})
+def page_of(site, path: str) -> str:
+    response = site.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200, path
     return response.text
 
@@ -42,8 +42,8 @@ def shown_texts(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
-def test_pages_read_plainly(server, kind):
-    page = page_of(server, PAGE_KINDS[kind])
+def test_pages_read_plainly(site, kind):
+    page = page_of(site, PAGE_KINDS[kind])
     texts = shown_texts(page)
     assert texts, kind
     assert not [t for t in texts if CURIE.match(t)], kind
@@ -54,19 +54,19 @@ def test_pages_read_plainly(server, kind):
         assert "**" not in excerpt
 
 
-def test_titles_are_distinct_and_say_what_a_page_is_about(server):
-    titles = {kind: re.search(r"<h1>(.*?)</h1>", page_of(server, path)).group(1)
+def test_titles_are_distinct_and_say_what_a_page_is_about(site):
+    titles = {kind: re.search(r"<h1>(.*?)</h1>", page_of(site, path)).group(1)
               for kind, path in PAGE_KINDS.items()}
     assert len(set(titles.values())) == len(titles), titles
     # Table 2, Zambia: "…a workshop with the Central Statistical Office (CSO)…"
     assert titles["evidence"] == "Evidence for Central Statistical Office"
     assert titles["involvement"] == "Central Statistical Office (involvement)"
-    organisation = page_of(server, "/id/organisation/ZMB/central-statistical-office")
+    organisation = page_of(site, "/id/organisation/ZMB/central-statistical-office")
     assert "<h1>Central Statistical Office</h1>" in organisation
 
 
-def test_a_member_states_page_opens_with_what_the_report_says(server):
-    page = page_of(server, "/id/country/BRA")
+def test_a_member_states_page_opens_with_what_the_report_says(site):
+    page = page_of(site, "/id/country/BRA")
     summary = page[page.index('<section id="summary">'):page.index("</section>")]
     headings = re.findall(r"<h2>([^<]*)</h2>", summary)
     assert headings == ["Its results in Table 1, by typology (indicator 15.1)",
@@ -89,8 +89,8 @@ def test_a_member_states_page_opens_with_what_the_report_says(server):
     assert 'href="/queries/country-profile?country=BRA"' in summary
 
 
-def test_property_names_come_from_the_ontology(server):
-    page = page_of(server, "/id/country/NPL")
+def test_property_names_come_from_the_ontology(site):
+    page = page_of(site, "/id/country/NPL")
     table = page[page.index('<section id="outgoing">'):]
     # flg:iloRegion is labelled "ILO region" in ontology/flgraph.ttl
     assert re.search(r'title="flg:iloRegion · [^"]+">ILO region</a>', table)
@@ -98,8 +98,8 @@ def test_property_names_come_from_the_ontology(server):
     assert ">Asia and the Pacific</a>" in table  # the report's "Asia"
 
 
-def test_a_statement_opens_with_its_own_words(server):
-    page = page_of(server, "/id/lesson/15/1")
+def test_a_statement_opens_with_its_own_words(site):
+    page = page_of(site, "/id/lesson/15/1")
     words = re.search(r'<p class="words">(.*?)</p>', page, re.S).group(1)
     # the report's first lesson learned of outcome 15
     assert html.unescape(words).startswith("The ILO must expand the existing knowledge")
@@ -119,8 +119,8 @@ def test_a_statement_opens_with_its_own_words(server):
     ("publication", None, 4),
     ("output", None, 6),  # Table 3: six outputs of outcome 15
 ])
-def test_indexes_list_members_with_a_line_each(server, kind, first, count):
-    page = page_of(server, f"/id/{kind}/")
+def test_indexes_list_members_with_a_line_each(site, kind, first, count):
+    page = page_of(site, f"/id/{kind}/")
     members = re.findall(r'<li><a href="(/id/[^"]+)">([^<]+)</a>(.*?)</li>', page, re.S)
     assert len(members) == count
     assert all(href.startswith(f"/id/{kind}/") for href, _, _ in members)
@@ -130,25 +130,25 @@ def test_indexes_list_members_with_a_line_each(server, kind, first, count):
         assert all(line.strip() for _, _, line in members)
 
 
-def test_member_states_with_results_come_first_in_their_index(server):
-    page = page_of(server, "/id/country/")
+def test_member_states_with_results_come_first_in_their_index(site):
+    page = page_of(site, "/id/country/")
     names = re.findall(r'<li><a href="/id/country/[A-Z]{3}">([^<]+)</a>', page)
     # Table 1, indicator 15.1: the eight member States with results
     with_results = {"Ethiopia", "Jordan", "India", "Nepal", "Peru", "Brazil", "Nigeria",
                     "Zambia"}
     assert set(names[:8]) == with_results
     assert "ILO region Africa; listed 2 times in Table 1" in page  # Zambia: two columns
-    assert server.get("/id/no-such-kind/", headers={"Accept": "text/html"}).status_code == 404
+    assert site.get("/id/no-such-kind/", headers={"Accept": "text/html"}).status_code == 404
 
 
-def test_the_overview_leads_to_the_indexes(server):
-    page = page_of(server, "/")
+def test_the_overview_leads_to_the_indexes(site):
+    page = page_of(site, "/")
     for kind in ("country", "indicator", "organisation", "publication", "output"):
         assert f'href="/id/{kind}/"' in page
 
 
-def test_target_versus_result_says_over_under_and_not_stated(server):
-    page = html.unescape(page_of(server, "/"))
+def test_target_versus_result_says_over_under_and_not_stated(site):
+    page = html.unescape(page_of(site, "/"))
     said = re.search(r'<ul class="said" id="regions-said">(.*?)</ul>', page, re.S).group(1)
     # Table 1, 15.1: target "1 in Africa, 2 in the Americas, 1 in Arab States, 2 in Asia,
     # 2 in Europe"; result "3 in Africa, 2 in the Americas, 1 in the Arab States and 2 in
@@ -163,8 +163,8 @@ def test_target_versus_result_says_over_under_and_not_stated(server):
     assert "<strong>listed</strong> counts the member States Table 1 names" in page
 
 
-def test_every_chart_has_its_table_with_the_same_links(server):
-    page = page_of(server, "/")
+def test_every_chart_has_its_table_with_the_same_links(site):
+    page = page_of(site, "/")
     for chart, table in (("chart-matrix", "matrix-table"), ("chart-regions", "regions-table"),
                          ("chart-map", "map-table")):
         assert re.search(rf'id="{chart}" role="img" aria-labelledby="[^"]+" '

@@ -40,8 +40,8 @@ def labels(graph: Graph, nodes) -> set[str]:
 
 
 @pytest.mark.parametrize("ext", list(RDF_FORMATS))
-def test_national_result_in_every_format_by_extension(server, ext):
-    response = server.get(f"/id/result/15.1/ZMB.{ext}")
+def test_national_result_in_every_format_by_extension(site, ext):
+    response = site.get(f"/id/result/15.1/ZMB.{ext}")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(RDF_FORMATS[ext][0])
     g = parse(response)
@@ -58,9 +58,9 @@ def test_national_result_in_every_format_by_extension(server, ext):
 
 
 @pytest.mark.parametrize("ext", list(RDF_FORMATS))
-def test_country_by_accept_header(server, ext):
+def test_country_by_accept_header(site, ext):
     media = RDF_FORMATS[ext][0]
-    response = server.get("/id/country/ZMB", headers={"Accept": media})
+    response = site.get("/id/country/ZMB", headers={"Accept": media})
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(media)
     g = parse(response)
@@ -75,8 +75,8 @@ def test_country_by_accept_header(server, ext):
 
 
 @pytest.mark.parametrize("ext", list(RDF_FORMATS))
-def test_brazil_country_result_in_every_format(server, ext):
-    g = parse(server.get(f"/id/chain/15/BRA/result/1.{ext}"))
+def test_brazil_country_result_in_every_format(site, ext):
+    g = parse(site.get(f"/id/chain/15/BRA/result/1.{ext}"))
     result = ID["chain/15/BRA/result/1"]
     assert (result, RDF.type, FLG.CountryResult) in g
     assert (result, FLG.country, ID["country/BRA"]) in g
@@ -88,40 +88,40 @@ def test_brazil_country_result_in_every_format(server, ext):
     assert len(set(g.subjects(FLG.contributesTo, result))) == 4
 
 
-def test_dotted_iris_are_not_extensions(server):
-    page = server.get("/id/indicator/15.1", headers={"Accept": "text/html"})
+def test_dotted_iris_are_not_extensions(site):
+    page = site.get("/id/indicator/15.1", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Indicator 15.1" in page.text
-    g = parse(server.get("/id/indicator/15.1.ttl"))
+    g = parse(site.get("/id/indicator/15.1.ttl"))
     assert (ID["indicator/15.1"], RDF.type, FLG.Indicator) in g
     # An IRI that itself ends in ".ttl" is a resource; its Turtle is ".ttl.ttl".
-    page = server.get("/id/reference/flgraph.ttl", headers={"Accept": "text/html"})
+    page = site.get("/id/reference/flgraph.ttl", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "<h1>flgraph.ttl</h1>" in page.text
-    g = parse(server.get("/id/reference/flgraph.ttl.ttl"))
+    g = parse(site.get("/id/reference/flgraph.ttl.ttl"))
     assert (ID["reference/flgraph.ttl"], RDF.type, PROV.Entity) in g
 
 
-def test_html_extension_and_format_parameter(server):
-    assert server.get("/id/country/ZMB.html").headers["Content-Type"].startswith("text/html")
-    response = server.get("/id/country/ZMB?format=nt")
+def test_html_extension_and_format_parameter(site):
+    assert site.get("/id/country/ZMB.html").headers["Content-Type"].startswith("text/html")
+    response = site.get("/id/country/ZMB?format=nt")
     assert response.headers["Content-Type"].startswith("application/n-triples")
 
 
-def test_unknown_iri_is_404(server):
-    assert server.get("/id/country/XYZ").status_code == 404
-    assert server.get("/id/country/ZMB.csv").status_code == 404  # not a known extension
-    assert server.get("/id/nothing/here.ttl").status_code == 404
-    assert server.get("/id/not%20an%20iri").status_code == 404
-    page = server.get("/id/%3Cscript%3Ealert(1)", headers={"Accept": "text/html"})
+def test_unknown_iri_is_404(site):
+    assert site.get("/id/country/XYZ").status_code == 404
+    assert site.get("/id/country/ZMB.csv").status_code == 404  # not a known extension
+    assert site.get("/id/nothing/here.ttl").status_code == 404
+    assert site.get("/id/not%20an%20iri").status_code == 404
+    page = site.get("/id/%3Cscript%3Ealert(1)", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "<script>alert" not in page.text
 
 
-def test_unacceptable_media_type_is_406(server):
-    response = server.get("/id/country/ZMB", headers={"Accept": "text/csv"})
+def test_unacceptable_media_type_is_406(site):
+    response = site.get("/id/country/ZMB", headers={"Accept": "text/csv"})
     assert response.status_code == 406
     assert "text/turtle" in response.text
     assert "Accept" in response.headers["Vary"]
-    assert server.get("/id/country/ZMB?format=csv").status_code == 406
+    assert site.get("/id/country/ZMB?format=csv").status_code == 406
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
@@ -131,20 +131,20 @@ def test_unacceptable_media_type_is_406(server):
     ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
     ("*/*", "text/html"),
 ])
-def test_accept_with_q_values(server, accept, expected):
-    response = server.get("/id/result/15.1/ZMB", headers={"Accept": accept})
+def test_accept_with_q_values(site, accept, expected):
+    response = site.get("/id/result/15.1/ZMB", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == expected
 
 
-def test_vary_and_link_headers(server):
+def test_vary_and_link_headers(site):
     for accept in ("text/html", "text/turtle"):
-        response = server.get("/id/result/15.1/ZMB", headers={"Accept": accept})
+        response = site.get("/id/result/15.1/ZMB", headers={"Accept": accept})
         assert "Accept" in [v.strip() for v in response.headers["Vary"].split(",")]
         link = response.headers["Link"]
         for ext, (media, _) in RDF_FORMATS.items():
             assert f'</id/result/15.1/ZMB.{ext}>; rel="alternate"; type="{media}"' in link
-    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    page = site.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
     assert '<link rel="alternate" type="text/turtle" href="/id/result/15.1/ZMB.ttl"' in page
     assert '<link rel="alternate" type="application/ld+json" href="/id/result/15.1/ZMB.jsonld"' \
         in page
@@ -156,8 +156,8 @@ def evidence_blocks(page: str) -> list[str]:
     return section.split('<div class="evidence">')[1:]
 
 
-def test_zambia_evidence_is_highlighted_in_the_table_1_row(server):
-    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+def test_zambia_evidence_is_highlighted_in_the_table_1_row(site):
+    page = site.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
     blocks = evidence_blocks(page)
     assert len(blocks) == 2  # Zambia appears in two typology columns of row 15.1
     for block in blocks:
@@ -173,8 +173,8 @@ def test_zambia_evidence_is_highlighted_in_the_table_1_row(server):
     assert "column <strong>Results / Capacity development / Data collection and analysis" in text
 
 
-def test_brazil_evidence_shows_both_page_break_fragments(server):
-    page = server.get("/id/chain/15/BRA/result/1", headers={"Accept": "text/html"}).text
+def test_brazil_evidence_shows_both_page_break_fragments(site):
+    page = site.get("/id/chain/15/BRA/result/1", headers={"Accept": "text/html"}).text
     [block] = evidence_blocks(page)
     assert "table <strong>Table 2</strong>" in block and "row <strong>Brazil</strong>" in block
     marks = re.findall(r"<mark>(.*?)</mark>", block, re.S)
@@ -190,8 +190,8 @@ def test_brazil_evidence_shows_both_page_break_fragments(server):
         in excerpt
 
 
-def test_page_shows_labels_types_and_links(server):
-    page = server.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
+def test_page_shows_labels_types_and_links(site):
+    page = site.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
     assert "<h1>Zambia</h1>" in page
     assert 'href="/ontology#Country"' in page  # the type, on the ontology page
     assert 'href="/id/result/15.1/ZMB"' in page  # incoming, to its local page
@@ -205,28 +205,28 @@ def test_page_shows_labels_types_and_links(server):
                      r'<span class="muted">\(\d+\)</span>', incoming)
 
 
-def test_literals_show_their_datatype(server):
-    page = server.get("/id/result/15.1/region/africa", headers={"Accept": "text/html"}).text
+def test_literals_show_their_datatype(site):
+    page = site.get("/id/result/15.1/region/africa", headers={"Accept": "text/html"}).text
     # Table 1, row 15.1: "of which 3 in Africa".
     assert '<span class="literal" title="xsd:integer (http://www.w3.org/2001/XMLSchema#integer)"' \
         '>3</span>' in page
     assert "^^xsd:" not in page
 
 
-def test_page_embeds_its_json_ld(server):
-    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+def test_page_embeds_its_json_ld(site):
+    page = site.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert match
     data = json.loads(match.group(1))
     g = Dataset().parse(data=json.dumps(data), format="json-ld")
     assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) in g
     # its own statements only: what others say of it is in its full description
-    country = server.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
+    country = site.get("/id/country/ZMB", headers={"Accept": "text/html"}).text
     data = re.search(r'<script type="application/ld\+json">(.*?)</script>', country, re.S)
     g = Dataset().parse(data=data.group(1), format="json-ld")
     assert (ID["country/ZMB"], SKOS.prefLabel, Literal("Zambia", lang="en"), None) in g
     assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) not in g
-    full = Dataset().parse(data=server.get("/id/country/ZMB.jsonld").content, format="json-ld")
+    full = Dataset().parse(data=site.get("/id/country/ZMB.jsonld").content, format="json-ld")
     assert (ID["result/15.1/ZMB"], FLG.country, ID["country/ZMB"], None) in full
 
 
@@ -289,13 +289,13 @@ def test_evidence_cut_by_the_row_limit_says_so(dataset_file):
     assert notice in cut and '<div class="evidence">' in cut
 
 
-def test_linked_iris_dereference(server):
+def test_linked_iris_dereference(site):
     """Every local link on a resource page answers 200."""
-    page = server.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
+    page = site.get("/id/result/15.1/ZMB", headers={"Accept": "text/html"}).text
     hrefs = sorted({html.unescape(h) for h in re.findall(r'href="(/id/[^"]+)"', page)})
     assert len(hrefs) >= 6
     for href in hrefs:
-        assert server.get(href, headers={"Accept": "text/html"}).status_code == 200, href
+        assert site.get(href, headers={"Accept": "text/html"}).status_code == 200, href
 
 
 def test_description_includes_blank_node_closure(tmp_path):
@@ -315,9 +315,9 @@ def test_description_includes_blank_node_closure(tmp_path):
     assert '<span class="literal">inner</span>' in page
 
 
-def test_evidence_is_found_through_derived_resources(server):
+def test_evidence_is_found_through_derived_resources(site):
     """A Table 1 cube observation is derived from the listing, which cites the cell."""
-    page = server.get("/id/cube/table-1/15.1/ZMB/programmes", headers={"Accept": "text/html"})
+    page = site.get("/id/cube/table-1/15.1/ZMB/programmes", headers={"Accept": "text/html"})
     [block] = evidence_blocks(page.text)
     assert "column <strong>Results / Programmes</strong>" in block
     assert "Ethiopia, Nigeria, <mark>Zambia</mark>, Nepal Peru Brazil" in block

@@ -1,6 +1,6 @@
-"""``/sparql`` over raw HTTP (requests), as curl or a script would use it: negotiation,
-formats, errors, updates refused, the protocol's graph parameters, CORS, the service
-description.
+"""``/sparql`` through requests, as curl or a script would use it (the app in process,
+tests/in_process.py): negotiation, formats, errors, updates refused, the protocol's
+graph parameters, CORS, the service description.
 
 Expected answers come from the report (data/source/000_2635207760a74e4f.txt): Table 1,
 indicator 15.1 lists "Zambia India Nepal" under *Data collection and analysis*, and the
@@ -53,11 +53,11 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 YASGUI_SELECT = "application/sparql-results+json,*/*;q=0.9"
 
 
-def get(server, query: str | None = None, accept: str | None = None, **params):
+def get(site, query: str | None = None, accept: str | None = None, **params):
     if query is not None:
         params["query"] = query
     headers = {"Accept": accept} if accept else {}
-    return server.get("/sparql", params=params, headers=headers)
+    return site.get("/sparql", params=params, headers=headers)
 
 
 def media(response: requests.Response) -> str:
@@ -76,21 +76,21 @@ def one_line(response: requests.Response) -> str:
 
 # --- the three ways to send a query -------------------------------------------------
 
-def test_get_form_post_and_direct_post_give_the_same_answer(server):
-    by_get = get(server, SELECT)
-    by_form = server.post("/sparql", data={"query": SELECT})
-    by_body = server.post("/sparql", data=SELECT.encode(),
+def test_get_form_post_and_direct_post_give_the_same_answer(site):
+    by_get = get(site, SELECT)
+    by_form = site.post("/sparql", data={"query": SELECT})
+    by_body = site.post("/sparql", data=SELECT.encode(),
                           headers={"Content-Type": "application/sparql-query"})
     for response in (by_get, by_form, by_body):
         assert response.status_code == 200 and media(response) == JSON_TYPE
         assert names_in(response) == DATA_COLLECTION
 
 
-def test_no_accept_header_gets_sparql_json_and_turtle(server):
-    select = requests.get(server.url + "/sparql", params={"query": SELECT}, timeout=30,
+def test_no_accept_header_gets_sparql_json_and_turtle(site):
+    select = site.get("/sparql", params={"query": SELECT}, timeout=30,
                           headers={"Accept": None})
     assert media(select) == JSON_TYPE
-    construct = requests.get(server.url + "/sparql", params={"query": CONSTRUCT}, timeout=30,
+    construct = site.get("/sparql", params={"query": CONSTRUCT}, timeout=30,
                              headers={"Accept": None})
     assert media(construct) == "text/turtle"
 
@@ -106,8 +106,8 @@ def test_no_accept_header_gets_sparql_json_and_turtle(server):
     ("text/*", "text/csv"),
     (YASGUI_SELECT, JSON_TYPE),
 ])
-def test_select_negotiates_by_q_values(server, accept, expected):
-    response = get(server, SELECT, accept)
+def test_select_negotiates_by_q_values(site, accept, expected):
+    response = get(site, SELECT, accept)
     assert response.status_code == 200 and media(response) == expected
     if expected == "text/csv":
         assert {r["name"] for r in csv.DictReader(io.StringIO(response.text))} == DATA_COLLECTION
@@ -119,8 +119,8 @@ def test_select_negotiates_by_q_values(server, accept, expected):
     ("application/ld+json", "application/ld+json"),
     ("application/sparql-results+json,*/*;q=0.9", "text/turtle"),  # YASGUI's Accept
 ])
-def test_construct_negotiates_among_rdf_formats(server, accept, expected):
-    response = get(server, CONSTRUCT, accept)
+def test_construct_negotiates_among_rdf_formats(site, accept, expected):
+    response = get(site, CONSTRUCT, accept)
     assert response.status_code == 200 and media(response) == expected
     graph = Graph().parse(data=response.text, format={
         "text/turtle": "turtle", "application/n-triples": "nt",
@@ -139,36 +139,36 @@ def test_construct_negotiates_among_rdf_formats(server, accept, expected):
     ({"format": ["tsv", "text/tab-separated-values"]}, SELECT, "text/tab-separated-values"),
     ({"format": "application/n-triples"}, CONSTRUCT, "application/n-triples"),
 ])
-def test_format_parameters_override_accept(server, params, query, expected):
-    response = get(server, query, "application/sparql-results+xml, text/turtle", **params)
+def test_format_parameters_override_accept(site, params, query, expected):
+    response = get(site, query, "application/sparql-results+xml, text/turtle", **params)
     assert response.status_code == 200 and media(response) == expected
 
 
-def test_not_acceptable_lists_the_offers(server):
-    response = get(server, SELECT, "image/png")
+def test_not_acceptable_lists_the_offers(site):
+    response = get(site, SELECT, "image/png")
     assert response.status_code == 406
     assert "application/sparql-results+json" in one_line(response)
     assert "text/tab-separated-values" in response.text
-    graph_wants_csv = get(server, CONSTRUCT, format="csv")
+    graph_wants_csv = get(site, CONSTRUCT, format="csv")
     assert graph_wants_csv.status_code == 406 and "text/turtle" in one_line(graph_wants_csv)
 
 
 # --- errors ----------------------------------------------------------------------
 
-def test_syntax_error_is_400_with_the_parsers_message(server):
-    response = get(server, "SELECT * WHERE { ?s ?p ")
+def test_syntax_error_is_400_with_the_parsers_message(site):
+    response = get(site, "SELECT * WHERE { ?s ?p ")
     assert response.status_code == 400
     message = one_line(response)
     assert "syntax error" in message and "line 1" in message
 
 
-def test_curl_gets_errors_as_text_and_a_browser_as_a_page(server):
-    assert media(get(server, "ASK {", "*/*")) == "text/plain"
-    page = server.post("/sparql", data=b"ASK {}",
+def test_curl_gets_errors_as_text_and_a_browser_as_a_page(site):
+    assert media(get(site, "ASK {", "*/*")) == "text/plain"
+    page = site.post("/sparql", data=b"ASK {}",
                        headers={"Content-Type": "text/plain", "Accept": BROWSER})
     assert page.status_code == 415 and media(page) == "text/html"
     # A browser's GET with a query opens it in the editor, which shows the parser's error.
-    editor = get(server, "ASK {", BROWSER)
+    editor = get(site, "ASK {", BROWSER)
     assert editor.status_code == 200 and 'id="yasgui"' in editor.text
 
 
@@ -176,8 +176,8 @@ def test_curl_gets_errors_as_text_and_a_browser_as_a_page(server):
     ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "2 'query' parameters"),
     ({"params": {"query": ""}}, 400, "empty"),
 ])
-def test_bad_get_requests(server, kwargs, status, reason):
-    response = server.get("/sparql", **kwargs)
+def test_bad_get_requests(site, kwargs, status, reason):
+    response = site.get("/sparql", **kwargs)
     assert response.status_code == status and reason in one_line(response)
 
 
@@ -190,25 +190,25 @@ def test_bad_get_requests(server, kwargs, status, reason):
      400, "UTF-8"),
     (b"", "application/x-www-form-urlencoded", 400, "no query"),
 ])
-def test_bad_post_requests(server, body, content_type, status, reason):
+def test_bad_post_requests(site, body, content_type, status, reason):
     headers = {"Content-Type": content_type} if content_type else {}
-    response = server.post("/sparql", data=body, headers=headers)
+    response = site.post("/sparql", data=body, headers=headers)
     assert response.status_code == status
     assert reason.lower() in one_line(response).lower()
 
 
-def test_query_in_both_url_and_body_is_refused(server):
-    response = server.post("/sparql", params={"query": "ASK {}"}, data=b"ASK {}",
+def test_query_in_both_url_and_body_is_refused(site):
+    response = site.post("/sparql", params={"query": "ASK {}"}, data=b"ASK {}",
                            headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400 and "two queries" in one_line(response)
 
 
-def test_other_methods_are_405_with_allow(server):
-    response = requests.put(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+def test_other_methods_are_405_with_allow(site):
+    response = site.request("PUT", "/sparql", params={"query": "ASK {}"}, timeout=30)
     assert response.status_code == 405
     allowed = set(response.headers["Allow"].replace(" ", "").split(","))
     assert allowed == {"GET", "HEAD", "POST", "OPTIONS"}
-    head = requests.head(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+    head = site.request("HEAD", "/sparql", params={"query": "ASK {}"}, timeout=30)
     assert head.status_code == 200 and media(head) == JSON_TYPE
 
 
@@ -219,51 +219,51 @@ INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> " 
          "<http://example.org/p> \"x\" } }"
 
 
-def test_updates_are_refused_through_every_door(server):
-    before = get(server, COUNT).json()
+def test_updates_are_refused_through_every_door(site):
+    before = get(site, COUNT).json()
     doors = [
-        ("update form", server.post("/sparql", data={"update": INSERT}), 403),
-        ("update body", server.post("/sparql", data=INSERT.encode(),
+        ("update form", site.post("/sparql", data={"update": INSERT}), 403),
+        ("update body", site.post("/sparql", data=INSERT.encode(),
                                     headers={"Content-Type": "application/sparql-update"}), 403),
-        ("update by GET", server.get("/sparql", params={"update": INSERT}), 400),
-        ("update in query=", get(server, INSERT), 400),
-        ("update as a query form", server.post("/sparql", data={"query": INSERT}), 400),
-        ("update as a query body", server.post(
+        ("update by GET", site.get("/sparql", params={"update": INSERT}), 400),
+        ("update in query=", get(site, INSERT), 400),
+        ("update as a query form", site.post("/sparql", data={"query": INSERT}), 400),
+        ("update as a query body", site.post(
             "/sparql", data=INSERT.encode(),
             headers={"Content-Type": "application/sparql-query"}), 400),
-        ("query and update", server.post("/sparql", data={"query": "ASK {}",
+        ("query and update", site.post("/sparql", data={"query": "ASK {}",
                                                           "update": INSERT}), 403),
     ]
     for door, response, status in doors:
         assert response.status_code == status, door
         assert "read-only" in one_line(response), door
-    assert get(server, COUNT).json() == before
-    assert get(server, "ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }").json()[
+    assert get(site, COUNT).json() == before
+    assert get(site, "ASK { GRAPH <http://example.org/g> { ?s ?p ?o } }").json()[
         "boolean"] is False
 
 
 # --- the protocol's dataset --------------------------------------------------------
 
-def test_default_graph_is_the_union_of_all_graphs(server):
-    assert names_in(get(server, SELECT)) == DATA_COLLECTION
+def test_default_graph_is_the_union_of_all_graphs(site):
+    assert names_in(get(site, SELECT)) == DATA_COLLECTION
 
 
-def test_default_graph_uri_chooses_and_merges_graphs(server):
+def test_default_graph_uri_chooses_and_merges_graphs(site):
     # The listings are in the report's graph, the names in the reference graph and the
     # typology labels in the vocabulary graph: the answer needs all three merged.
-    merged = get(server, SELECT, **{"default-graph-uri": [SOURCE, REFERENCE, VOCAB]})
+    merged = get(site, SELECT, **{"default-graph-uri": [SOURCE, REFERENCE, VOCAB]})
     assert names_in(merged) == DATA_COLLECTION
-    assert names_in(get(server, SELECT, **{"default-graph-uri": SOURCE})) == set()
+    assert names_in(get(site, SELECT, **{"default-graph-uri": SOURCE})) == set()
 
 
-def test_named_graph_uri_chooses_the_named_graphs(server):
+def test_named_graph_uri_chooses_the_named_graphs(site):
     query = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a "
              "<https://w3id.org/flgraph/ontology#TypologyListing> } }")
-    everywhere = get(server, query).json()["results"]["bindings"]
+    everywhere = get(site, query).json()["results"]["bindings"]
     assert [b["g"]["value"] for b in everywhere] == [SOURCE]
-    only_reference = get(server, query, **{"named-graph-uri": REFERENCE})
+    only_reference = get(site, query, **{"named-graph-uri": REFERENCE})
     assert only_reference.json()["results"]["bindings"] == []
-    both = get(server, query, **{"named-graph-uri": [REFERENCE, SOURCE]})
+    both = get(site, query, **{"named-graph-uri": [REFERENCE, SOURCE]})
     assert [b["g"]["value"] for b in both.json()["results"]["bindings"]] == [SOURCE]
 
 
@@ -290,29 +290,29 @@ def trap():
     httpd.shutdown()
 
 
-def test_graphs_the_store_does_not_hold_are_empty_and_never_fetched(server, trap):
+def test_graphs_the_store_does_not_hold_are_empty_and_never_fetched(site, trap):
     iri, hits = trap
     ask_any = "ASK { ?s ?p ?o }"
-    as_default = get(server, ask_any, **{"default-graph-uri": iri})
+    as_default = get(site, ask_any, **{"default-graph-uri": iri})
     assert as_default.status_code == 200 and as_default.json()["boolean"] is False
-    as_named = get(server, "ASK { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": iri})
+    as_named = get(site, "ASK { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": iri})
     assert as_named.status_code == 200 and as_named.json()["boolean"] is False
-    with_known = get(server, SELECT, **{"default-graph-uri": [iri, SOURCE, REFERENCE, VOCAB]})
+    with_known = get(site, SELECT, **{"default-graph-uri": [iri, SOURCE, REFERENCE, VOCAB]})
     assert names_in(with_known) == DATA_COLLECTION
-    from_clause = get(server, f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}")
+    from_clause = get(site, f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}")
     assert from_clause.status_code == 400 and "never fetched" in one_line(from_clause)
     assert hits == []
 
 
 # --- headers ---------------------------------------------------------------------
 
-def test_every_answer_varies_on_accept_and_allows_any_origin(server):
+def test_every_answer_varies_on_accept_and_allows_any_origin(site):
     answers = [
-        get(server, SELECT), get(server, CONSTRUCT, "text/turtle"), get(server, "ASK {"),
-        get(server, SELECT, "image/png"), get(server), get(server, accept=BROWSER),
-        server.post("/sparql", data=b"x", headers={"Content-Type": "text/plain"}),
-        server.post("/sparql", data={"update": INSERT}),
-        requests.options(server.url + "/sparql", timeout=30),
+        get(site, SELECT), get(site, CONSTRUCT, "text/turtle"), get(site, "ASK {"),
+        get(site, SELECT, "image/png"), get(site), get(site, accept=BROWSER),
+        site.post("/sparql", data=b"x", headers={"Content-Type": "text/plain"}),
+        site.post("/sparql", data={"update": INSERT}),
+        site.request("OPTIONS", "/sparql", timeout=30),
     ]
     for response in answers:
         vary = {v.strip() for v in response.headers.get("Vary", "").split(",")}
@@ -320,15 +320,15 @@ def test_every_answer_varies_on_accept_and_allows_any_origin(server):
         assert response.headers["Access-Control-Allow-Origin"] == "*", response.status_code
 
 
-def test_cors_preflight_allows_a_post_from_another_origin(server):
-    response = requests.options(server.url + "/sparql", timeout=30, headers={
+def test_cors_preflight_allows_a_post_from_another_origin(site):
+    response = site.request("OPTIONS", "/sparql", timeout=30, headers={
         "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
     assert response.status_code in (200, 204)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
-    cross = server.post("/sparql", data={"query": ASK_JORDAN},
+    cross = site.post("/sparql", data={"query": ASK_JORDAN},
                         headers={"Origin": "https://yasgui.example"})
     assert cross.headers["Access-Control-Allow-Origin"] == "*" and cross.json()["boolean"]
 
@@ -341,12 +341,12 @@ def _graph_names_of_the_dataset() -> set[str]:
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "text/turtle"])
-def test_service_description_in_turtle_by_default(server, accept):
+def test_service_description_in_turtle_by_default(site, accept):
     headers = {"Accept": accept}
-    response = requests.get(server.url + "/sparql", headers=headers, timeout=30)
+    response = site.get("/sparql", headers=headers, timeout=30)
     assert response.status_code == 200 and media(response) == "text/turtle"
     description = Graph().parse(data=response.text, format="turtle")
-    endpoint = URIRef(server.url + "/sparql")
+    endpoint = URIRef(site.url + "/sparql")
     assert (endpoint, SD.endpoint, endpoint) in description
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in description
     assert (endpoint, SD.feature, SD.UnionDefaultGraph) in description
@@ -365,9 +365,9 @@ def test_service_description_in_turtle_by_default(server, accept):
     ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
     ("application/rdf+xml", "xml"),
 ])
-def test_service_description_in_every_rdf_format(server, accept, rdflib_format):
-    turtle = Graph().parse(data=get(server, accept="text/turtle").text, format="turtle")
-    response = get(server, accept=accept)
+def test_service_description_in_every_rdf_format(site, accept, rdflib_format):
+    turtle = Graph().parse(data=get(site, accept="text/turtle").text, format="turtle")
+    response = get(site, accept=accept)
     assert response.status_code == 200 and media(response) == accept
     other = Graph().parse(data=response.text, format=rdflib_format)
     from rdflib.compare import isomorphic
@@ -377,19 +377,19 @@ def test_service_description_in_every_rdf_format(server, accept, rdflib_format):
 
 # --- the editor, for browsers --------------------------------------------------------
 
-def test_a_browser_gets_the_editor_and_curl_does_not(server):
-    page = get(server, accept=BROWSER)
+def test_a_browser_gets_the_editor_and_curl_does_not(site):
+    page = get(site, accept=BROWSER)
     assert page.status_code == 200 and media(page) == "text/html"
     assert 'id="yasgui"' in page.text
-    assert media(get(server, SELECT, YASGUI_SELECT)) == JSON_TYPE
-    assert media(get(server, accept="*/*")) == "text/turtle"
+    assert media(get(site, SELECT, YASGUI_SELECT)) == JSON_TYPE
+    assert media(get(site, accept="*/*")) == "text/turtle"
 
 
-def test_editor_lists_saved_queries_and_embeds_data_safely(server):
+def test_editor_lists_saved_queries_and_embeds_data_safely(site):
     from flgraph.queries import load_queries
 
     hostile = 'SELECT * WHERE { ?s ?p "</script><script>alert(1)</script>" }'
-    page = get(server, hostile, BROWSER)
+    page = get(site, hostile, BROWSER)
     assert page.status_code == 200 and media(page) == "text/html"
     assert "<script>alert(1)" not in page.text
     block = page.text.split('<script type="application/json" id="sparql-data">')[1]
@@ -407,7 +407,7 @@ def test_editor_lists_saved_queries_and_embeds_data_safely(server):
     assert "<script>" not in page.text.replace('<script type="application/json"', "")
 
 
-def test_editor_completes_the_terms_the_data_uses_and_the_ontology_declares(server):
+def test_editor_completes_the_terms_the_data_uses_and_the_ontology_declares(site):
     """Classes and properties read from the dataset file (rdflib, not our code) and from
     the ontology file are all offered."""
     data = Dataset()
@@ -418,7 +418,7 @@ def test_editor_completes_the_terms_the_data_uses_and_the_ontology_declares(serv
     ontology = Graph().parse(ROOT / "ontology" / "flgraph.ttl")
     declared_classes = {str(s) for s in ontology.subjects(RDF.type, OWL.Class)
                         if isinstance(s, URIRef)}
-    page = server.get("/sparql", headers={"Accept": "text/html"}).text
+    page = site.get("/sparql", headers={"Accept": "text/html"}).text
     block = re.search(r'<script type="application/json" id="sparql-data">(.*?)</script>',
                       page, re.S).group(1)
     terms = json.loads(block)["terms"]

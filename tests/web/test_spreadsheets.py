@@ -25,8 +25,8 @@ def params(name: str) -> dict:
     return EXPECTED[name][0].params if name in EXPECTED else {}
 
 
-def workbook(server, name: str, **query):
-    response = server.get(f"/queries/{name}.xlsx", params=query or params(name))
+def workbook(site, name: str, **query):
+    response = site.get(f"/queries/{name}.xlsx", params=query or params(name))
     assert response.status_code == 200, name
     assert response.headers["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -61,8 +61,8 @@ def read_csvw(server, tmp_path, name: str, **query) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", QUERIES)
-def test_every_saved_query_as_xlsx_with_an_about_sheet(server, name):
-    book = workbook(server, name)
+def test_every_saved_query_as_xlsx_with_an_about_sheet(site, name):
+    book = workbook(site, name)
     assert book.sheetnames == ["Answer", "About"]
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
     assert about["Title"].startswith(load_queries()[name].title)
@@ -102,8 +102,8 @@ def test_m49_codes_keep_their_leading_zero(server, tmp_path):
     assert by_name["Brazil"]["m49"] == "076"
 
 
-def test_evidence_is_a_hyperlink_and_long_text_wraps(server):
-    sheet = workbook(server, "results-chain")["Answer"]
+def test_evidence_is_a_hyperlink_and_long_text_wraps(site):
+    sheet = workbook(site, "results-chain")["Answer"]
     evidence = [c for c in column(sheet, "Evidence") if c.value]
     assert evidence and all(c.hyperlink and "/id/evidence/" in c.hyperlink.target
                             for c in evidence)

@@ -29,10 +29,10 @@ def counts(page: str) -> dict[str, int]:
         r'<div class="card sev-\w+"><div class="n">(\d+)</div>(\w+?)s?</div>', page)}
 
 
-def test_page_and_json_tell_the_same(server):
-    page = server.get("/validation", headers={"Accept": "text/html"})
+def test_page_and_json_tell_the_same(site):
+    page = site.get("/validation", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Accept" in page.headers["Vary"]
-    data = server.get("/validation", headers={"Accept": "application/json"}).json()
+    data = site.get("/validation", headers={"Accept": "application/json"}).json()
     assert set(data["counts"]) == {"Violation", "Warning", "Info"}
     assert counts(page.text) == {k.lower(): v for k, v in data["counts"].items()}
     findings = page.text[page.text.find('id="findings"'):]
@@ -45,23 +45,23 @@ def test_page_and_json_tell_the_same(server):
     assert f"The served data {verdict}" in page.text
 
 
-def test_turtle_is_a_shacl_report(server):
-    response = server.get("/validation?format=turtle")
+def test_turtle_is_a_shacl_report(site):
+    response = site.get("/validation?format=turtle")
     assert response.headers["Content-Type"].startswith("text/turtle")
     g = Graph().parse(data=response.content, format="turtle")
     [report] = g.subjects(RDF.type, SH.ValidationReport)
-    data = server.get("/validation?format=json").json()
+    data = site.get("/validation?format=json").json()
     assert g.value(report, SH.conforms) == Literal(
         not any(f["severity"] == "Violation" for f in data["findings"]))
 
 
-def test_unknown_format_is_406(server):
-    assert server.get("/validation?format=csv").status_code == 406
-    assert server.get("/validation", headers={"Accept": "text/csv"}).status_code == 406
+def test_unknown_format_is_406(site):
+    assert site.get("/validation?format=csv").status_code == 406
+    assert site.get("/validation", headers={"Accept": "text/csv"}).status_code == 406
 
 
-def test_served_data_conforms(server):
-    page = server.get("/validation", headers={"Accept": "text/html"}).text
+def test_served_data_conforms(site):
+    page = site.get("/validation", headers={"Accept": "text/html"}).text
     assert "The served data conforms to the" in page
     assert counts(page)["violation"] == 0
 
