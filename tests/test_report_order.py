@@ -19,6 +19,8 @@ from flgraph.build import build, default_sources
 from flgraph.queries import bind_params, load_queries
 from flgraph.store import open_store
 
+from .conftest import make_app
+
 SECTIONS = Path(__file__).parent / "data" / "sections"
 ID = ns.ID
 #: The report's order of the indicators: outcome 9's by number, then outcome 15's one.
@@ -83,9 +85,7 @@ def test_a_countrys_results_chains_come_outcome_by_outcome(store):
 
 
 def test_the_overview_and_the_dataset_title_name_outcome_9_first(dataset):
-    from flgraph.web import create_app
-
-    client = create_app({"TESTING": True, "FLGRAPH_DATA": dataset}).test_client()
+    client = make_app(dataset, FLGRAPH_CACHE=True).test_client()
     page = client.get("/").get_data(as_text=True)
     assert 0 < page.index("Outcome 9:") < page.index("Outcome 15:")
     void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})

@@ -17,7 +17,7 @@ import pytest
 from flgraph.store import QuerySyntaxError, StoreError, StoreUnavailable, open_store
 from flgraph.store.remote import RemoteStore, RemoteTimeout
 
-from .conftest import free_port
+from .conftest import free_port, make_app
 from .helpers import run_cli
 
 ROWS = {"head": {"vars": ["s"]}, "results": {"bindings": [
@@ -241,10 +241,8 @@ def test_the_cli_reports_an_unreachable_store_in_one_line():
 
 
 def test_the_site_answers_503_while_the_store_is_down():
-    from flgraph.web import create_app
-
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    app = create_app({"TESTING": True, "FLGRAPH_STORE": f"sparql:{url}", "FLGRAPH_CACHE": False})
+    app = make_app(FLGRAPH_STORE=f"sparql:{url}")
     response = app.test_client().get("/queries/table-1")
     assert response.status_code == 503
     assert "unreachable" in response.get_data(as_text=True)

@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, make_app
 
 SUITES = FIXTURES / "w3c-query"
 #: where the suites are published (w3c/rdf-tests): the IRIs their files have
@@ -367,16 +367,12 @@ class FolderApps:
         self.apps: dict[tuple[str, str], object] = {}
 
     def __call__(self, case: Case):
-        from flgraph.web import create_app
-
         key = (case.suite, case.folder)
         if key not in self.apps:
             path = self.root / f"{case.suite}-{case.folder.replace('/', '-')}.nq"
             quads = folder_quads([c for c in evaluations() if (c.suite, c.folder) == key])
             path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-            self.apps[key] = create_app({"TESTING": True, "FLGRAPH_DATA": path,
-                                         "FLGRAPH_CACHE": False,
-                                         "FLGRAPH_DUMP_DIR": str(self.root / "dumps")})
+            self.apps[key] = make_app(path, FLGRAPH_DUMP_DIR=str(self.root / "dumps"))
         return self.apps[key]
 
 

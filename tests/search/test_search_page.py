@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from flgraph.web import create_app
-from tests.conftest import DATA
+from tests.conftest import DATA, make_app
 from tests.helpers import run_cli
 
 HTML = {"Accept": "text/html"}
@@ -26,7 +25,7 @@ def ready(client, url: str, **kwargs):
 
 @pytest.fixture(scope="module")
 def search_client():
-    return create_app({"TESTING": True, "FLGRAPH_DATA": DATA}).test_client()
+    return make_app(DATA, FLGRAPH_CACHE=True).test_client()
 
 
 def test_every_page_has_the_search_box(search_client):
@@ -98,7 +97,7 @@ def test_markup_in_the_data_or_the_query_is_text(tmp_path):
     data = tmp_path / "flgraph.trig"
     data.write_text(DATA.read_text(encoding="utf-8").replace(
         "bird's eye view", "bird's eye <img src=x onerror=alert(1)> view"), encoding="utf-8")
-    client = create_app({"TESTING": True, "FLGRAPH_DATA": data}).test_client()
+    client = make_app(data, FLGRAPH_CACHE=True).test_client()
     page = ready(client, "/search?q=bird+%3Cscript%3E", headers=HTML).text
     assert "<script>" not in page and "bird &lt;script&gt;" in page
     page = ready(client, "/search?q=eye", headers=HTML).text

@@ -11,7 +11,7 @@ import requests
 
 from flgraph.web.memo import Memo
 
-from ..conftest import DATA, SEED, start_server, stop_server
+from ..conftest import DATA, SEED, make_app, start_server, stop_server
 from ..helpers import run_cli
 
 
@@ -134,11 +134,8 @@ def test_memo_keeps_nothing_of_a_failed_computation():
 
 def test_the_cache_keeps_within_its_bytes(dataset_file):
     """Past its byte budget the least recently used answers go (each may be 8 MiB)."""
-    from flgraph.web import create_app
-
     budget = 10_000
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file,
-                      "FLGRAPH_CACHE_BYTES": budget})
+    app = make_app(dataset_file, FLGRAPH_CACHE=True, FLGRAPH_CACHE_BYTES=budget)
     client = app.test_client()
     cache = app.extensions["flgraph-cache"]
 

@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from flgraph.release import read_release
 from flgraph.web.dump_files import remove_if_owner
 
-from ..conftest import DATA, start_server, stop_server
+from ..conftest import DATA, make_app, start_server, stop_server
 from .test_resources import app_on
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,9 +79,7 @@ def test_every_dump_reparses_to_the_store(site, reference, store_count, ext):
 
 def test_dumps_are_stable(app, dataset_file):
     """Two sites on the same data write the same bytes: dumps diff cleanly."""
-    from flgraph.web import create_app
-
-    other = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False})
+    other = make_app(dataset_file)
     for ext in DUMPS:
         path = f"/download/flgraph.{ext}"
         assert app.test_client().get(path).data == other.test_client().get(path).data, ext
@@ -320,9 +318,7 @@ def test_void_406(site):
 def test_an_incomplete_read_is_never_served(dataset_file, monkeypatch):
     """A store that hands over part of its quads (a remote store paging badly) gives an
     error, not a short dump or a validation of part of the data."""
-    from flgraph.web import create_app
-
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False})
+    app = make_app(dataset_file)
     store = app.extensions["flgraph"].store
     some = list(store.quads())[:10]
     monkeypatch.setattr(store, "quads", lambda: iter(some))

@@ -16,6 +16,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ..conftest import make_app
+
 ID = Namespace("https://w3id.org/flgraph/id/")
 FLG = Namespace("https://w3id.org/flgraph/ontology#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -233,10 +235,7 @@ def test_page_embeds_its_json_ld(site):
 def test_long_lists_show_their_first_values_and_link_to_all(dataset_file):
     """A property with more values than a page lists shows the first ones, how many there
     are, and a query for all of them (at 2M triples a typology has thousands)."""
-    from flgraph.web import create_app
-
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
-                      "FLGRAPH_PAGE_LINKS": 2})
+    app = make_app(dataset_file, FLGRAPH_PAGE_LINKS=2)
     client = app.test_client()
     page = client.get("/id/country/ZMB", headers={"Accept": "text/html"}).get_data(as_text=True)
     incoming = page[page.index('<section id="incoming">'):]
@@ -254,8 +253,6 @@ def test_long_lists_show_their_first_values_and_link_to_all(dataset_file):
 
 def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, dataset_file):
     """A source file whose checksum differs (edited since the build) is not used."""
-    from flgraph.web import create_app
-
     home = tmp_path / "home"
     (home / "data" / "source").mkdir(parents=True)
     data = home / "data" / "flgraph.trig"
@@ -264,7 +261,7 @@ def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, data
     edited = original.read_text(encoding="utf-8").replace("Zambia", "Zimbabwe")
     (home / "data" / "source" / original.name).write_text(edited, encoding="utf-8")
     monkeypatch.setenv("FLGRAPH_HOME", str(home))
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False})
+    app = make_app(data)
     page = app.test_client().get("/id/result/15.1/ZMB", headers={"Accept": "text/html"})
     text = page.get_data(as_text=True)
     assert "<mark>" not in text and "Zimbabwe" not in text
@@ -274,11 +271,9 @@ def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, data
 def test_evidence_cut_by_the_row_limit_says_so(dataset_file):
     """Evidence rows past the row limit are not shown as the complete list."""
     from flgraph.service import Limits
-    from flgraph.web import create_app
 
     def page(row_limit: int) -> str:
-        app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
-                          "FLGRAPH_LIMITS": Limits(row_limit=row_limit)})
+        app = make_app(dataset_file, FLGRAPH_LIMITS=Limits(row_limit=row_limit))
         response = app.test_client().get("/id/result/15.1/ZMB",
                                          headers={"Accept": "text/html"})
         return response.get_data(as_text=True)
@@ -299,14 +294,12 @@ def test_linked_iris_dereference(site):
 
 
 def test_description_includes_blank_node_closure(tmp_path):
-    from flgraph.web import create_app
-
     data = tmp_path / "bnode.trig"
     data.write_text(
         "@prefix ex: <http://example.org/> .\n"
         "<https://w3id.org/flgraph/id/thing/1> ex:part [ ex:name \"inner\" ] .\n",
         encoding="utf-8")
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False})
+    app = make_app(data)
     client = app.test_client()
     g = Graph().parse(data=client.get("/id/thing/1.ttl").data, format="turtle")
     [part] = list(g.objects(URIRef(ID["thing/1"]), URIRef("http://example.org/part")))
@@ -341,8 +334,6 @@ def test_every_dataset_iri_dereferences(app):
 
 def app_on(store, dataset_file, monkeypatch):
     """The site on ``store``, one of the three kinds (memory, Oxigraph on disk, Virtuoso)."""
-    from flgraph.web import create_app
-
     if store.name == "sparql":
         spec = f"sparql:{store.endpoint}"
         monkeypatch.setenv("FLGRAPH_SPARQL_MAX_ROWS", str(store.server_max_rows or 0))
@@ -350,8 +341,7 @@ def app_on(store, dataset_file, monkeypatch):
         spec = f"oxigraph:{store.path}"
     else:
         spec = "memory"
-    return create_app({"TESTING": True, "FLGRAPH_STORE": spec, "FLGRAPH_DATA": dataset_file,
-                       "FLGRAPH_CACHE": False})
+    return make_app(dataset_file, FLGRAPH_STORE=spec)
 
 
 @pytest.fixture
@@ -375,7 +365,6 @@ def test_a_hub_keeps_its_own_statements_when_others_fill_the_row_limit(dataset_f
     """The ILO is the object of every attribution: when those fill the row limit, its
     page and its RDF still hold what it says of itself, and both say they are cut."""
     from flgraph.service import Limits
-    from flgraph.web import create_app
 
     data = Dataset()
     data.parse(dataset_file, format="trig")
@@ -383,8 +372,7 @@ def test_a_hub_keeps_its_own_statements_when_others_fill_the_row_limit(dataset_f
     own = {(p, o) for _, p, o, _ in data.quads((ilo, None, None, None))}
     name = next(o for p, o in own if p == SKOS.prefLabel)
     assert len(own) >= 5
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
-                      "FLGRAPH_LIMITS": Limits(row_limit=20)})
+    app = make_app(dataset_file, FLGRAPH_LIMITS=Limits(row_limit=20))
     client = app.test_client()
     page = client.get("/id/organisation/ilo", headers={"Accept": "text/html"})
     text = page.get_data(as_text=True)

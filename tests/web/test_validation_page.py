@@ -10,6 +10,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
+from ..conftest import make_app
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 #: A member State without a name or codes, and a listing under a typology that is not
@@ -71,12 +73,9 @@ def test_served_data_conforms(site):
     (1, "flgraph's SPARQL engine for SHACL"),  # as for data of more quads than allowed
 ])
 def test_findings_link_to_their_focus_nodes(tmp_path, reference_up_to, engine):
-    from flgraph.web import create_app
-
     data = tmp_path / "invalid.trig"
     data.write_text(INVALID, encoding="utf-8")
-    app = create_app({"TESTING": True, "FLGRAPH_DATA": data, "FLGRAPH_CACHE": False,
-                      "FLGRAPH_REFERENCE_VALIDATION": reference_up_to})
+    app = make_app(data, FLGRAPH_REFERENCE_VALIDATION=reference_up_to)
     client = app.test_client()
     page = client.get("/validation", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert f"Checked by {engine}." in html.unescape(page)
