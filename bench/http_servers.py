@@ -30,7 +30,7 @@ from common import ROOT, Server, record
 from http_throughput import warm, wrk
 
 sys.path.insert(0, str(ROOT))
-from tests.security.slow_clients import probe, slow_sockets
+from testbed.slow_clients import probe, slow_sockets
 
 CACHED = "/queries/countries-by-result-typology.csv"
 PAGE = "/queries/countries-by-result-typology"

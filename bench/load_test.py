@@ -15,7 +15,7 @@ asked before, which no cache answers and which must meet a free public worker.
 The attack can also come from many addresses (``--attack-addresses 64``: each query
 from the next of 64 loopback addresses, as a botnet or an IPv6 /64 would send them) and
 with slow sockets held open all through it (``--slow-sockets 1000``: one byte then
-nothing, a body byte by byte, idle, an answer never read; tests/security/slow_clients.py).
+nothing, a body byte by byte, idle, an answer never read; testbed/slow_clients.py).
 Every second the server's processes are sampled: the web processes' resident memory and
 the query workers' process ids (a new id is a worker restarted). A soak is the same run
 with longer phases (``--seconds 120``).
@@ -41,9 +41,9 @@ import requests
 
 from common import ROOT, Server, record
 
-sys.path.insert(0, str(ROOT))  # the tests' helpers: sessions from a chosen address
-from tests.helpers import session_from
-from tests.security.slow_clients import slow_sockets
+sys.path.insert(0, str(ROOT))  # testbed: sessions from a chosen address, slow clients
+from testbed.loopback import session_from
+from testbed.slow_clients import slow_sockets
 
 DATA = ROOT / "data" / "flgraph.trig"
 ID = "https://w3id.org/flgraph/id/"

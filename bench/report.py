@@ -87,7 +87,7 @@ def machine() -> str:
         f"{platform.release()}; Python {platform.python_version()}; {libraries}; "
         f"Virtuoso {virtuoso()} (Debian). Each measurement in a process of its own; "
         "peak RSS sampled with psutil (50 ms) and checked against wait4's ru_maxrss. "
-        "Queries: each saved query with the parameters of tests/expected.py and two "
+        "Queries: each saved query with the parameters of testbed/expected.py and two "
         "resource pages (resource-description + resource-evidence), one full warm-up "
         "(its answer compared across stores), then 5 runs each in random order, read up "
         "to the app's row limit (10,000 rows) as served; every query stopped after 30 s "

@@ -2,7 +2,7 @@
 
     python bench/stores.py [--sizes 2k,20k,200k,2m] [--stores memory,disk,virtuoso,rdflib]
 
-For each size (bench/synth.py makes the data, cached) and each store, in a process of
+For each size (testbed/synth.py makes the data, cached) and each store, in a process of
 its own (measure.py): Oxigraph in memory (parse + load), Oxigraph on disk (``flgraph
 load --store oxigraph:PATH``, then a fresh process opens it as ``serve`` does after a
 restart and answers a first query), Virtuoso (a throw-away server, ``flgraph load``
@@ -30,7 +30,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import measure, report, synth
+from testbed import synth
+
+from bench import measure, report
 from bench.workload import answer_file, differences, items
 
 STORES = ("memory", "disk", "virtuoso", "rdflib")

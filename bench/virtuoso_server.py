@@ -1,4 +1,4 @@
-"""A throw-away Virtuoso for one size: the tests' own server (tests/virtuoso.py), sized
+"""A throw-away Virtuoso for one size: the tests' own server (testbed/virtuoso.py), sized
 for benchmarks, loaded with ``flgraph load --virtuoso-isql`` (the bulk loader).
 
 The tests' configuration is kept (loopback ports, random password, DirsAllowed) with
@@ -14,12 +14,12 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests import virtuoso as tv
+from testbed import virtuoso as tv
 
 from bench import measure
 
-BUFFERS = ("NumberOfBuffers      = 10000", "NumberOfBuffers      = 170000")
-DIRTY = ("MaxDirtyBuffers      = 6000", "MaxDirtyBuffers      = 130000")
+#: What differs from the tests' virtuoso.ini (testbed/virtuoso.py), by setting name.
+SIZED = {"NumberOfBuffers": "170000", "MaxDirtyBuffers": "130000"}
 MAX_ROWS = 2_000_000
 #: A little above the benchmark's deadline (30 s): the client gives up first, and the
 #: server does not go on working for a query nobody waits for.
@@ -37,14 +37,8 @@ def version() -> str:
 @contextmanager
 def server(directory: Path):
     """A started Virtuoso in ``directory``; stopped and deleted afterwards."""
-    for old, new in (BUFFERS, DIRTY):
-        if new in tv._INI:
-            continue
-        if old not in tv._INI:
-            raise RuntimeError(f"tests/virtuoso.py no longer says '{old}': update bench/")
-        # the template is read at each start; changed in this process only
-        tv._INI = tv._INI.replace(old, new)
-    instance = tv.start_virtuoso(directory, max_rows=MAX_ROWS, max_seconds=MAX_SECONDS)
+    instance = tv.start_virtuoso(directory, max_rows=MAX_ROWS, max_seconds=MAX_SECONDS,
+                                 settings=SIZED)
     try:
         yield instance
     finally:

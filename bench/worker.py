@@ -166,7 +166,7 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
         item
         for item in todo
         if "digest" in out[item.name] and "timeout_s" not in out[item.name]
-        for _ in range(_repeats(out[item.name]["full_ms"] / 1000, args))
+        for _ in range(repeats(out[item.name]["full_ms"] / 1000, args))
     ]
     random.Random(args.get("seed", 7)).shuffle(runs)
     samples: dict[str, list[float]] = {}
@@ -186,15 +186,15 @@ def time_items(engine, todo: list[Item], args: dict, state: State) -> dict:
     return out
 
 
-def _repeats(warm_up_s: float, args: dict) -> int:
+def repeats(warm_up_s: float, args: dict) -> int:
     """``repeats`` timed runs, or with a ``budget_s`` as many as its warm-up says fit in
     it, at least one: a slow engine is not timed for hours, a fast query still is often
     enough for a median."""
-    repeats = args.get("repeats", 5)
+    most = args.get("repeats", 5)
     budget = args.get("budget_s")
     if budget is None:
-        return repeats
-    return max(1, min(repeats, int(budget / max(warm_up_s, 1e-6))))
+        return most
+    return max(1, min(most, int(budget / max(warm_up_s, 1e-6))))
 
 
 def _bar(things: list, what: str):

@@ -1,7 +1,7 @@
 """What is timed on every store: each saved query with the parameters the tests use,
 and the two queries behind a resource page, and how answers are compared.
 
-The parameters come from tests/expected.py (the saved queries' competency questions),
+The parameters come from testbed/expected.py (the saved queries' competency questions),
 so the benchmark asks what the tests ask: country/ZMB, result/15.1/ZMB, the capacity
 development and capacity building typologies. A resource page is what ``/id/…`` runs:
 resource-description.rq (a CONSTRUCT) and resource-evidence.rq (a SELECT).
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from tests.expected import EXPECTED
+from testbed.answers import sort_keys
+from testbed.expected import EXPECTED
 
 from flgraph import namespaces as ns
 from flgraph.queries import bind_params, load_queries
@@ -64,12 +65,12 @@ REWRITE_STORES = ("memory", "disk", "virtuoso")
 
 
 def items(variants: str = "") -> list[Item]:
-    """Every saved query with each parameter set of tests/expected.py, and the pages;
+    """Every saved query with each parameter set of testbed/expected.py, and the pages;
     with the variants for the store named by ``variants`` ("all": every variant)."""
     saved = load_queries()
     missing = set(saved) - set(EXPECTED)
     if missing:
-        raise RuntimeError(f"tests/expected.py has no parameters for {sorted(missing)}")
+        raise RuntimeError(f"testbed/expected.py has no parameters for {sorted(missing)}")
     found = []
     for name in sorted(saved):
         query = saved[name]
@@ -114,13 +115,6 @@ def _variants(originals: list[Item], store: str) -> list[Item]:
 #: earlier (OPTIONAL last in quantities.rq, ORDER BY STR(…) for Virtuoso's order of
 #: language-tagged strings) are now the saved queries themselves.
 REWRITES: list[tuple[str, str, list[tuple[str, str]]]] = []
-
-
-def sort_keys(text: str) -> tuple[str, ...]:
-    """Variables of the outermost ORDER BY, which ends the query and may span lines
-    (STR(?x) counts as ?x)."""
-    clauses = re.findall(r"ORDER\s+BY\s+([^{}]*?)\s*$", text.strip(), re.I)
-    return tuple(re.findall(r"[?$](\w+)", clauses[-1])) if clauses else ()
 
 
 # Comparing answers -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
+from testbed.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "flgraph.trig"
@@ -47,12 +47,6 @@ def require_program(name: str) -> str:
     path = shutil.which(name) or (name if Path(name).is_file() else None)
     require(path is not None, f"the program {name}")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -1,13 +1,11 @@
-"""Small helpers shared by tests (and bench/load_test.py): reading SPARQL JSON, running
-the CLI, HTTP sessions from a chosen loopback address."""
+"""Small helpers of the tests: reading SPARQL JSON, running the CLI (what the tests share
+with the benchmarks is in ``testbed``)."""
 
 from __future__ import annotations
 
 import json
 
-import requests
 from click.testing import CliRunner
-from requests.adapters import HTTPAdapter
 
 from flgraph.cli import main
 
@@ -34,22 +32,3 @@ def query_rows(name: str, *params: str, data: str | None = None) -> list[dict[st
 
 
 ID = "https://w3id.org/flgraph/id/"
-
-
-class FromAddress(HTTPAdapter):
-    """Connections from a given loopback address (Linux routes all of 127/8 to lo), so
-    that one machine plays several clients, as the endpoint tells clients apart by it."""
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def session_from(address: str) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", FromAddress(address))
-    return session

@@ -1,12 +1,13 @@
 """The benchmark's own choices of what to time: how often a query is run, and the bare
-pyoxigraph load the on-disk load is compared with."""
+pyoxigraph load the on-disk load is compared with. These test bench/ itself, through its
+public functions; what tests and benchmarks merely share lives in ``testbed``."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 from bench import oxigraph_load
-from bench.worker import _repeats
+from bench.worker import repeats
 
 from flgraph.durable import active_directory
 from flgraph.store.loading import load_oxigraph
@@ -23,12 +24,12 @@ ex:g2 { ex:b ex:p ex:a . ex:b ex:q "three"@en . }
     [(0.06, 5), (1.9, 5), (2.5, 4), (4.0, 2), (9.9, 1), (30.0, 1)],
 )
 def test_a_budget_times_a_fast_query_fully_and_a_slow_one_at_least_once(warm_up_s, runs):
-    assert _repeats(warm_up_s, {"repeats": 5, "budget_s": 10.0}) == runs
+    assert repeats(warm_up_s, {"repeats": 5, "budget_s": 10.0}) == runs
 
 
 def test_without_a_budget_every_query_gets_every_run():
-    assert _repeats(30.0, {"repeats": 5}) == 5
-    assert _repeats(0.0, {"repeats": 3}) == 3
+    assert repeats(30.0, {"repeats": 5}) == 5
+    assert repeats(0.0, {"repeats": 3}) == 3
 
 
 def test_the_bare_load_builds_the_store_flgraph_load_builds(tmp_path):

@@ -1,7 +1,7 @@
 """The fast validator (shapes compiled to SPARQL on Oxigraph) against pyshacl, the reference.
 
 Each test breaks a dataset in one way — the report's with the mutations of mutations.py,
-then one or more per constraint type; a small synthetic one (bench/synth.py) with the same
+then one or more per constraint type; a small synthetic one (testbed/synth.py) with the same
 kinds of mutation — and asserts that both engines give the same verdict and the same
 findings, counted as a multiset of (severity, focus, path, constraint component, value,
 message): pyshacl repeats a nested result once per (focus, value) pair that reaches it, and
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from bench import synth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
+from testbed import synth
 
 from flgraph import namespaces as ns
 from flgraph.rdfio import from_rdflib, read_quads
@@ -233,7 +233,7 @@ def test_findings_name_their_constraint_component(valid):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> list[ox.Quad]:
-    """bench/synth.py's smallest report-shaped dataset, generated into a temporary folder:
+    """testbed/synth.py's smallest report-shaped dataset, generated into a temporary folder:
     other outcomes, indicators and countries than the report's."""
     directory = tmp_path_factory.mktemp("synth")
     meta = synth.ensure(synth.SIZES["2k"], directory / "synth-2k.trig", quiet=True)

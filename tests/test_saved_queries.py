@@ -1,14 +1,14 @@
 """Every saved query answers its competency question, through ``flgraph query`` on the
-embedded store; the expected answers (tests/expected.py) were read from the report."""
+embedded store; the expected answers (testbed/expected.py) were read from the report."""
 
 from __future__ import annotations
 
 import pytest
+from testbed.expected import EXPECTED
 
 from flgraph.queries import bind_params, load_queries
 from flgraph.service import QueryRequest, QueryService
 
-from .expected import EXPECTED
 from .helpers import query_rows
 
 CASES = [(name, k) for name, cases in EXPECTED.items() for k in range(len(cases))]

@@ -17,7 +17,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
-from bench.workload import sort_keys
+from testbed.answers import sort_keys
 
 from flgraph.queries import Param, ParameterError, SavedQuery, bind_params, load_queries, to_term
 from flgraph.results import serialize_results

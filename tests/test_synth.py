@@ -1,4 +1,4 @@
-"""bench/synth.py makes report-shaped data that the real pipeline reads and the saved
+"""testbed/synth.py makes report-shaped data that the real pipeline reads and the saved
 queries answer: the benchmark's numbers are only worth something if that holds. The
 smallest size only (a few seconds); the large sizes are bench/'s business."""
 
@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from bench import synth
-from bench.synth_sections import TINY, Shape, section
+from testbed import synth
+from testbed.expected import EXPECTED
+from testbed.synth_sections import TINY, Shape, section
 
 from flgraph.extract import extract_files
 from flgraph.queries import bind_params, load_queries
 from flgraph.reference import load_reference
 from flgraph.store import open_store
 from flgraph.validate import validate_quads
-
-from .expected import EXPECTED
 
 ID = "https://w3id.org/flgraph/id/"
 FLG = "https://w3id.org/flgraph/ontology#"

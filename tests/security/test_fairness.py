@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from testbed.loopback import session_from
 
 from flgraph.service import ClientShares, Overloaded, QueryTimeout
 from tests.conftest import start_server, stop_server, wait_for_query_workers
-from tests.helpers import session_from
 
 from .test_costs import EXPENSIVE
 

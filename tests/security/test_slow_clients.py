@@ -9,10 +9,9 @@ import socket
 import time
 
 import pytest
+from testbed.slow_clients import KINDS, probe, slow_sockets
 
 from tests.conftest import start_server, stop_server
-
-from .slow_clients import KINDS, probe, slow_sockets
 
 PAGE = "/queries/countries-by-result-typology"
 SOCKETS = 1000

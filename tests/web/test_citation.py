@@ -15,12 +15,12 @@ import jsonschema
 import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
+from testbed.expected import EXPECTED, ID
 
 from flgraph.queries import load_queries
 from flgraph.release import read_release
 
 from ..conftest import ROOT
-from ..expected import EXPECTED, ID
 from ..helpers import run_cli
 
 CSL_SCHEMA = json.loads((ROOT / "tests" / "data" / "csl" / "csl-data.json").read_text())

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 import requests
 from csvw import CSVW
+from testbed.expected import EXPECTED
 
 from flgraph.queries import load_queries
 from flgraph.release import read_release
 
 from ..conftest import DATA, start_server, stop_server
-from ..expected import EXPECTED
 
 QUERIES = sorted(load_queries())
 

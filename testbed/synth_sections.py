@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pycountry
 
-from bench import synth_phrases as say
 from flgraph.reference import REGION_SLUGS, Country, Reference
+from testbed import synth_phrases as say
 
 #: Table 1's header, exactly as the real report writes it (3 rows, merged cells).
 TABLE_1_HEADER = (
@@ -48,7 +48,7 @@ REGION_WORDS = {
 }
 UL = '<ul style="list-style-type: none">'
 #: The outcome whose indicator 15.1 lists Zambia, as the real report does, so that the
-#: parameters tests/expected.py uses (country/ZMB, result/15.1/ZMB) find rows.
+#: parameters testbed/expected.py uses (country/ZMB, result/15.1/ZMB) find rows.
 ANCHOR_OUTCOME = 15
 ANCHOR_COUNTRY = "ZMB"
 

@@ -3,7 +3,8 @@ send one byte of a request and stall, send headers and then a body one byte at a
 connect and say nothing, or ask for a large answer and never read it. Each comes from
 its own loopback address (127.0.0.0/8), as from many machines on the open web.
 
-Used by the attack tests (tests/security/test_slow_clients.py) and bench/load_test.py.
+Used by the attack tests (tests/security/test_slow_clients.py) and the benchmarks
+(bench/load_test.py, bench/http_servers.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Synthetic report-shaped datasets at a chosen size, built by the real pipeline.
 
-    python bench/synth.py --triples 200000 -o bench/work/synth-200k.trig
+    python testbed/synth.py --triples 200000 -o bench/work/synth-200k.trig
 
 Sections are written in the real report's layout (``synth_sections``), one outcome a
 file, numbered from 15 so that outcome 15 lists Zambia as the real one does; then
@@ -38,20 +38,20 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+if __package__ in (None, ""):  # run as a script: make ``testbed`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pyoxigraph as ox
 
-from bench.synth_sections import ANCHOR_OUTCOME, TINY, Shape, section
 from flgraph import __version__, paths
 from flgraph.build import _editorial, _input_checksums
 from flgraph.extract import extract_files, read_source
 from flgraph.extract.records import Outcome
 from flgraph.rdfio import FORMATS, from_rdflib, write_quads
 from flgraph.reference import Reference, load_reference
+from testbed.synth_sections import ANCHOR_OUTCOME, TINY, Shape, section
 
-WORK = Path(__file__).resolve().parent / "work"
+WORK = Path(__file__).resolve().parents[1] / "bench" / "work"  # the benchmarks' cache
 SIZES = {"2k": 2_000, "20k": 20_000, "200k": 200_000, "2m": 2_000_000}
 SEED = 20131
 #: Below this many triples the shared graphs would be most of the data: trim them.
