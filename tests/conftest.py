@@ -167,3 +167,44 @@ def client(app):
 def runner() -> CliRunner:
     return CliRunner()
 pytest_plugins = ["tests.virtuoso", "tests.stores", "tests.web.browsing"]  # stores, Chromium
+
+
+# The quick subset ------------------------------------------------------------------------
+
+#: Fixtures that start a process or a browser (seconds each, and a few hundred MB): a
+#: test that uses one is ``slow`` wherever it is, without a marker of its own.
+SLOW_FIXTURES = frozenset({
+    "server", "any_server", "target", "evil_server", "w3c_server", "namibia_server",
+    "browser", "virtuoso", "virtuoso_store"})
+#: Markers that mean the same (a Virtuoso or a browser)
+SLOW_MARKERS = frozenset({"virtuoso", "browser"})
+#: A test not marked slow that takes longer than this is named at the end of the run
+QUICK_SECONDS = 2.0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``slow`` on every test that starts a server, Virtuoso or a browser, so that
+    ``pytest -m "not slow"`` stays the quick subset as tests are added."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        marks = {mark.name for mark in item.iter_markers()}
+        if uses & SLOW_FIXTURES or marks & SLOW_MARKERS:
+            item.add_marker(pytest.mark.slow)
+
+
+_unmarked_slow: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "slow" not in report.keywords and report.duration > 0:
+        _unmarked_slow[report.nodeid] = _unmarked_slow.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Tests outside ``slow`` that took more than QUICK_SECONDS (setup and teardown
+    included): candidates for the marker. Told, never failed: a loaded machine is slow."""
+    late = sorted(((s, n) for n, s in _unmarked_slow.items() if s > QUICK_SECONDS), reverse=True)
+    if late:
+        terminalreporter.section(f"not marked slow, over {QUICK_SECONDS:g} s")
+        for seconds, nodeid in late:
+            terminalreporter.write_line(f"{seconds:7.1f} s  {nodeid}")

@@ -7,11 +7,14 @@ import hashlib
 import io
 
 import pyoxigraph as ox
+import pytest
 
 from flgraph.rdfio import read_quads
 
 from .conftest import DATA, FIXTURES, SEED
 from .helpers import run_cli
+
+pytestmark = pytest.mark.slow  # each builds the dataset (pyshacl included)
 
 
 def test_rebuild_is_byte_identical_to_the_committed_dataset(tmp_path):

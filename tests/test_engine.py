@@ -24,6 +24,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.conftest import DATA, ROOT, free_port, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # each starts the engine or a server
+
 ORIGINAL = b"More than 400 victims"  # the report's own words
 EDITED = b"More than 500 victims"
 WORKERS = 2  # --workers: web processes

@@ -38,6 +38,8 @@ from .conftest import DATA
 from .helpers import run_cli
 from .mutations import SHAPE_MUTATIONS, SOURCE_GRAPH, flg, iri, mutated
 
+pytestmark = pytest.mark.slow  # each validates with pyshacl too: seconds a case
+
 SKOS, OA, PROV, RDFS = ns.SKOS, ns.OA, ns.PROV, ns.RDFS
 NON_NEGATIVE = URIRef(ns.XSD + "nonNegativeInteger")
 

@@ -13,6 +13,8 @@ from tests.stores import load_virtuoso
 
 from .searching import found, search_json
 
+pytestmark = pytest.mark.slow  # each starts a server
+
 
 def test_pages_answer_while_search_is_prepared(dataset_file):
     live = start_server("--data", str(dataset_file))

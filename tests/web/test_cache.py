@@ -66,6 +66,7 @@ def test_different_accept_headers_are_different_entries(server):
     assert json_.headers["Content-Type"] == "application/sparql-results+json"
 
 
+@pytest.mark.slow  # starts a server
 def test_no_stale_answer_after_a_rebuild(tmp_path):
     """A server on rebuilt data answers from the new data, not from an old cache."""
     first_data, second_data = tmp_path / "a.trig", tmp_path / "b.trig"

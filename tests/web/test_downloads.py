@@ -126,6 +126,7 @@ def own_tmp():
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.mark.slow  # starts a server
 def test_the_page_writes_no_dump_and_shows_those_written(own_tmp):
     """At 2M triples the six dumps take minutes and gigabytes: the page lists them without
     writing any, and gives the size of those written, whichever web process wrote them."""
@@ -149,6 +150,7 @@ def test_the_page_writes_no_dump_and_shows_those_written(own_tmp):
     assert not shared.exists()  # the server removes it when it stops
 
 
+@pytest.mark.slow  # starts a server
 def test_a_dump_is_of_the_data_served_not_of_the_file_as_it_is_now(tmp_path):
     """Dumps are written from the snapshot the server loaded, not from the data file: a
     file changed while serving changes neither the answers nor the dumps (until a

@@ -105,6 +105,7 @@ def test_a_request_waits_no_longer_than_its_limit():
     assert free == 1 and running == {} and all(not q for q in waiting.values())
 
 
+@pytest.mark.slow  # starts a server
 def test_web_processes_end_with_the_server_even_on_kill_9(dataset_file):
     """A kill -9 of `flgraph serve` leaves no web process serving on, nor query workers."""
     import signal

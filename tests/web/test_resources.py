@@ -316,6 +316,7 @@ def test_evidence_is_found_through_derived_resources(site):
     assert "Ethiopia, Nigeria, <mark>Zambia</mark>, Nepal Peru Brazil" in block
 
 
+@pytest.mark.slow  # every page of the dataset, twice: a minute
 def test_every_dataset_iri_dereferences(app):
     """Every IRI of the dataset under /id/ (subject or object) has a page and Turtle."""
     import pyoxigraph as ox
