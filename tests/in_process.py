@@ -50,7 +50,7 @@ class AppAdapter(HTTPAdapter):
             body=io.BytesIO(answer.get_data()),
             headers=HTTPHeaderDict(answer.headers.to_wsgi_list()), status=answer.status_code,
             reason=answer.status.partition(" ")[2],
-            preload_content=False, decode_content=True, request_method=request.method)
+            preload_content=False, decode_content=False, request_method=request.method)
         response = self.build_response(request, raw)
         if not stream:
             response.content  # noqa: B018 -- read now, as requests does without stream

@@ -13,12 +13,14 @@ from .conftest import DATA
 from .helpers import run_cli
 
 
+@pytest.mark.slow  # pyshacl over the whole dataset
 def test_validate_conforming_dataset_exit_0():
     result = run_cli("validate", str(DATA))
     assert result.exit_code == 0
     assert result.stdout.startswith("Validation: conforms (0 violations")
 
 
+@pytest.mark.slow  # pyshacl over the whole dataset
 def test_validate_json_and_turtle_reports():
     report = json.loads(run_cli("validate", str(DATA), "--format", "json").stdout)
     assert report["conforms"] is True and report["counts"]["Violation"] == 0
@@ -26,6 +28,7 @@ def test_validate_json_and_turtle_reports():
     assert "sh:conforms true" in turtle
 
 
+@pytest.mark.slow  # pyshacl over the whole dataset
 def test_validate_violations_exit_1(tmp_path):
     bad = tmp_path / "bad.trig"
     bad.write_text(DATA.read_text(encoding="utf-8").replace('flg:m49 "076"', 'flg:m49 "76"'),

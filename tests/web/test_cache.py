@@ -7,61 +7,60 @@ import gzip
 import re
 
 import pytest
-import requests
 
 from flgraph.web.memo import Memo
 
 from ..conftest import DATA, SEED, make_app, start_server, stop_server
 from ..helpers import run_cli
+from ..in_process import InProcessSite
 
 
 @pytest.fixture(scope="module")
-def server():
-    """One web process: each process has its own cache, and these tests look at it."""
-    live = start_server("--data", str(DATA), "--workers", "1")
-    yield live
-    stop_server(live)
+def site():
+    """An app of these tests' own, in process: they look at its cache (one per web
+    process), which other tests' requests must not have filled."""
+    return InProcessSite(make_app(DATA, FLGRAPH_CACHE=True))
 
 
-def test_repeated_request_is_served_from_the_cache(server):
-    first = server.get("/queries/target-vs-result-by-region", params={"page": 1},
+def test_repeated_request_is_served_from_the_cache(site):
+    first = site.get("/queries/target-vs-result-by-region", params={"page": 1},
                        headers={"Accept": "text/csv"})
-    again = server.get("/queries/target-vs-result-by-region", params={"page": 1},
+    again = site.get("/queries/target-vs-result-by-region", params={"page": 1},
                        headers={"Accept": "text/csv"})
     assert first.text == again.text
     assert again.headers["X-Flgraph-Cache"] == "hit"
     assert first.headers["ETag"] == again.headers["ETag"]
 
 
-def test_conditional_request_is_answered_304(server):
-    first = server.get("/queries/lessons-learned", headers={"Accept": "text/html"})
+def test_conditional_request_is_answered_304(site):
+    first = site.get("/queries/lessons-learned", headers={"Accept": "text/html"})
     etag = first.headers["ETag"]
     assert first.headers["Last-Modified"]
-    again = server.get("/queries/lessons-learned",
+    again = site.get("/queries/lessons-learned",
                        headers={"Accept": "text/html", "If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    other = server.get("/queries/lessons-learned",
+    other = site.get("/queries/lessons-learned",
                        headers={"Accept": "text/html", "If-None-Match": '"something-else"'})
     assert other.status_code == 200
 
 
-def test_large_bodies_are_compressed_when_accepted(server):
-    raw = requests.get(server.url + "/queries/organisations", headers={
+def test_large_bodies_are_compressed_when_accepted(site):
+    raw = site.get("/queries/organisations", headers={
         "Accept": "text/html", "Accept-Encoding": "gzip"}, stream=True, timeout=30)
     body = raw.raw.read()
     assert raw.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in raw.headers["Vary"]
     html = gzip.decompress(body).decode("utf-8")
     assert "Pastoral Mission for Migrants of the Catholic Church" in html
-    plain = requests.get(server.url + "/queries/organisations", headers={
+    plain = site.get("/queries/organisations", headers={
         "Accept": "text/html", "Accept-Encoding": "identity"}, timeout=30)
     assert "Content-Encoding" not in plain.headers
     assert plain.text == html
 
 
-def test_different_accept_headers_are_different_entries(server):
-    csv = server.get("/queries/table-1", headers={"Accept": "text/csv"})
-    json_ = server.get("/queries/table-1", headers={"Accept": "application/sparql-results+json"})
+def test_different_accept_headers_are_different_entries(site):
+    csv = site.get("/queries/table-1", headers={"Accept": "text/csv"})
+    json_ = site.get("/queries/table-1", headers={"Accept": "application/sparql-results+json"})
     assert csv.headers["Content-Type"].startswith("text/csv")
     assert json_.headers["Content-Type"] == "application/sparql-results+json"
 
@@ -93,18 +92,18 @@ def _status(response) -> str:
     return re.search(r'<p class="status" id="status">(.*?)</p>', response.text, re.S).group(1)
 
 
-def test_pages_of_one_answer_run_the_query_once(server):
+def test_pages_of_one_answer_run_the_query_once(site):
     """Paging through an answer reads the one computed for its first page (at 2M triples
     a large saved query takes seconds; each page used to run it again). With a country
-    chosen: the server computes the saved queries without parameters as it starts."""
+    chosen: the site computes the saved queries without parameters as it starts."""
     zambia = {"country": "country/ZMB", "page_size": 1}
-    first = _status(server.get("/queries/results-chain", params=zambia))
-    second = _status(server.get("/queries/results-chain", params={**zambia, "page": 2}))
+    first = _status(site.get("/queries/results-chain", params=zambia))
+    second = _status(site.get("/queries/results-chain", params={**zambia, "page": 2}))
     assert "earlier request" not in first and "showing 1–1" in first
     assert "answered for an earlier request on this data" in second and "showing 2–2" in second
     took = re.compile(r"(\d+) rows? in ([\d.]+) ms")
     assert took.search(first).groups() == took.search(second).groups()
-    other = _status(server.get("/queries/results-chain",
+    other = _status(site.get("/queries/results-chain",
                                params={"country": "country/NPL", "page_size": 2}))
     assert "earlier request" not in other
 

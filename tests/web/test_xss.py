@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from ..conftest import start_server, stop_server
+from ..conftest import make_app, start_server, stop_server
+from ..in_process import InProcessSite
 from .browsing import open_page, screenshot
 
 P1 = "<script>alert(1)</script>"
@@ -67,7 +69,8 @@ def _turtle_string(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def evil_server(tmp_path_factory):
+def evil_data(tmp_path_factory) -> Path:
+    """The hostile dataset, its source text beside it."""
     folder = tmp_path_factory.mktemp("xss")
     (folder / "source").mkdir()
     (folder / "source" / "evil.txt").write_text(SOURCE_TEXT, encoding="utf-8")
@@ -77,7 +80,19 @@ def evil_server(tmp_path_factory):
                     .replace("{start}", str(SPAN[0])).replace("{end}", str(SPAN[1]))
                     .replace("{sha}", hashlib.sha256(SOURCE_TEXT.encode()).hexdigest()),
                     encoding="utf-8")
-    live = start_server("--data", str(data))
+    return data
+
+
+@pytest.fixture(scope="module")
+def evil_site(evil_data):
+    """The hostile data in process, for the tests that ask for a page and read it."""
+    return InProcessSite(make_app(evil_data, FLGRAPH_CACHE=True))
+
+
+@pytest.fixture(scope="module")
+def evil_server(evil_data):
+    """The hostile data served by ``flgraph serve``, for the browser."""
+    live = start_server("--data", str(evil_data))
     yield live
     stop_server(live)
 
@@ -99,12 +114,12 @@ def assert_inert(page: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", RESOURCE_PAGES + OTHER_PAGES)
-def test_payloads_never_become_markup(evil_server, path):
-    assert_inert(html_page(evil_server, path), path)
+def test_payloads_never_become_markup(evil_site, path):
+    assert_inert(html_page(evil_site, path), path)
 
 
-def test_resource_page_shows_payloads_as_text(evil_server):
-    page = html_page(evil_server, "/id/xss/one")
+def test_resource_page_shows_payloads_as_text(evil_site):
+    page = html_page(evil_site, "/id/xss/one")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
     # The javascript: IRI is shown, never linked; its label too.
@@ -118,15 +133,15 @@ def test_resource_page_shows_payloads_as_text(evil_server):
     assert '<span class="iri" title="javascript:alert(3)">' in incoming
 
 
-def test_evidence_from_a_hostile_source_is_escaped(evil_server):
-    page = html_page(evil_server, "/id/xss/one")
+def test_evidence_from_a_hostile_source_is_escaped(evil_site):
+    page = html_page(evil_site, "/id/xss/one")
     # the source's markup is read as HTML and dropped: the report's words only, as text
     assert "<mark>alert(1) and a cell alert(2)</mark>" in page
     assert "table <strong>&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;</strong>" in page
 
 
-def test_json_ld_block_cannot_be_closed_by_data(evil_server):
-    page = html_page(evil_server, "/id/xss/one")
+def test_json_ld_block_cannot_be_closed_by_data(evil_site):
+    page = html_page(evil_site, "/id/xss/one")
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert len(blocks) == 1  # the payload's </script> did not end it early
     assert "\\u003c/script\\u003e" in blocks[0]
@@ -136,20 +151,20 @@ def test_json_ld_block_cannot_be_closed_by_data(evil_server):
             None) in g
 
 
-def test_validation_lists_hostile_values_escaped(evil_server):
-    page = html_page(evil_server, "/validation")
+def test_validation_lists_hostile_values_escaped(evil_site):
+    page = html_page(evil_site, "/validation")
     assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page  # a bad ISO code
     assert re.search(r"<td>javascript:alert\(3\)</td>", page)  # a focus node, not a link
 
 
-def test_void_and_dumps_are_not_html(evil_server):
+def test_void_and_dumps_are_not_html(evil_site):
     """Dumps stay data even for a browser; the dataset description gives browsers its
     landing page, which is HTML under the site's script policy."""
-    landing = evil_server.get("/.well-known/void", headers={"Accept": "text/html, */*;q=0.1"})
+    landing = evil_site.get("/.well-known/void", headers={"Accept": "text/html, */*;q=0.1"})
     assert landing.headers["Content-Type"].startswith("text/html")
     assert "script-src 'self'" in landing.headers["Content-Security-Policy"]
     for path in ("/download/flgraph.ttl", "/id/xss/one.ttl"):
-        response = evil_server.get(path, headers={"Accept": "text/html, */*;q=0.1"})
+        response = evil_site.get(path, headers={"Accept": "text/html, */*;q=0.1"})
         assert response.status_code == 200, path
         assert not response.headers["Content-Type"].startswith("text/html"), path
         assert response.headers["X-Content-Type-Options"] == "nosniff"
