@@ -1,6 +1,7 @@
 """JSON-LD with pyld (the JSON-LD API's Python implementation) against a live server:
 expand a document by its URL, compact it, frame it by type; the published context; the
-JSON-LD 1.1 profiles; media types with parameters.
+JSON-LD 1.1 profiles; media types with parameters. pyld fetches documents over HTTP
+itself, so its tests ask the live server; the others the site in process.
 
 Answers carry the published context written out; the frames here name it by its stable
 IRI, ``https://w3id.org/flgraph/context.jsonld``, which pyld's document loader maps onto
@@ -70,8 +71,8 @@ def test_a_construct_answer_uses_the_context(server, loader):
     assert framed["skos:prefLabel"]["@value"] == "Zambia"
 
 
-def test_the_context_names_every_prefix_and_term(server):
-    context = server.get("/context.jsonld").json()["@context"]
+def test_the_context_names_every_prefix_and_term(site):
+    context = site.get("/context.jsonld").json()["@context"]
     assert context["flg"] == FLG and context["skos"] == "http://www.w3.org/2004/02/skos/core#"
     assert context["Country"] == "flg:Country"
     assert context["iloRegion"] == {"@id": "flg:iloRegion", "@type": "@id"}
@@ -81,8 +82,8 @@ def test_the_context_names_every_prefix_and_term(server):
     (EXPANDED, lambda doc: isinstance(doc, list) and "@context" not in str(doc)[:20]),
     (FLATTENED, lambda doc: doc["@context"]["flg"] == FLG and "@graph" in doc),
 ])
-def test_the_profile_parameter_is_honoured(server, profile, check):
-    answer = server.get("/id/country/ZMB", headers={
+def test_the_profile_parameter_is_honoured(site, profile, check):
+    answer = site.get("/id/country/ZMB", headers={
         "Accept": f'application/ld+json;profile="{profile}"'})
     assert answer.status_code == 200 and check(answer.json())
 
@@ -90,7 +91,7 @@ def test_the_profile_parameter_is_honoured(server, profile, check):
 @pytest.mark.parametrize("accept", ["text/turtle; charset=utf-8",
                                     "application/n-triples;charset=UTF-8",
                                     'application/ld+json; profile="http://example.org/other"'])
-def test_media_types_with_parameters_are_accepted(server, accept):
-    answer = server.get("/id/country/ZMB", headers={"Accept": accept})
+def test_media_types_with_parameters_are_accepted(site, accept):
+    answer = site.get("/id/country/ZMB", headers={"Accept": accept})
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
         accept.split(";")[0])
