@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from flgraph.gateway import check_query
 from flgraph.service import Limits
 
@@ -14,6 +16,7 @@ QUERY = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?c ?name WH
          "FILTER (STRLEN(?name) > {n}) }} ORDER BY ?name LIMIT {n}")
 
 
+@pytest.mark.slow  # many threads parse at once
 def test_queries_checked_at_once_in_threads_are_all_read():
     texts = [QUERY.format(n=n) for n in range(1, 161)]  # distinct: no cached answer
     with ThreadPoolExecutor(16) as pool:

@@ -25,6 +25,7 @@ def pool():
     pool.close()
 
 
+@pytest.mark.slow  # a worker fills its memory cap
 def test_a_query_past_the_memory_cap_is_stopped_and_the_worker_replaced(pool):
     assert pool.run(QueryRequest("ASK { ?s ?p ?o }"), 10, frozenset()).value is True
     with pytest.raises(QueryTooCostly, match="the query was stopped: it needed more memory"):
