@@ -61,6 +61,7 @@ def test_validate_unknown_extension_exit_2(tmp_path):
 
 @pytest.mark.parametrize(("fmt", "quads"), [("trig", True), ("nq", True), ("jsonld", True),
                                             ("ttl", False), ("nt", False), ("rdfxml", False)])
+@pytest.mark.slow  # exports and re-reads the dataset
 def test_every_export_reparses_to_an_isomorphic_dataset(tmp_path, fmt, quads):
     out = tmp_path / f"export.{fmt}"
     result = run_cli("export", "--data", str(DATA), "--format", fmt, "-o", str(out))

@@ -38,6 +38,7 @@ def small_data(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow  # a load process killed at each step
 @pytest.mark.parametrize("step", LOAD_STEPS)
 def test_a_load_killed_at_any_step_leaves_a_whole_store(tmp_path, dataset_file, small_data,
                                                          step):

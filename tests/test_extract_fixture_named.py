@@ -115,6 +115,7 @@ def test_lower_case_actors_subjects_and_an_established_body(outcome):
     assert ("Regional Commission", True) in found(outcome, "organisations", "name", "established")
 
 
+@pytest.mark.slow  # builds and validates with pyshacl
 def test_the_fixture_builds_and_conforms(tmp_path):
     out = tmp_path / "fixture.trig"
     result = run_cli("build", str(FIXTURE), "-o", str(out))

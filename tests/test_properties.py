@@ -17,6 +17,8 @@ from flgraph.store.binding import bind
 
 from .conftest import SEED
 
+pytestmark = pytest.mark.slow  # hypothesis runs each property on many inputs
+
 LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 

@@ -366,6 +366,7 @@ def run_build(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # builds the reference tables twice
 def test_build_is_byte_identical_on_rerun_and_matches_the_committed_tables(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     for out in (first, second):

@@ -22,6 +22,8 @@ from flgraph.release import read_release
 from .conftest import DATA, ROOT
 from .helpers import run_cli
 
+pytestmark = pytest.mark.slow  # each builds the dataset
+
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory) -> tuple[Path, Path]:

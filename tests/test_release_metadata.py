@@ -6,6 +6,7 @@ import hashlib
 import shutil
 
 import pyoxigraph as ox
+import pytest
 
 from flgraph.rdfio import FORMATS, read_quads, write_quads
 from flgraph.release import read_release
@@ -59,6 +60,7 @@ def test_the_version_is_the_release_number_and_the_hash_of_the_rest_of_the_data(
     assert "CC BY 4.0" in rights and "Protocol 2 of the Universal Copyright Convention" in rights
 
 
+@pytest.mark.slow  # builds the dataset
 def test_the_build_date_comes_from_source_date_epoch(tmp_path, monkeypatch):
     out = tmp_path / "flgraph.trig"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1400000000")  # 2014-05-13 13:33:20 UTC
@@ -66,6 +68,7 @@ def test_the_build_date_comes_from_source_date_epoch(tmp_path, monkeypatch):
     assert _values(read_quads(out), DATASET, DCT + "issued") == {"2014-05-13"}
 
 
+@pytest.mark.slow  # builds the dataset
 def test_a_section_without_metadata_builds_without_a_report(tmp_path):
     section = tmp_path / SEED.name
     shutil.copy(SEED, section)  # the text alone, no .meta.yaml beside it

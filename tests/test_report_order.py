@@ -56,6 +56,7 @@ def _runs(values: list) -> list:
     return [v for i, v in enumerate(values) if i == 0 or values[i - 1] != v]
 
 
+@pytest.mark.slow  # builds the dataset
 def test_lessons_come_outcome_by_outcome_in_the_reports_order(store):
     outcomes = [term.value for term in _column(store, "lessons-learned", "outcome")]
     assert _runs(outcomes) == [ID + "outcome/9", ID + "outcome/15"]

@@ -12,6 +12,8 @@ from flgraph.validate import validate_dataset
 from .conftest import DATA
 from .mutations import SHAPE_MUTATIONS, mutated
 
+pytestmark = pytest.mark.slow  # each validates with pyshacl
+
 ID = ns.ID
 
 

@@ -19,6 +19,8 @@ from flgraph.reference import load_reference
 from flgraph.store import open_store
 from flgraph.validate import validate_quads
 
+pytestmark = pytest.mark.slow  # each generates data through the whole pipeline
+
 ID = "https://w3id.org/flgraph/id/"
 FLG = "https://w3id.org/flgraph/ontology#"
 PROV = "http://www.w3.org/ns/prov#"

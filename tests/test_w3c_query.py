@@ -18,6 +18,8 @@ import pytest
 from tests import w3c_query as w3c
 from tests.w3c_query import Case
 
+pytestmark = pytest.mark.slow  # the W3C suite: 800 cases, an app per folder
+
 CASES = w3c.cases()
 EVALUATIONS = w3c.evaluations()
 SYNTAX = [c for c in CASES if c.kind != "evaluation"]
