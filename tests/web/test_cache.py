@@ -24,9 +24,9 @@ def site():
 
 def test_repeated_request_is_served_from_the_cache(site):
     first = site.get("/queries/target-vs-result-by-region", params={"page": 1},
-                       headers={"Accept": "text/csv"})
+                     headers={"Accept": "text/csv"})
     again = site.get("/queries/target-vs-result-by-region", params={"page": 1},
-                       headers={"Accept": "text/csv"})
+                     headers={"Accept": "text/csv"})
     assert first.text == again.text
     assert again.headers["X-Flgraph-Cache"] == "hit"
     assert first.headers["ETag"] == again.headers["ETag"]
@@ -37,10 +37,10 @@ def test_conditional_request_is_answered_304(site):
     etag = first.headers["ETag"]
     assert first.headers["Last-Modified"]
     again = site.get("/queries/lessons-learned",
-                       headers={"Accept": "text/html", "If-None-Match": etag})
+                     headers={"Accept": "text/html", "If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     other = site.get("/queries/lessons-learned",
-                       headers={"Accept": "text/html", "If-None-Match": '"something-else"'})
+                     headers={"Accept": "text/html", "If-None-Match": '"something-else"'})
     assert other.status_code == 200
 
 
@@ -104,7 +104,7 @@ def test_pages_of_one_answer_run_the_query_once(site):
     took = re.compile(r"(\d+) rows? in ([\d.]+) ms")
     assert took.search(first).groups() == took.search(second).groups()
     other = _status(site.get("/queries/results-chain",
-                               params={"country": "country/NPL", "page_size": 2}))
+                             params={"country": "country/NPL", "page_size": 2}))
     assert "earlier request" not in other
 
 

@@ -49,14 +49,14 @@ def test_a_strict_client_gets_an_error_instead_of_a_cut_answer(site, accept):
 
 def test_a_graph_over_the_limit_is_refused_too(site):
     strict = site.post("/sparql", data={"query": OVER_GRAPH},
-                         headers={"Accept": "text/turtle", "Prefer": "respond-async, "
+                       headers={"Accept": "text/turtle", "Prefer": "respond-async, "
                                   "handling=strict"})
     assert strict.status_code == 422
 
 
 def test_a_complete_answer_says_the_preference_was_applied(site):
     answer = site.get("/queries/countries-by-result-typology.csv", params=TYPOLOGY,
-                        headers=STRICT)
+                      headers=STRICT)
     assert answer.status_code == 200 and answer.headers["Preference-Applied"] == "handling=strict"
     # Table 1, indicator 15.1, "Data collection and analysis": Zambia, India, Nepal
     assert {"Zambia", "India", "Nepal"} <= set(answer.text.split(",") + answer.text.split())

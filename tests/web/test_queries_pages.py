@@ -72,7 +72,7 @@ def test_every_saved_query_page_opens_without_parameters(site, name):
 def test_machine_formats_without_a_required_parameter_say_where_its_values_are(site):
     for how in ({"headers": {"Accept": "text/csv"}}, {"path": ".json"}):
         response = site.get("/queries/country-profile" + how.get("path", ""),
-                              headers=how.get("headers"))
+                            headers=how.get("headers"))
         assert response.status_code == 400
         assert "parameter 'country' is required" in response.text
         assert f"listed on {site.url}/queries/country-profile" in response.text
@@ -93,7 +93,7 @@ def test_a_country_is_accepted_in_every_form_the_site_shows(site, value):
 
 def test_a_typology_is_accepted_by_its_label_in_any_case(site):
     response = site.get("/queries/countries-by-result-typology.csv",
-                          params={"typology": "data collection and analysis"})
+                        params={"typology": "data collection and analysis"})
     # Table 1, column "Data collection and analysis": India, Nepal, Zambia
     names = {row["countryName"] for row in csv.DictReader(io.StringIO(response.text))}
     assert names == {"India", "Nepal", "Zambia"}
@@ -101,7 +101,7 @@ def test_a_typology_is_accepted_by_its_label_in_any_case(site):
 
 def test_a_value_that_names_nothing_lists_the_closest(site):
     response = site.get("/queries/country-profile", params={"country": "Nepl"},
-                          headers={"Accept": "text/plain"})
+                        headers={"Accept": "text/plain"})
     assert response.status_code == 400
     assert "no country of this dataset is named 'Nepl'; closest: Nepal" in response.text
 
@@ -164,14 +164,14 @@ def test_unacceptable_type_is_406(site):
 
 def test_bad_parameter_is_400_with_reason(site):
     response = site.get("/queries/country-profile", params={"country": "javascript:alert(1)"},
-                          headers={"Accept": "text/plain"})
+                        headers={"Accept": "text/plain"})
     assert response.status_code == 400
     assert "no country of this dataset is named 'javascript:alert(1)'" in response.text
 
 
 def test_iri_of_another_class_is_400(site):
     response = site.get("/queries/country-profile", params={"country": ID + "region/africa"},
-                          headers={"Accept": "text/csv"})
+                        headers={"Accept": "text/csv"})
     assert response.status_code == 400
     assert "is not a flg:Country of this dataset" in response.text
 

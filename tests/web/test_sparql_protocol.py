@@ -80,7 +80,7 @@ def test_get_form_post_and_direct_post_give_the_same_answer(site):
     by_get = get(site, SELECT)
     by_form = site.post("/sparql", data={"query": SELECT})
     by_body = site.post("/sparql", data=SELECT.encode(),
-                          headers={"Content-Type": "application/sparql-query"})
+                        headers={"Content-Type": "application/sparql-query"})
     for response in (by_get, by_form, by_body):
         assert response.status_code == 200 and media(response) == JSON_TYPE
         assert names_in(response) == DATA_COLLECTION
@@ -88,10 +88,10 @@ def test_get_form_post_and_direct_post_give_the_same_answer(site):
 
 def test_no_accept_header_gets_sparql_json_and_turtle(site):
     select = site.get("/sparql", params={"query": SELECT}, timeout=30,
-                          headers={"Accept": None})
+                      headers={"Accept": None})
     assert media(select) == JSON_TYPE
     construct = site.get("/sparql", params={"query": CONSTRUCT}, timeout=30,
-                             headers={"Accept": None})
+                         headers={"Accept": None})
     assert media(construct) == "text/turtle"
 
 
@@ -165,7 +165,7 @@ def test_syntax_error_is_400_with_the_parsers_message(site):
 def test_curl_gets_errors_as_text_and_a_browser_as_a_page(site):
     assert media(get(site, "ASK {", "*/*")) == "text/plain"
     page = site.post("/sparql", data=b"ASK {}",
-                       headers={"Content-Type": "text/plain", "Accept": BROWSER})
+                     headers={"Content-Type": "text/plain", "Accept": BROWSER})
     assert page.status_code == 415 and media(page) == "text/html"
     # A browser's GET with a query opens it in the editor, which shows the parser's error.
     editor = get(site, "ASK {", BROWSER)
@@ -199,7 +199,7 @@ def test_bad_post_requests(site, body, content_type, status, reason):
 
 def test_query_in_both_url_and_body_is_refused(site):
     response = site.post("/sparql", params={"query": "ASK {}"}, data=b"ASK {}",
-                           headers={"Content-Type": "application/sparql-query"})
+                         headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400 and "two queries" in one_line(response)
 
 
@@ -224,7 +224,7 @@ def test_updates_are_refused_through_every_door(site):
     doors = [
         ("update form", site.post("/sparql", data={"update": INSERT}), 403),
         ("update body", site.post("/sparql", data=INSERT.encode(),
-                                    headers={"Content-Type": "application/sparql-update"}), 403),
+                                  headers={"Content-Type": "application/sparql-update"}), 403),
         ("update by GET", site.get("/sparql", params={"update": INSERT}), 400),
         ("update in query=", get(site, INSERT), 400),
         ("update as a query form", site.post("/sparql", data={"query": INSERT}), 400),
@@ -232,7 +232,7 @@ def test_updates_are_refused_through_every_door(site):
             "/sparql", data=INSERT.encode(),
             headers={"Content-Type": "application/sparql-query"}), 400),
         ("query and update", site.post("/sparql", data={"query": "ASK {}",
-                                                          "update": INSERT}), 403),
+                                                        "update": INSERT}), 403),
     ]
     for door, response, status in doors:
         assert response.status_code == status, door
@@ -329,7 +329,7 @@ def test_cors_preflight_allows_a_post_from_another_origin(site):
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
     cross = site.post("/sparql", data={"query": ASK_JORDAN},
-                        headers={"Origin": "https://yasgui.example"})
+                      headers={"Origin": "https://yasgui.example"})
     assert cross.headers["Access-Control-Allow-Origin"] == "*" and cross.json()["boolean"]
 
 
