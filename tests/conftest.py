@@ -66,7 +66,10 @@ class LiveServer:
 
 
 def start_server(*args: str, env: dict | None = None, wait: float = 30.0) -> LiveServer:
-    """``flgraph serve`` as a real process on a free port, once it answers /health."""
+    """``flgraph serve`` as a real process on a free port, once it answers /health.
+    Only for tests marked ``slow``: a server in the quick subset is a mistake."""
+    if not _running["slow"]:
+        pytest.fail("this test starts a server: mark it slow (or use the 'site' fixture)")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "flgraph", "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -193,6 +196,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 _unmarked_slow: dict[str, float] = {}
+#: Whether the test being set up or run is slow (start_server refuses otherwise); True
+#: outside a test.
+_running = {"slow": True}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running["slow"] = item.get_closest_marker("slow") is not None
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _running["slow"] = True
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
