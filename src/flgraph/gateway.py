@@ -32,6 +32,8 @@ from functools import lru_cache
 
 from . import namespaces as ns
 from .service import Limits, QueryRefused
+from .sparqltext import decode_codepoints, read_header, significant, tokenize
+from .sparqltext.lexer import CODEPOINT_ESCAPE
 from .store import QuerySyntaxError
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -47,8 +49,6 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DRO
                              "MOVE", "ADD", "WITH"})
 #: Control characters a query may not contain raw (tab and line feed are whitespace).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-#: Code point escapes as the SPARQL grammar defines them (§19.2): 4 or 8 hex digits.
-_ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_ANY = re.compile(r"\\[uU]")
 #: Triple separators a query may hold per allowed triple pattern, before parsing: a
 #: CONSTRUCT template and ``.`` between groups add some that are not patterns.
@@ -90,12 +90,12 @@ def prepare(text: str, limits: Limits) -> str:
 
 
 SERVICE_REFUSED = "SERVICE is not allowed: this endpoint makes no outbound requests"
-_SERVICE_WORD = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
 
 
 def mentions_service(text: str) -> bool:
-    """Whether the keyword SERVICE appears in the code of the query, as an engine reads it
-    (escapes left alone) or as rdflib reads it (escapes decoded).
+    """Whether the keyword SERVICE appears in the code of the query (not in a string, an
+    IRI or a comment, as the one lexer reads them), with its escapes left alone as an
+    engine may read it or decoded as rdflib reads it.
 
     The parsed algebra is the real check; this one does not depend on how rdflib lays
     out its tree (it once hid the graph of a nested EXISTS from a walk of the items),
@@ -103,33 +103,12 @@ def mentions_service(text: str) -> bool:
     """
     readings = {text}
     if _ESCAPE_ANY.search(text):
-        readings.add(_ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
-    return any(_SERVICE_WORD.search(_code_only(reading)) for reading in readings)
+        readings.add(decode_codepoints(text))
+    return any(_names_service(reading) for reading in readings)
 
 
-def _code_only(text: str) -> str:
-    """The text with strings, IRIs and comments blanked out."""
-    out = []
-    i = start = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        end = None
-        if ch == "#":
-            nl = text.find("\n", i)
-            end = n if nl < 0 else nl
-        elif ch in "\"'":
-            end = _string_end(text, i, ch * 3 if text.startswith(ch * 3, i) else ch) + 1
-        elif ch == "<" and _IRI.match(text, i):
-            end = _IRI.match(text, i).end()
-        if end is None:
-            i += 1
-            continue
-        out.append(text[start:i])
-        out.append(" ")
-        i = start = end
-    out.append(text[start:])
-    return "".join(out)
+def _names_service(text: str) -> bool:
+    return any(t.kind == "word" and t.upper == "SERVICE" for t in tokenize(text))
 
 
 def canonical(text: str) -> str:
@@ -157,13 +136,13 @@ def _check_escapes(text: str) -> None:
 
     try:
         theirs = expandUnicodeEscapes(text)
-        ours = _ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+        ours = decode_codepoints(text)
     except (ValueError, OverflowError):
         raise QuerySyntaxError("the query has a \\u escape that is not a code point") from None
     if ours != theirs:
         raise QueryRefused("ambiguous code point escape: write \\u with exactly 4 hex digits "
                            "or \\U with exactly 8")
-    decoded = _ESCAPE_SPEC.findall(text)
+    decoded = CODEPOINT_ESCAPE.findall(text)
     for short, long in decoded:
         code = int(short or long, 16)
         if (code < 0x20 and code not in (0x09, 0x0A)) or 0xD800 <= code <= 0xDFFF:
@@ -204,73 +183,36 @@ def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE by the keyword after the prologue — a cheap
     guess for content negotiation (None when unsure; the parser decides). An update
     keyword there is refused at once."""
-    prologue = _PROLOGUE.match(text)
-    keyword = _KEYWORD.match(text, prologue.end())
-    word = keyword.group().upper() if keyword else ""
-    if word in UPDATE_KEYWORDS:
+    header = read_header(text)
+    if header.keyword in UPDATE_KEYWORDS:
         raise QueryRefused("updates are not accepted: this endpoint is read-only")
-    return word if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
-    return _structure(text)[0]
+    return header.form
 
 
 def _structure(text: str) -> tuple[int, int]:
     """The deepest nesting and the number of triple separators, in one cheap pass.
 
-    A separator is a ``.``, ``;`` or ``,`` outside strings, IRIs, comments and
-    parentheses (where commas separate function arguments): every triple pattern but
-    the last of a block is followed by one. Counting them bounds the patterns of a query
-    before rdflib parses it — its parser takes seconds over a few hundred patterns, so a
-    huge BGP is refused here, at once, instead of costing a worker its deadline.
+    A separator is a ``.``, ``;`` or ``,`` token outside parentheses (where commas
+    separate function arguments): every triple pattern but the last of a block is
+    followed by one. Counting them bounds the patterns of a query before rdflib parses
+    it — its parser takes seconds over a few hundred patterns, so a huge BGP is refused
+    here, at once, instead of costing a worker its deadline.
     """
     depth = deepest = parens = separators = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-        elif ch in "\"'":
-            long = text.startswith(ch * 3, i)
-            i = _string_end(text, i, ch * 3 if long else ch)
-        elif ch == "<" and _IRI.match(text, i):
-            i = _IRI.match(text, i).end() - 1
-        elif ch in "({[":
+    for token in significant(tokenize(text)):
+        if token.kind != "punct":
+            continue
+        ch = token.text
+        if ch in "({[":
             depth += 1
             deepest = max(deepest, depth)
             parens += ch == "("
         elif ch in ")}]":
             depth = max(0, depth - 1)
             parens = max(0, parens - (ch == ")"))
-        elif not parens and (ch in ";," or (ch == "." and not _NAME_CHAR.match(text, i + 1))):
+        elif not parens and ch in (".", ";", ","):
             separators += 1
-        i += 1
     return deepest, separators
-
-
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]{0,4096}>")
-_PROLOGUE = re.compile(r"(?:\s|#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^<>\s]*>"
-                       r"|(?i:BASE)\s*<[^<>\s]*>)*")
-_KEYWORD = re.compile(r"[A-Za-z]+")
-#: What may follow a ``.`` inside a name or a number (``ex:a.b``, ``1.5``): not a separator.
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_:%\-\u00B7-\U0010FFFF]")
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    i = start + len(quote)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(quote, i):
-            return i + len(quote) - 1
-        if len(quote) == 1 and text[i] == "\n":
-            return i
-        i += 1
-    return len(text)
 
 
 #: rdflib's SPARQL parser is not thread-safe: two queries parsed at once in one process

@@ -29,11 +29,12 @@ from .service import (
     QueryTimeout,
     QueryTooCostly,
 )
+from .sparqltext import BindingError
 from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 
 _ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
            "StoreError": StoreError, "QueryRefused": QueryRefused,
-           "QueryTooCostly": QueryTooCostly}
+           "QueryTooCostly": QueryTooCostly, "BindingError": BindingError}
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
@@ -89,7 +90,8 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
         _limit_cpu(job.cpu_seconds)
         try:
             conn.send(("ok", _answer(store, job, limits)))
-        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
+        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError,
+                BindingError) as err:
             conn.send(("error", (type(err).__name__, str(err))))
         except MemoryError:
             conn.send(("error", ("QueryTooCostly", "the query was stopped: it needed more "

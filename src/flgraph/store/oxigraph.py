@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..durable import active_directory
 from ..results import Serialized
+from ..sparqltext.binder import bind, has_dataset_clause
 from . import answers
 from .base import (
     AskResult,
@@ -26,7 +27,6 @@ from .base import (
     StoreError,
     Term,
 )
-from .binding import bind, has_dataset_clause
 
 
 class OxigraphStore(Store):

@@ -21,8 +21,8 @@ from ..citation import Cited, where_text
 from ..citation import text as citation_text
 from ..queries import ParameterError, SavedQuery, bind_params
 from ..service import QueryRequest
+from ..sparqltext.binder import bind
 from ..store import Result, SelectResult
-from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
 from .choices import Choices, choices, resolve
