@@ -9,6 +9,8 @@ the projection is the engine's list of variables.
 
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +19,7 @@ from hypothesis import strategies as st
 from flgraph import gateway
 from flgraph.queries import _projection
 from flgraph.service import Limits, QueryRefused
-from flgraph.sparqltext import BindingError, read_header, tokenize
-from flgraph.sparqltext import binder
+from flgraph.sparqltext import BindingError, binder, read_header, tokenize
 from flgraph.sparqltext.header import spans
 
 #: What a reader could take for code, inside a string, an IRI or a comment.
@@ -142,8 +143,8 @@ def test_a_service_written_as_code_is_seen_wherever_it_goes(query, where):
 
 
 SPARQLISH = st.lists(st.sampled_from(
-    list(TRICKY) + ["SELECT", "ASK", "WHERE", "PREFIX", "BASE", "a:", "<http://x/>", "\n",
-                    "?x", "*", "(", "AS", "DISTINCT", "FROM", "INSERT", "1.5", "@en"]),
+    [*TRICKY, "SELECT", "ASK", "WHERE", "PREFIX", "BASE", "a:", "<http://x/>", "\n",
+     "?x", "*", "(", "AS", "DISTINCT", "FROM", "INSERT", "1.5", "@en"]),
     max_size=40).map("".join)
 
 
@@ -154,7 +155,7 @@ def test_any_text_is_read_alike_by_every_reader(text):
     saved queries agree on its form and projection (or all find none)."""
     tokens = tokenize(text)
     assert "".join(t.text for t in tokens) == text
-    assert all(a.end == b.start for a, b in zip(tokens, tokens[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(tokens))
     header = read_header(text)
     try:
         gateway_form = gateway.query_form(text)
@@ -199,3 +200,100 @@ def test_the_service_behind_a_comparison_is_seen():
 def test_the_binder_refuses_what_it_cannot_follow_with_its_own_error(text, error):
     with pytest.raises(BindingError, match=error):
         binder.bind(text, {"x": ox.NamedNode("http://example.org/x")})
+
+
+# The gateway's reading from tokens alone (gateway.lexed_shape) --------------------------
+
+PREFIXES = "PREFIX ex: <http://example.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+FRAGMENTS = [
+    "?s <http://example.org/p> ?o .",
+    "?s ex:p/ex:q* ?o .",
+    "?s ^ex:p|ex:q+ ?o .",
+    "?s !(ex:a|^ex:b) ?o .",
+    "?s ex:p? ?o .",
+    "{ ?a ?b ?c } UNION { ?a ?b ?d } UNION { ?a ex:p/ex:q ?e }",
+    "OPTIONAL { ?s ex:p ?x }",
+    "FILTER(?x < 5 && STRLEN(STR(?y)) > 2 || ?x * 2 / 3 > 1)",
+    "{ SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s LIMIT 3 }",
+    "?s ?p (1 2 [ ex:p ?q ]) .",
+    "[ ex:p ?o ; ex:q ?r , ?t ] ex:z ?w .",
+    "FILTER NOT EXISTS { ?s ex:p ?o ; ex:q [ a ex:C ] }",
+    "VALUES ?v { 1 2 }",
+    "MINUS { ?s ex:q ?o }",
+    "GRAPH ?g { ?s ?p ?o }",
+    'BIND(CONCAT("a", ?x) AS ?c)',
+    "?s a ex:C , ex:D .",
+    "FILTER(?s IN (<http://example.org/a>, ex:b))",
+]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8),
+       st.sampled_from(["SELECT * WHERE", "ASK", "SELECT DISTINCT ?s WHERE",
+                        "CONSTRUCT { ?s ?p ?o } WHERE"]))
+def test_the_tokens_bound_every_count_of_the_parsed_query(fragments, form):
+    """Where the tokens alone decide, each count is at least rdflib's (the parsed
+    algebra's): the limits are never checked against less than the query holds."""
+    text = f"{PREFIXES}{form} {{ {' '.join(fragments)} }}"
+    lexed = gateway.lexed_shape(text, Limits(max_patterns=10_000, max_paths=10_000))
+    parsed = gateway.query_shape(text)
+    assert lexed is not None, text  # every fragment is plain SPARQL 1.1
+    assert lexed.form == parsed.form
+    assert (lexed.graphs, lexed.services, lexed.functions) == ((), 0, ())
+    assert parsed.patterns <= lexed.patterns
+    assert parsed.unions <= lexed.unions
+    assert parsed.subqueries <= lexed.subqueries
+    assert parsed.paths <= lexed.paths
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?p ?o WHERE { <https://w3id.org/flgraph/id/country/ZMB> ?p ?o }",
+    "ASK {}",
+    "PREFIX ex: <http://e/> SELECT ?s WHERE { ?s a ex:C FILTER(?s != ex:x) } LIMIT 3",
+])
+def test_plain_queries_are_read_from_their_tokens(text):
+    assert gateway.lexed_shape(text, Limits()) is not None
+
+
+@pytest.mark.parametrize("text", [
+    # a function call (Virtuoso's bif:, or any extension)
+    "PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ?o FILTER(ex:f(?o)) }",
+    "SELECT * WHERE { ?s ?p ?o FILTER(<http://e/f>(?o)) }",
+    # a dataset clause: the graphs are checked on the parsed query
+    "SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }",
+    # a code point escape, which rdflib and engines decode each their way
+    "SELECT * WHERE { ?s ?p \"\\u0041\" }",
+    # words outside SPARQL 1.1 Query: Oxigraph's LATERAL, a typo
+    "SELECT * WHERE { ?s ?p ?o LATERAL { SELECT ?x WHERE { ?s ?q ?x } LIMIT 1 } }",
+    "SELECT * WHERE { ?s ?p ?o } ORDERBY ?s",
+    # RDF-star triple terms, which Oxigraph reads and rdflib does not
+    "SELECT * WHERE { << ?s ?p ?o >> ?q ?r }",
+    # an unclosed string
+    "SELECT * WHERE { ?s ?p 'open }",
+    # more UNIONs than allowed: the parsed query decides (and refuses)
+    "ASK { " + " UNION ".join(["{ ?s ?p ?o }"] * 66) + " }",
+])
+def test_queries_the_tokens_cannot_prove_plain_take_the_full_check(text):
+    assert gateway.lexed_shape(text, Limits()) is None
+
+
+@pytest.mark.parametrize(("text", "refusal"), [
+    ("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ?o FILTER(ex:f(?o)) }", "extension"),
+    ("SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }", "not a graph"),
+    ("ASK { " + " UNION ".join(["{ ?s ?p ?o }"] * 66) + " }", "UNIONs"),
+    ("ASK { FILTER(?a<str('x>')) SERVICE <http://e/> {} #' }", "SERVICE"),
+])
+def test_with_an_engine_that_parses_the_refusals_stay(text, refusal):
+    with pytest.raises(QueryRefused, match=refusal):
+        gateway.check_query(text, Limits(), graphs=["http://e/other"], engine_parses=True)
+
+
+def test_a_plain_query_that_does_not_parse_is_the_engines_syntax_error():
+    """The gateway takes it from its tokens; the engine refuses it (a 400, as before)."""
+    from flgraph.store import QuerySyntaxError
+    from flgraph.store.oxigraph import OxigraphStore
+
+    text = "SELECT ?s WHERE { ?s ?p }"
+    assert gateway.check_query(text, Limits(), engine_parses=True).form == "SELECT"
+    with pytest.raises(QuerySyntaxError):
+        OxigraphStore().query(text)

@@ -150,15 +150,111 @@ def _check_escapes(text: str) -> None:
                                "write it in a string as \\t, \\n, \\r … instead")
 
 
-def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None) -> Shape:
+def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None,
+                engine_parses: bool = False) -> Shape:
     """The query's shape if it may run; ``QueryRefused`` or ``QuerySyntaxError`` if not.
 
     ``graphs`` are the store's graph names; FROM of anything else is refused. ``text``
     is prepared here again (cheap) so that no caller can skip that step.
+    ``engine_parses``: the store's engine parses the SPARQL 1.1 grammar itself and
+    refuses what does not parse (Oxigraph); then a query whose tokens alone prove it
+    within every check (``lexed_shape``) is not parsed by rdflib as well.
     """
-    shape = query_shape(prepare(text, limits))
+    prepared = prepare(text, limits)
+    shape = lexed_shape(prepared, limits) if engine_parses else None
+    if shape is None:
+        shape = query_shape(prepared)
     _check_shape(shape, limits, graphs)
     return shape
+
+
+#: The words of SPARQL 1.1 Query (keywords, built-in calls, aggregates), upper case.
+#: FROM and SERVICE are left out on purpose: a query naming them takes the full check.
+QUERY_WORDS = frozenset({
+    "BASE", "PREFIX", "SELECT", "DISTINCT", "REDUCED", "AS", "WHERE", "CONSTRUCT",
+    "DESCRIBE", "ASK", "GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT",
+    "OFFSET", "VALUES", "UNDEF", "OPTIONAL", "GRAPH", "BIND", "MINUS", "UNION",
+    "FILTER", "EXISTS", "NOT", "IN", "A", "TRUE", "FALSE", "COUNT", "SUM", "MIN", "MAX",
+    "AVG", "SAMPLE", "GROUP_CONCAT", "SEPARATOR", "STR", "LANG", "LANGMATCHES",
+    "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL", "FLOOR", "ROUND",
+    "CONCAT", "STRLEN", "UCASE", "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS",
+    "STRENDS", "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES",
+    "SECONDS", "TIMEZONE", "TZ", "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256",
+    "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT", "SAMETERM", "ISIRI",
+    "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "SUBSTR", "REPLACE"})
+#: Tokens of which each triple pattern of the algebra needs at least one in three: its
+#: predicate (an IRI, a variable, ``a``, a path step) or, for a collection's element,
+#: the element (two triples each) — so patterns ≤ 3 × these.
+_TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
+_TERM_WORDS = frozenset({"A", "TRUE", "FALSE"})
+#: Punctuation a property path operator is written with (also division, negation, …:
+#: counting them all bounds the operators from above).
+_PATH_PUNCT = frozenset({"/", "|", "^", "*", "+", "?", "!"})
+#: Text outside SPARQL 1.1 that Oxigraph reads (RDF-star triple terms and annotations).
+_BEYOND_11 = ("<<", ">>", "{|", "|}")
+
+
+def lexed_shape(text: str, limits: Limits) -> Shape | None:
+    """The shape of a prepared query read from its tokens alone, when they prove it may
+    run; None when they cannot (then rdflib parses it).
+
+    Every count is an upper bound that cannot miss what the parsed algebra counts: a
+    UNION needs the keyword, a subquery a SELECT, a path operator its punctuation, a
+    triple pattern a term token (see ``_TERM_KINDS``); a function is called by a name
+    before ``(``. So the tokens prove a query within the limits only when they are
+    plain: no code point escape (rdflib and the engine would each decode them), no
+    word outside SPARQL 1.1 Query (an engine's extension such as LATERAL, or a typo:
+    rdflib then refuses it as before), no FROM (graphs are checked on the parsed
+    query), no IRI or prefixed name before ``(`` (a function call, or a collection
+    object: both go to rdflib), and every bound within its limit. The engine then
+    parses the text itself, and refuses what is not a query (Oxigraph's parser is the
+    grammar's). Reading the tokens costs tens of microseconds where rdflib's parse
+    costs milliseconds (bench/RESULTS.md, 2026-12-07).
+    """
+    if _ESCAPE_ANY.search(text) or any(marker in text for marker in _BEYOND_11):
+        return None
+    header = read_header(text)
+    if header.form is None or not header.prologue_complete:
+        return None
+    tokens = significant(tokenize(text))
+    counts = _plain_counts(tokens)
+    if counts is None:
+        return None
+    unions, selects, paths, terms = counts
+    subqueries = selects - (header.form == "SELECT")
+    patterns = 3 * terms
+    if (patterns > limits.max_patterns or unions > limits.max_unions
+            or subqueries > limits.max_subqueries or paths > limits.max_paths):
+        return None
+    return Shape(form=header.form, graphs=(), patterns=patterns, unions=unions,
+                 subqueries=subqueries, paths=paths, services=0, functions=())
+
+
+def _plain_counts(tokens) -> tuple[int, int, int, int] | None:
+    """(UNIONs, SELECTs, path punctuation, term tokens), or None for tokens that are not
+    plain SPARQL 1.1 (see ``lexed_shape``)."""
+    unions = selects = paths = terms = 0
+    previous = None
+    for token in tokens:
+        kind = token.kind
+        if kind == "word":
+            word = token.upper
+            if word not in QUERY_WORDS:
+                return None
+            unions += word == "UNION"
+            selects += word == "SELECT"
+            terms += word in _TERM_WORDS
+        elif kind == "punct":
+            if token.text == "(" and previous is not None and previous.kind in ("iri", "pname"):
+                return None
+            paths += token.text in _PATH_PUNCT
+            terms += token.text in "[("
+        elif kind in _TERM_KINDS:
+            terms += 1
+        elif kind != "lang":
+            return None  # an unclosed quote, a character outside the grammar
+        previous = token
+    return unions, selects, paths, terms
 
 
 def _check_shape(shape: Shape, limits: Limits, graphs: Collection[str] | None) -> None:

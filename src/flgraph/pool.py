@@ -113,7 +113,8 @@ def _answer(store, job: _Job, limits: Limits) -> Result:
     from .gateway import check_query
     from .service import execute
 
-    check_query(job.request.text, limits, job.graphs)
+    check_query(job.request.text, limits, job.graphs,
+                engine_parses=getattr(store, "parses_standard_sparql", False))
     return execute(store, job.request, job.limit, limits)
 
 

@@ -137,7 +137,8 @@ class QueryService:
         from .gateway import check_query, prepare, query_form
 
         if self.pool is None:
-            return check_query(text, self.limits, self.graph_names()).form
+            return check_query(text, self.limits, self.graph_names(),
+                               engine_parses=self.store.parses_standard_sparql).form
         return query_form(prepare(text, self.limits))
 
     def check_members(self, saved, bindings: Mapping[str, Term]) -> None:
@@ -181,7 +182,8 @@ class QueryService:
         pool = self.public_pool if request.public else self.pool
         if pool is not None:
             return pool.run(request, limit, self.graph_names(), started)
-        check_query(request.text, self.limits, self.graph_names())
+        check_query(request.text, self.limits, self.graph_names(),
+                    engine_parses=self.store.parses_standard_sparql)
         with self._slot(request.public):
             try:
                 with self._time_limit(started):

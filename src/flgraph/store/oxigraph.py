@@ -31,6 +31,7 @@ from .base import (
 
 class OxigraphStore(Store):
     name = "oxigraph"
+    parses_standard_sparql = True
 
     def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
         self.path = path
