@@ -16,7 +16,13 @@ Checked before any engine sees the query, in two steps:
    bounded numbers of triple patterns, unions, subqueries and path operators; no
    extension functions (only the XSD casts every engine implements). Parsing costs
    seconds for a long crafted query, so a server does this step in a query worker,
-   under the query's deadline (see ``pool``).
+   under the query's deadline (see ``pool``). On a store whose engine parses by the
+   grammar itself (Oxigraph), a plain query is checked from the one lexer's tokens
+   instead (``lexed_shape``: bounds that cannot undercount, else rdflib parses it);
+   rdflib's parse was most of a worker's time for a new query.
+
+Every reading of the text here is the one lexer's (``sparqltext``), the same the
+binder and saved queries use.
 
 A refusal is ``QueryRefused`` with the reason, which the web layer answers with 400.
 """
