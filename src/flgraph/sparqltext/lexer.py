@@ -94,18 +94,31 @@ def decode_codepoints(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def tokenize(text: str) -> tuple[Token, ...]:
-    """Every token of ``text``, white space and comments included, in order."""
+    """Every token of ``text``, white space and comments included, in order.
+
+    The loop is written out (no call per token but for brackets and keywords): it runs
+    on every new query in the web process, twice."""
     tokens: list[Token] = []
+    append = tokens.append
+    match = _TOKEN.match
     frames: list[_Frame] = [_Frame("clauses")]
     last = before_last = None  # the last two significant tokens
     pos, n = 0, len(text)
     while pos < n:
-        token = _next(text, pos, frames[-1], last)
-        tokens.append(token)
-        pos = token.end
-        if token.kind in ("ws", "comment"):
+        if text[pos] == "<" and frames[-1].kind == "expression" and _is_operand(last):
+            end = pos + (2 if text.startswith("<=", pos) else 1)
+            token = Token("punct", text[pos:end], pos, end)
+        else:
+            found = match(text, pos)
+            end = found.end()
+            token = Token(found.lastgroup, found.group(), pos, end)
+        append(token)
+        pos = end
+        kind = token.kind
+        if kind == "ws" or kind == "comment":
             continue
-        _follow(frames, token, last, before_last)
+        if kind == "punct" or kind == "word":
+            _follow(frames, token, last, before_last)
         last, before_last = token, last
     return tuple(tokens)
 
@@ -125,14 +138,6 @@ class _Frame:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.clauses = kind == "clauses"
-
-
-def _next(text: str, pos: int, frame: _Frame, last: Token | None) -> Token:
-    if text[pos] == "<" and frame.kind == "expression" and _is_operand(last):
-        kind, end = "punct", pos + (2 if text.startswith("<=", pos) else 1)
-        return Token(kind, text[pos:end], pos, end)
-    match = _TOKEN.match(text, pos)
-    return Token(match.lastgroup, match.group(), pos, match.end())
 
 
 def _is_operand(token: Token | None) -> bool:
