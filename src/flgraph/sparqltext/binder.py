@@ -174,7 +174,11 @@ def dataset_clauses(sparql: str) -> tuple[tuple[int, int, bool], ...]:
     """The query's FROM and FROM NAMED clauses: (start, end, whether NAMED) each.
 
     A text this reader cannot follow has none here; the engine's parser then judges it
-    (a query without a readable prologue does not parse there either)."""
+    (a query without a readable prologue does not parse there either). A text without
+    the letters of FROM has none either, and is not read at all: every query an engine
+    runs is asked this, in the query worker, right after the gateway read it."""
+    if "from" not in sparql.lower():
+        return ()
     try:
         return _scan_header(sparql, template_optional=True)[1]
     except BindingError:
