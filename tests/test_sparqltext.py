@@ -288,12 +288,17 @@ def test_with_an_engine_that_parses_the_refusals_stay(text, refusal):
         gateway.check_query(text, Limits(), graphs=["http://e/other"], engine_parses=True)
 
 
-def test_a_plain_query_that_does_not_parse_is_the_engines_syntax_error():
-    """The gateway takes it from its tokens; the engine refuses it (a 400, as before)."""
+def test_a_plain_query_that_does_not_parse_is_refused_naming_the_clients_line():
+    """The gateway takes it from its tokens and the engine refuses it; the message is
+    rdflib's, at the line and column of the text as typed (the engine would count the
+    BASE line the service puts first)."""
+    from flgraph.service import QueryRequest, QueryService
     from flgraph.store import QuerySyntaxError
     from flgraph.store.oxigraph import OxigraphStore
 
-    text = "SELECT ?s WHERE { ?s ?p }"
+    text = ("PREFIX flg: <https://w3id.org/flgraph/ontology#>\n"
+            "SELECT ?country WHERE {\n  ?country a flg:Country\n  ?oops }")
     assert gateway.check_query(text, Limits(), engine_parses=True).form == "SELECT"
-    with pytest.raises(QuerySyntaxError):
-        OxigraphStore().query(text)
+    service = QueryService(OxigraphStore(), Limits())
+    with pytest.raises(QuerySyntaxError, match="line 4, column 3"):
+        service.run(QueryRequest(text, base="https://w3id.org/flgraph/sparql"))

@@ -174,6 +174,16 @@ def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None
     return shape
 
 
+def explain_refusal(text: str, limits: Limits, graphs: Collection[str] | None = None
+                    ) -> None:
+    """For a query taken from its tokens that the engine's parser then refused: raise
+    the error rdflib's reading gives, which names the line and column of the client's
+    own text (the engine counts the BASE line the service puts first, and names what
+    it expected in its own terms). Returns if rdflib reads the query: the engine's
+    error then stands."""
+    check_query(text, limits, graphs)
+
+
 #: The words of SPARQL 1.1 Query (keywords, built-in calls, aggregates), upper case.
 #: FROM and SERVICE are left out on purpose: a query naming them takes the full check.
 QUERY_WORDS = frozenset({

@@ -110,12 +110,17 @@ def _unexpected(err: Exception) -> str:
 def _answer(store, job: _Job, limits: Limits) -> Result:
     """Check the query in full (parsing a crafted query is itself costly, so it happens
     here, under the deadline), then run it with the row and byte caps."""
-    from .gateway import check_query
+    from .gateway import check_query, explain_refusal
     from .service import execute
 
-    check_query(job.request.text, limits, job.graphs,
-                engine_parses=getattr(store, "parses_standard_sparql", False))
-    return execute(store, job.request, job.limit, limits)
+    engine_parses = getattr(store, "parses_standard_sparql", False)
+    check_query(job.request.text, limits, job.graphs, engine_parses=engine_parses)
+    try:
+        return execute(store, job.request, job.limit, limits)
+    except QuerySyntaxError:
+        if engine_parses:
+            explain_refusal(job.request.text, limits, job.graphs)
+        raise
 
 
 def _limit_cpu(seconds: float) -> None:
