@@ -56,7 +56,6 @@ _TOKEN = re.compile(rf'''
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\].,;*/|^?+!=<>-])
   | (?P<other>.)
 ''', re.VERBOSE | re.DOTALL)
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 #: Tokens after which, inside an expression, ``<`` compares.
 _OPERAND_KINDS = frozenset({"var", "string", "number", "iri", "pname", "bnode", "lang"})
 _OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
@@ -174,8 +173,3 @@ def _paren_kind(frame: _Frame, last: Token | None, before_last: Token | None) ->
             and before_last.upper == "FILTER"):
         return "expression"  # FILTER ex:f(…): a function call
     return "terms"
-
-
-def is_iri_at(text: str, pos: int) -> bool:
-    """Whether an IRIREF starts at ``pos`` (the grammar's terminal, context aside)."""
-    return _IRIREF.match(text, pos) is not None
