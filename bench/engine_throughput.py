@@ -17,6 +17,7 @@ to ``oxigraph serve`` in memory and to its own ``/health``.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -150,7 +151,7 @@ def run(data: Path, seconds: int, rounds: int, before: Path | None) -> str:
         check_same_answers(flgraph.url + "/sparql", {
             name: url + "/query" for name, (url, _) in targets.items()
             if name.startswith("oxigraph")})
-        samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        samples: dict = {"load": [os.getloadavg()[0]]}
         for _ in range(rounds):
             for label, query in QUERIES.items():
                 for name, (url, prefix) in targets.items():
@@ -158,6 +159,7 @@ def run(data: Path, seconds: int, rounds: int, before: Path | None) -> str:
                         wrk(url, prefix + quote(query), seconds, unique=True))
             samples.setdefault(("flgraph", "/health"), []).append(
                 wrk(flgraph.url, "/health", seconds, unique=False))
+        samples["load"].append(os.getloadavg()[0])
     finally:
         for server in servers:
             server.stop()
@@ -176,7 +178,8 @@ def table(data: Path, samples) -> str:
 
     health_rps, health_p50 = median("flgraph", "/health")
     lines = [f"Data: {data.name}. `/health` of the same flgraph server: {health_rps:,.0f} rps, "
-             f"p50 {health_p50:.2f} ms.", "",
+             f"p50 {health_p50:.2f} ms. Load average (1 min) at start and end: "
+             f"{samples['load'][0]:.1f}, {samples['load'][1]:.1f}.", "",
              "| query | server | rps | p50 ms | failed | flgraph / ox-mem rps | "
              "flgraph p50 − ox-mem | flgraph / its /health rps |",
              "|---|---|---|---|---|---|---|---|"]

@@ -1,4 +1,4 @@
-"""Parameters written into query text for remote stores (store/binding.py), and the
+"""Parameters written into query text for remote stores (sparqltext/binder.py), and the
 normalisation of terms a remote store answers (store/remote.py) — no server needed: the
 bound text is run on Oxigraph *without* substitution, so what the text says is what is
 checked."""
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flgraph.queries import ParameterError
-from flgraph.store.binding import (
+from flgraph.sparqltext import BindingError
+from flgraph.sparqltext.binder import (
     bind,
     dataset_clauses,
     query_form,
@@ -112,7 +112,7 @@ def test_the_bound_text_answers_as_substitution_does(tiny, form, query):
 
 
 def test_a_short_form_construct_cannot_be_bound():
-    with pytest.raises(ParameterError, match="short-form"):
+    with pytest.raises(BindingError, match="short-form"):
         bind("CONSTRUCT WHERE { ?this ?p ?o }", {"this": ZMB})
 
 
@@ -123,7 +123,7 @@ def test_a_short_form_construct_cannot_be_bound():
     ("x", ox.Literal("1", datatype=ox.NamedNode("urn:x:int")), "http"),
 ])
 def test_terms_that_cannot_be_written_safely_are_refused(name, term, message):
-    with pytest.raises(ParameterError, match=message):
+    with pytest.raises(BindingError, match=message):
         values_block({name: term})
 
 

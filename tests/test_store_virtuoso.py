@@ -10,8 +10,8 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
+from flgraph.sparqltext.binder import bind
 from flgraph.store import QuerySyntaxError, StoreUnavailable
-from flgraph.store.binding import bind
 from flgraph.store.loading import Credentials, GraphStoreWriter
 from flgraph.store.remote import RemoteStore, normalise
 

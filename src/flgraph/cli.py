@@ -42,6 +42,7 @@ def reports_errors(command):
         from .rdfio import RdfInputError
         from .reference import ReferenceError
         from .service import QueryRefused, QueryTimeout
+        from .sparqltext import BindingError
         from .store import QuerySyntaxError, StoreError, StoreUnavailable
 
         try:
@@ -50,7 +51,7 @@ def reports_errors(command):
             click.echo(err.report.text(), err=True)
             raise Failure(str(err) + "; nothing was written", EXIT_INVALID) from err
         except (SourceError, ReferenceError, RdfInputError, QueryDefinitionError,
-                ParameterError) as err:
+                ParameterError, BindingError) as err:
             raise Failure(str(err), EXIT_INPUT) from err
         except QuerySyntaxError as err:
             raise Failure(f"query syntax: {_one_line(err)}", EXIT_INPUT) from err

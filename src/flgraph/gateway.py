@@ -16,7 +16,13 @@ Checked before any engine sees the query, in two steps:
    bounded numbers of triple patterns, unions, subqueries and path operators; no
    extension functions (only the XSD casts every engine implements). Parsing costs
    seconds for a long crafted query, so a server does this step in a query worker,
-   under the query's deadline (see ``pool``).
+   under the query's deadline (see ``pool``). On a store whose engine parses by the
+   grammar itself (Oxigraph), a plain query is checked from the one lexer's tokens
+   instead (``lexed_shape``: bounds that cannot undercount, else rdflib parses it);
+   rdflib's parse was most of a worker's time for a new query.
+
+Every reading of the text here is the one lexer's (``sparqltext``), the same the
+binder and saved queries use.
 
 A refusal is ``QueryRefused`` with the reason, which the web layer answers with 400.
 """
@@ -32,6 +38,8 @@ from functools import lru_cache
 
 from . import namespaces as ns
 from .service import Limits, QueryRefused
+from .sparqltext import decode_codepoints, read_header, significant, tokenize
+from .sparqltext.lexer import CODEPOINT_ESCAPE
 from .store import QuerySyntaxError
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
@@ -47,8 +55,6 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DRO
                              "MOVE", "ADD", "WITH"})
 #: Control characters a query may not contain raw (tab and line feed are whitespace).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-#: Code point escapes as the SPARQL grammar defines them (§19.2): 4 or 8 hex digits.
-_ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_ANY = re.compile(r"\\[uU]")
 #: Triple separators a query may hold per allowed triple pattern, before parsing: a
 #: CONSTRUCT template and ``.`` between groups add some that are not patterns.
@@ -90,12 +96,12 @@ def prepare(text: str, limits: Limits) -> str:
 
 
 SERVICE_REFUSED = "SERVICE is not allowed: this endpoint makes no outbound requests"
-_SERVICE_WORD = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
 
 
 def mentions_service(text: str) -> bool:
-    """Whether the keyword SERVICE appears in the code of the query, as an engine reads it
-    (escapes left alone) or as rdflib reads it (escapes decoded).
+    """Whether the keyword SERVICE appears in the code of the query (not in a string, an
+    IRI or a comment, as the one lexer reads them), with its escapes left alone as an
+    engine may read it or decoded as rdflib reads it.
 
     The parsed algebra is the real check; this one does not depend on how rdflib lays
     out its tree (it once hid the graph of a nested EXISTS from a walk of the items),
@@ -103,33 +109,12 @@ def mentions_service(text: str) -> bool:
     """
     readings = {text}
     if _ESCAPE_ANY.search(text):
-        readings.add(_ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
-    return any(_SERVICE_WORD.search(_code_only(reading)) for reading in readings)
+        readings.add(decode_codepoints(text))
+    return any(_names_service(reading) for reading in readings)
 
 
-def _code_only(text: str) -> str:
-    """The text with strings, IRIs and comments blanked out."""
-    out = []
-    i = start = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        end = None
-        if ch == "#":
-            nl = text.find("\n", i)
-            end = n if nl < 0 else nl
-        elif ch in "\"'":
-            end = _string_end(text, i, ch * 3 if text.startswith(ch * 3, i) else ch) + 1
-        elif ch == "<" and _IRI.match(text, i):
-            end = _IRI.match(text, i).end()
-        if end is None:
-            i += 1
-            continue
-        out.append(text[start:i])
-        out.append(" ")
-        i = start = end
-    out.append(text[start:])
-    return "".join(out)
+def _names_service(text: str) -> bool:
+    return any(t.kind == "word" and t.upper == "SERVICE" for t in tokenize(text))
 
 
 def canonical(text: str) -> str:
@@ -157,13 +142,13 @@ def _check_escapes(text: str) -> None:
 
     try:
         theirs = expandUnicodeEscapes(text)
-        ours = _ESCAPE_SPEC.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+        ours = decode_codepoints(text)
     except (ValueError, OverflowError):
         raise QuerySyntaxError("the query has a \\u escape that is not a code point") from None
     if ours != theirs:
         raise QueryRefused("ambiguous code point escape: write \\u with exactly 4 hex digits "
                            "or \\U with exactly 8")
-    decoded = _ESCAPE_SPEC.findall(text)
+    decoded = CODEPOINT_ESCAPE.findall(text)
     for short, long in decoded:
         code = int(short or long, 16)
         if (code < 0x20 and code not in (0x09, 0x0A)) or 0xD800 <= code <= 0xDFFF:
@@ -171,15 +156,121 @@ def _check_escapes(text: str) -> None:
                                "write it in a string as \\t, \\n, \\r … instead")
 
 
-def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None) -> Shape:
+def check_query(text: str, limits: Limits, graphs: Collection[str] | None = None,
+                engine_parses: bool = False) -> Shape:
     """The query's shape if it may run; ``QueryRefused`` or ``QuerySyntaxError`` if not.
 
     ``graphs`` are the store's graph names; FROM of anything else is refused. ``text``
     is prepared here again (cheap) so that no caller can skip that step.
+    ``engine_parses``: the store's engine parses the SPARQL 1.1 grammar itself and
+    refuses what does not parse (Oxigraph); then a query whose tokens alone prove it
+    within every check (``lexed_shape``) is not parsed by rdflib as well.
     """
-    shape = query_shape(prepare(text, limits))
+    prepared = prepare(text, limits)
+    shape = lexed_shape(prepared, limits) if engine_parses else None
+    if shape is None:
+        shape = query_shape(prepared)
     _check_shape(shape, limits, graphs)
     return shape
+
+
+def explain_refusal(text: str, limits: Limits, graphs: Collection[str] | None = None
+                    ) -> None:
+    """For a query taken from its tokens that the engine's parser then refused: raise
+    the error rdflib's reading gives, which names the line and column of the client's
+    own text (the engine counts the BASE line the service puts first, and names what
+    it expected in its own terms). Returns if rdflib reads the query: the engine's
+    error then stands."""
+    check_query(text, limits, graphs)
+
+
+#: The words of SPARQL 1.1 Query (keywords, built-in calls, aggregates), upper case.
+#: FROM and SERVICE are left out on purpose: a query naming them takes the full check.
+QUERY_WORDS = frozenset({
+    "BASE", "PREFIX", "SELECT", "DISTINCT", "REDUCED", "AS", "WHERE", "CONSTRUCT",
+    "DESCRIBE", "ASK", "GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT",
+    "OFFSET", "VALUES", "UNDEF", "OPTIONAL", "GRAPH", "BIND", "MINUS", "UNION",
+    "FILTER", "EXISTS", "NOT", "IN", "A", "TRUE", "FALSE", "COUNT", "SUM", "MIN", "MAX",
+    "AVG", "SAMPLE", "GROUP_CONCAT", "SEPARATOR", "STR", "LANG", "LANGMATCHES",
+    "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND", "ABS", "CEIL", "FLOOR", "ROUND",
+    "CONCAT", "STRLEN", "UCASE", "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS",
+    "STRENDS", "STRBEFORE", "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES",
+    "SECONDS", "TIMEZONE", "TZ", "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256",
+    "SHA384", "SHA512", "COALESCE", "IF", "STRLANG", "STRDT", "SAMETERM", "ISIRI",
+    "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "REGEX", "SUBSTR", "REPLACE"})
+#: Tokens of which each triple pattern of the algebra needs at least one in three: its
+#: predicate (an IRI, a variable, ``a``, a path step) or, for a collection's element,
+#: the element (two triples each) — so patterns ≤ 3 × these.
+_TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
+_TERM_WORDS = frozenset({"A", "TRUE", "FALSE"})
+#: Punctuation a property path operator is written with (also division, negation, …:
+#: counting them all bounds the operators from above).
+_PATH_PUNCT = frozenset({"/", "|", "^", "*", "+", "?", "!"})
+#: Text outside SPARQL 1.1 that Oxigraph reads (RDF-star triple terms and annotations).
+_BEYOND_11 = ("<<", ">>", "{|", "|}")
+
+
+def lexed_shape(text: str, limits: Limits) -> Shape | None:
+    """The shape of a prepared query read from its tokens alone, when they prove it may
+    run; None when they cannot (then rdflib parses it).
+
+    Every count is an upper bound that cannot miss what the parsed algebra counts: a
+    UNION needs the keyword, a subquery a SELECT, a path operator its punctuation, a
+    triple pattern a term token (see ``_TERM_KINDS``); a function is called by a name
+    before ``(``. So the tokens prove a query within the limits only when they are
+    plain: no code point escape (rdflib and the engine would each decode them), no
+    word outside SPARQL 1.1 Query (an engine's extension such as LATERAL, or a typo:
+    rdflib then refuses it as before), no FROM (graphs are checked on the parsed
+    query), no IRI or prefixed name before ``(`` (a function call, or a collection
+    object: both go to rdflib), and every bound within its limit. The engine then
+    parses the text itself, and refuses what is not a query (Oxigraph's parser is the
+    grammar's). Reading the tokens costs tens of microseconds where rdflib's parse
+    costs milliseconds (bench/RESULTS.md, 2026-12-07).
+    """
+    if _ESCAPE_ANY.search(text) or any(marker in text for marker in _BEYOND_11):
+        return None
+    header = read_header(text)
+    if header.form is None or not header.prologue_complete:
+        return None
+    tokens = significant(tokenize(text))
+    counts = _plain_counts(tokens)
+    if counts is None:
+        return None
+    unions, selects, paths, terms = counts
+    subqueries = selects - (header.form == "SELECT")
+    patterns = 3 * terms
+    if (patterns > limits.max_patterns or unions > limits.max_unions
+            or subqueries > limits.max_subqueries or paths > limits.max_paths):
+        return None
+    return Shape(form=header.form, graphs=(), patterns=patterns, unions=unions,
+                 subqueries=subqueries, paths=paths, services=0, functions=())
+
+
+def _plain_counts(tokens) -> tuple[int, int, int, int] | None:
+    """(UNIONs, SELECTs, path punctuation, term tokens), or None for tokens that are not
+    plain SPARQL 1.1 (see ``lexed_shape``)."""
+    unions = selects = paths = terms = 0
+    previous = None
+    for token in tokens:
+        kind = token.kind
+        if kind == "word":
+            word = token.upper
+            if word not in QUERY_WORDS:
+                return None
+            unions += word == "UNION"
+            selects += word == "SELECT"
+            terms += word in _TERM_WORDS
+        elif kind == "punct":
+            if token.text == "(" and previous is not None and previous.kind in ("iri", "pname"):
+                return None
+            paths += token.text in _PATH_PUNCT
+            terms += token.text in "[("
+        elif kind in _TERM_KINDS:
+            terms += 1
+        elif kind != "lang":
+            return None  # an unclosed quote, a character outside the grammar
+        previous = token
+    return unions, selects, paths, terms
 
 
 def _check_shape(shape: Shape, limits: Limits, graphs: Collection[str] | None) -> None:
@@ -204,73 +295,36 @@ def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE by the keyword after the prologue — a cheap
     guess for content negotiation (None when unsure; the parser decides). An update
     keyword there is refused at once."""
-    prologue = _PROLOGUE.match(text)
-    keyword = _KEYWORD.match(text, prologue.end())
-    word = keyword.group().upper() if keyword else ""
-    if word in UPDATE_KEYWORDS:
+    header = read_header(text)
+    if header.keyword in UPDATE_KEYWORDS:
         raise QueryRefused("updates are not accepted: this endpoint is read-only")
-    return word if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
-    return _structure(text)[0]
+    return header.form
 
 
 def _structure(text: str) -> tuple[int, int]:
     """The deepest nesting and the number of triple separators, in one cheap pass.
 
-    A separator is a ``.``, ``;`` or ``,`` outside strings, IRIs, comments and
-    parentheses (where commas separate function arguments): every triple pattern but
-    the last of a block is followed by one. Counting them bounds the patterns of a query
-    before rdflib parses it — its parser takes seconds over a few hundred patterns, so a
-    huge BGP is refused here, at once, instead of costing a worker its deadline.
+    A separator is a ``.``, ``;`` or ``,`` token outside parentheses (where commas
+    separate function arguments): every triple pattern but the last of a block is
+    followed by one. Counting them bounds the patterns of a query before rdflib parses
+    it — its parser takes seconds over a few hundred patterns, so a huge BGP is refused
+    here, at once, instead of costing a worker its deadline.
     """
     depth = deepest = parens = separators = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-        elif ch in "\"'":
-            long = text.startswith(ch * 3, i)
-            i = _string_end(text, i, ch * 3 if long else ch)
-        elif ch == "<" and _IRI.match(text, i):
-            i = _IRI.match(text, i).end() - 1
-        elif ch in "({[":
+    for token in significant(tokenize(text)):
+        if token.kind != "punct":
+            continue
+        ch = token.text
+        if ch in "({[":
             depth += 1
             deepest = max(deepest, depth)
             parens += ch == "("
         elif ch in ")}]":
             depth = max(0, depth - 1)
             parens = max(0, parens - (ch == ")"))
-        elif not parens and (ch in ";," or (ch == "." and not _NAME_CHAR.match(text, i + 1))):
+        elif not parens and ch in (".", ";", ","):
             separators += 1
-        i += 1
     return deepest, separators
-
-
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]{0,4096}>")
-_PROLOGUE = re.compile(r"(?:\s|#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^<>\s]*>"
-                       r"|(?i:BASE)\s*<[^<>\s]*>)*")
-_KEYWORD = re.compile(r"[A-Za-z]+")
-#: What may follow a ``.`` inside a name or a number (``ex:a.b``, ``1.5``): not a separator.
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_:%\-\u00B7-\U0010FFFF]")
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    i = start + len(quote)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(quote, i):
-            return i + len(quote) - 1
-        if len(quote) == 1 and text[i] == "\n":
-            return i
-        i += 1
-    return len(text)
 
 
 #: rdflib's SPARQL parser is not thread-safe: two queries parsed at once in one process

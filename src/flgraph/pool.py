@@ -29,11 +29,12 @@ from .service import (
     QueryTimeout,
     QueryTooCostly,
 )
+from .sparqltext import BindingError
 from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 
 _ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
            "StoreError": StoreError, "QueryRefused": QueryRefused,
-           "QueryTooCostly": QueryTooCostly}
+           "QueryTooCostly": QueryTooCostly, "BindingError": BindingError}
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
@@ -89,7 +90,8 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
         _limit_cpu(job.cpu_seconds)
         try:
             conn.send(("ok", _answer(store, job, limits)))
-        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
+        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError,
+                BindingError) as err:
             conn.send(("error", (type(err).__name__, str(err))))
         except MemoryError:
             conn.send(("error", ("QueryTooCostly", "the query was stopped: it needed more "
@@ -108,11 +110,17 @@ def _unexpected(err: Exception) -> str:
 def _answer(store, job: _Job, limits: Limits) -> Result:
     """Check the query in full (parsing a crafted query is itself costly, so it happens
     here, under the deadline), then run it with the row and byte caps."""
-    from .gateway import check_query
+    from .gateway import check_query, explain_refusal
     from .service import execute
 
-    check_query(job.request.text, limits, job.graphs)
-    return execute(store, job.request, job.limit, limits)
+    engine_parses = getattr(store, "parses_standard_sparql", False)
+    check_query(job.request.text, limits, job.graphs, engine_parses=engine_parses)
+    try:
+        return execute(store, job.request, job.limit, limits)
+    except QuerySyntaxError:
+        if engine_parses:
+            explain_refusal(job.request.text, limits, job.graphs)
+        raise
 
 
 def _limit_cpu(seconds: float) -> None:

@@ -17,14 +17,14 @@ import yaml
 
 from . import namespaces as ns
 from . import paths
+from .sparqltext.binder import iri_problem
+from .sparqltext.header import read_header
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 VIEWS = ("table", "bar", "map", "timeline")
 MAX_STRING = 200  # longest string parameter accepted; nothing in the graph needs more
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-#: Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF), nor control characters.
-_IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 
@@ -128,13 +128,8 @@ def _from_header(file: str, name: str, header: dict, text: str) -> SavedQuery:
 
 def _projection(text: str) -> set[str] | None:
     """Variables a SELECT projects; None for SELECT * and other query forms."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    match = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", body,
-                      re.I | re.S)
-    if not match or match.group(1).strip().startswith("*"):
-        return None
-    return set(re.findall(r"(?<!AS )[?$]([A-Za-z_][A-Za-z0-9_]*)(?=\s|\)|$)",
-                          re.sub(r"\([^()]*\bAS\s+[?$](\w+)\s*\)", r" ?\1 ", match.group(1))))
+    projection = read_header(text).projection
+    return None if projection is None else set(projection)
 
 
 def _param(file: str, raw) -> Param:
@@ -207,13 +202,8 @@ def check_iri(name: str, value: str, base: str = ns.ID) -> str:
     """An absolute http(s) IRI; a relative one ("country/ZMB") is taken under ``base``."""
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
         value = base + value.lstrip("/")
-    if not re.match(r"^https?://[^/?#\s]+", value) or _IRI_FORBIDDEN.search(value) or len(
-            value) > 2000:
-        raise ParameterError(f"parameter '{name}' must be an http(s) IRI without spaces or any "
-                             f"of <>\"{{}}|^`\\, got '{value[:60]}'")
-    try:
-        ox.NamedNode(value)  # RFC 3987 in full, as the engine will read it
-    except ValueError as err:
-        raise ParameterError(f"parameter '{name}' is not a valid IRI: {err}") from None
+    problem = iri_problem(value)
+    if problem:
+        raise ParameterError(f"parameter '{name}' {problem}")
     return value
 

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
-from .store import AskResult, GraphResult, Result, SelectResult, Store, StoreUnavailable
+from .store import (
+    AskResult,
+    GraphResult,
+    QuerySyntaxError,
+    Result,
+    SelectResult,
+    Store,
+    StoreUnavailable,
+)
 from .store.base import Term
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
@@ -137,7 +145,8 @@ class QueryService:
         from .gateway import check_query, prepare, query_form
 
         if self.pool is None:
-            return check_query(text, self.limits, self.graph_names()).form
+            return check_query(text, self.limits, self.graph_names(),
+                               engine_parses=self.store.parses_standard_sparql).form
         return query_form(prepare(text, self.limits))
 
     def check_members(self, saved, bindings: Mapping[str, Term]) -> None:
@@ -176,16 +185,21 @@ class QueryService:
         return self._run(request, limit, started)
 
     def _run(self, request: QueryRequest, limit: int, started: float) -> Result:
-        from .gateway import check_query
+        from .gateway import check_query, explain_refusal
 
         pool = self.public_pool if request.public else self.pool
         if pool is not None:
             return pool.run(request, limit, self.graph_names(), started)
-        check_query(request.text, self.limits, self.graph_names())
+        engine_parses = self.store.parses_standard_sparql
+        check_query(request.text, self.limits, self.graph_names(), engine_parses=engine_parses)
         with self._slot(request.public):
             try:
                 with self._time_limit(started):
                     return execute(self.store, request, limit, self.limits)
+            except QuerySyntaxError:
+                if engine_parses:
+                    explain_refusal(request.text, self.limits, self.graph_names())
+                raise
             except StoreUnavailable as err:
                 if getattr(err, "timed_out", False):
                     raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s "

@@ -113,11 +113,15 @@ def _warm(store) -> None:
     parser, which the gateway checks queries with), and every respawned worker paid it
     again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
     ones once idle left a window in which a lane answered slowly or not at all)."""
+    from ..gateway import query_shape
     from ..pool import _answer, _Job
     from ..service import Limits, QueryRequest
 
-    _answer(store, _Job(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), 1, 1.0,
-                        frozenset()), Limits())
+    text = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    _answer(store, _Job(QueryRequest(text), 1, 1.0, frozenset()), Limits())
+    # A plain query like this one is checked from its tokens; the queries that are not
+    # (functions, FROM, escapes) still need rdflib's parser warm.
+    query_shape(text + " # warm")
 
 
 class _Stopped(Exception):

@@ -31,26 +31,11 @@ triples and every variable it shares with its group is bound by that group's own
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ..sparqltext.lexer import Token, significant
+from ..sparqltext.lexer import tokenize as lex
 from .shapes import Select, UnsupportedShapes
-
-_TOKEN = re.compile(r'''
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<bnode>_:[A-Za-z0-9_\u00C0-\uFFFF][\w\-\u00C0-\uFFFF]*)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00C0-\uFFFF]*)?:
-              (?:[\w\-:%\u00C0-\uFFFF]|\\.|\.(?=[\w\-:%]))*)
-  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
-''', re.VERBOSE | re.DOTALL)
 
 #: Where ``query`` puts the focus pattern in a query run set at a time.
 FOCUS = "\x00focus\x00"
@@ -63,21 +48,9 @@ UNSUPPORTED_VARIABLES = {"PATH", "currentShape", "shapesGraph", "failure"}
 GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "FILTER", "BIND", "VALUES"}
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else self.text
-
-
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)
-            if m.lastgroup not in ("ws", "comment")]
+    """The query's tokens as the one lexer reads them, without white space and comments."""
+    return significant(lex(text))
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,11 @@ class Store(ABC):
     """A read-mostly SPARQL store holding the flgraph dataset."""
 
     name = "store"
+    #: Whether the engine parses queries by the SPARQL 1.1 grammar and nothing more
+    #: lenient, so that a text it runs is a query rdflib would read alike (the gateway
+    #: then skips rdflib's parse for plain queries: ``gateway.lexed_shape``). A remote
+    #: server has extensions of its own (Virtuoso's pragmas, ``bif:`` functions).
+    parses_standard_sparql = False
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,

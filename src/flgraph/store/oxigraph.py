@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..durable import active_directory
 from ..results import Serialized
+from ..sparqltext.binder import bind, has_dataset_clause
 from . import answers
 from .base import (
     AskResult,
@@ -26,11 +27,11 @@ from .base import (
     StoreError,
     Term,
 )
-from .binding import bind, has_dataset_clause
 
 
 class OxigraphStore(Store):
     name = "oxigraph"
+    parses_standard_sparql = True
 
     def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
         self.path = path

@@ -4,7 +4,7 @@ What a user can rely on, whatever the server:
 
 - **Parameters** are bound as RDF terms in a ``VALUES`` block written from the terms'
   N-Triples form, every term checked first, so no value can end its term or the block
-  early (see ``binding``).
+  early (see ``sparqltext.binder``).
 - **Every request has a client timeout** (default 10 s) and opens a fresh connection (no
   keep-alive: DESIGN §10 measured a 40 ms stall on reused connections, and a connection
   that died with the server is never reused). Refused, reset or timed-out connections are
@@ -44,6 +44,13 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .. import namespaces as ns
+from ..sparqltext.binder import (
+    bind,
+    dataset_clauses,
+    with_row_cap,
+    without_dataset_clauses,
+)
+from ..sparqltext.header import read_header
 from .base import (
     AskResult,
     GraphResult,
@@ -54,13 +61,6 @@ from .base import (
     StoreError,
     StoreUnavailable,
     Term,
-)
-from .binding import (
-    bind,
-    dataset_clauses,
-    query_form,
-    with_row_cap,
-    without_dataset_clauses,
 )
 
 DEFAULT_TIMEOUT = 10.0
@@ -196,7 +196,10 @@ class RemoteStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
               limit: int | None = None, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Result:
-        form = query_form(sparql)
+        form = read_header(sparql).form
+        if form is None:
+            raise QuerySyntaxError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run "
+                                   "here")
         pragmas, sparql, default_graphs, named_graphs = self._dataset(sparql, default_graphs,
                                                                       named_graphs)
         capped = with_row_cap(sparql, limit + 1) if limit is not None else None

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..queries import ParameterError
 from ..service import Overloaded, QueryRefused, QueryTimeout, QueryTooCostly
+from ..sparqltext import BindingError
 from ..store import QuerySyntaxError, StoreError, StoreUnavailable
 
 
@@ -32,6 +33,7 @@ def error_response(status: int, title: str, message: str, headers: dict | None =
 QUERY_ERRORS = ((QuerySyntaxError, 400, "Query syntax error", {}),
                 (QueryRefused, 400, "Query refused", {}),
                 (ParameterError, 400, "Bad parameter", {}),
+                (BindingError, 400, "Bad parameter", {}),
                 (QueryTooCostly, 503, "Query stopped", {"Retry-After": "5"}),
                 (QueryTimeout, 503, "Query timed out", {"Retry-After": "5"}),
                 (Overloaded, 429, "Too many queries", {"Retry-After": "2"}),

@@ -21,14 +21,15 @@ from ..citation import Cited, where_text
 from ..citation import text as citation_text
 from ..queries import ParameterError, SavedQuery, bind_params
 from ..service import QueryRequest
+from ..sparqltext.binder import bind
+from ..sparqltext.header import read_header
 from ..store import Result, SelectResult
-from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
 from .choices import Choices, choices, resolve
 from .memo import Memo, per_version
 from .negotiation import negotiate
-from .renderers import TABULAR, offers, render
+from .renderers import GRAPH, TABULAR, render
 from .services import services
 
 bp = Blueprint("queries", __name__)
@@ -66,22 +67,26 @@ def show(name: str):
     if missing:
         return _without(saved, raw, resolved, missing, extension)
     bindings = bind_params(saved, resolved, base=services().base + "id/")
-    answer = _answer(saved, bindings)
-    result = answer.result
-    offered = [*offers(result), *([XLSX_MEDIA] if isinstance(result, SelectResult) else [])]
+    form = read_header(saved.text).form
+    offered = [*(GRAPH if form in ("CONSTRUCT", "DESCRIBE") else TABULAR),
+               *([XLSX_MEDIA] if form == "SELECT" else [])]
     media = negotiate(["text/html", *offered], extension or request.args.get("format"))
     if media is None:
         abort(406, "offered: text/html, " + ", ".join(offered))
+    if media in TABULAR or media in GRAPH:
+        response = render(_written(saved, bindings, media), media)
+        if extension:
+            response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
+        response.headers["Vary"] = "Accept"
+        return _stamped(response, saved, raw, media)
+    answer = _answer(saved, bindings)
+    result = answer.result
     if media == XLSX_MEDIA:
         response = make_response(workbook(result, about(saved, raw, result.truncated)))
         response.headers["Content-Type"] = XLSX_MEDIA
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         if result.truncated:
             response.headers["X-Flgraph-Truncated"] = "true"
-    elif media != "text/html":
-        response = render(result, media)
-        if extension:
-            response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
         response = _page(saved, raw, resolved, bindings, answer)
     response.headers["Vary"] = "Accept"
@@ -172,6 +177,17 @@ def _answer(saved: SavedQuery, bindings: dict) -> Answer:
     kept = per_version(("answer", saved.text, tuple(sorted(bindings.items()))), run,
                        memo="flgraph-answers", new=_answers_memo)
     return kept if fresh else Answer(kept.result, kept.elapsed, reused=True)
+
+
+def _written(saved: SavedQuery, bindings: dict, media: str):
+    """The answer in a machine format (CSV, TSV, SPARQL JSON/XML, RDF), written by the
+    engine where the query runs: bytes cross back, and no row is built in this process.
+    Repeated requests are answered by the response cache (web/cache.py)."""
+    graph = media in GRAPH
+    formats = (None, GRAPH[media]) if graph else (TABULAR[media], None)
+    service = services().query_service
+    service.check_members(saved, bindings)
+    return service.run(QueryRequest(saved.text, bindings, formats=formats))
 
 
 def _answers_memo() -> Memo:

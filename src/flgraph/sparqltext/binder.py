@@ -31,24 +31,24 @@ added to its rows would change which rows it removes), EXISTS and SERVICE.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..queries import ParameterError, check_iri
-from .base import QuerySyntaxError, Term
+from .errors import BindingError
+from .header import read_header
+from .lexer import Token, significant, tokenize
 
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _MODIFIERS = ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES")
-_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_KEYWORD = re.compile(r"[A-Za-z]+(?![\w:-])")  # a keyword, not a prefixed name
-_VARIABLE_AT = re.compile(r"[?$]([A-Za-z0-9_]+)")
 _OPAQUE = ("MINUS", "EXISTS", "SERVICE", "VALUES")  # groups no binding is joined into
-_OTHER = re.compile(r"[^\s{}()<>\"'#]+")
+#: Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF), nor control characters.
+_IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 
 
 def bind(sparql: str, bindings: Mapping[str, Term]) -> str:
@@ -80,11 +80,10 @@ def _placement(sparql: str, names: frozenset[str]) -> tuple[int | None, tuple[in
 
 def query_form(sparql: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword after the prologue."""
-    try:
-        return _after_prologue(sparql)[1]
-    except ParameterError:
-        raise QuerySyntaxError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run "
-                               "here") from None
+    form = read_header(sparql).form
+    if form is None:
+        raise BindingError("only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can run here")
+    return form
 
 
 @lru_cache(maxsize=256)
@@ -109,7 +108,7 @@ def with_row_cap(sparql: str, rows: int) -> tuple[str, bool] | None:
             return None
         words = {_word_at(sparql, i).upper()
                  for i in _tokens(sparql, _after_braces(sparql, where))}
-    except (ParameterError, QuerySyntaxError):
+    except BindingError:
         return None
     if words & {"LIMIT", "VALUES"}:
         return None
@@ -126,19 +125,40 @@ def values_block(bindings: Mapping[str, Term]) -> str:
 
 def _checked(name: str, term: Term) -> ox.NamedNode | ox.Literal:
     if not _VARIABLE.match(name):
-        raise ParameterError(f"'{name[:40]}' is not a variable name")
+        raise BindingError(f"'{name[:40]}' is not a variable name")
     if isinstance(term, ox.NamedNode):
-        check_iri(name, term.value)
+        _check_iri(name, term.value)
         return term
     if isinstance(term, ox.Literal):
         if term.language:
             if not _LANGUAGE.match(term.language):
-                raise ParameterError(f"parameter '{name}' has a bad language tag")
+                raise BindingError(f"parameter '{name}' has a bad language tag")
         else:
-            check_iri(name, term.datatype.value)
+            _check_iri(name, term.datatype.value)
         return term
-    raise ParameterError(f"parameter '{name}' must be an IRI or a literal (a blank node "
+    raise BindingError(f"parameter '{name}' must be an IRI or a literal (a blank node "
                          "cannot be bound on a remote store)")
+
+
+def _check_iri(name: str, value: str) -> None:
+    problem = iri_problem(value)
+    if problem:
+        raise BindingError(f"parameter '{name}' {problem}")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written as an IRI in a query (None: it can): an absolute
+    http(s) IRI without ``<>"{}|^`\\``, spaces or controls, valid by RFC 3987 as the
+    engine reads it."""
+    if not re.match(r"^https?://[^/?#\s]+", value) or _IRI_FORBIDDEN.search(value) or len(
+            value) > 2000:
+        return ("must be an http(s) IRI without spaces or any of <>\"{}|^`\\, got "
+                f"'{value[:60]}'")
+    try:
+        ox.NamedNode(value)
+    except ValueError as err:
+        return f"is not a valid IRI: {err}"
+    return None
 
 
 # Reading just enough of the query text ---------------------------------------------------
@@ -154,10 +174,14 @@ def dataset_clauses(sparql: str) -> tuple[tuple[int, int, bool], ...]:
     """The query's FROM and FROM NAMED clauses: (start, end, whether NAMED) each.
 
     A text this reader cannot follow has none here; the engine's parser then judges it
-    (a query without a readable prologue does not parse there either)."""
+    (a query without a readable prologue does not parse there either). A text without
+    the letters of FROM has none either, and is not read at all: every query an engine
+    runs is asked this, in the query worker, right after the gateway read it."""
+    if "from" not in sparql.lower():
+        return ()
     try:
         return _scan_header(sparql, template_optional=True)[1]
-    except (ParameterError, QuerySyntaxError):
+    except BindingError:
         return ()
 
 
@@ -193,7 +217,7 @@ def _scan_header(text: str, template_optional: bool = False
         if text.startswith("{", after):
             after = _after_braces(text, after)
         elif not template_optional:
-            raise ParameterError("parameters cannot be bound in a short-form CONSTRUCT WHERE "
+            raise BindingError("parameters cannot be bound in a short-form CONSTRUCT WHERE "
                                  "on a remote store; write the template out")
     depth = 0
     clauses: list[tuple[int, int, bool]] = []
@@ -243,8 +267,7 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
             if not opened:
                 break
             continue
-        variable = _VARIABLE_AT.match(text, i)
-        if variable and variable.group(1) in names:
+        if _variable_at(text, i) in names:
             for group in opened:
                 if group is not None:
                     group[1] = True
@@ -258,21 +281,18 @@ def _nested_groups(text: str, start: int, names: set[str]) -> list[int]:
 
 def _after_prologue(text: str) -> tuple[int, str]:
     """Index after the query form keyword, and the keyword, past PREFIX and BASE lines."""
-    i = 0
-    while True:
-        i = _skip_space(text, i)
-        word = _word_at(text, i)
-        upper = word.upper()
-        if upper in _FORMS:
-            return i + len(word), upper
-        if upper not in ("PREFIX", "BASE"):
-            raise ParameterError("cannot find the query form to bind parameters into")
-        i = _skip_space(text, i + len(word))
-        if upper == "PREFIX":
-            i = _skip_space(text, _token_end(text, i))  # the prefix name
-        if not text.startswith("<", i):
-            raise ParameterError("cannot read the query's prologue")
-        i = _token_end(text, i)
+    _readable(text)
+    header = read_header(text)
+    if header.form is None:
+        if not header.prologue_complete:
+            raise BindingError("cannot read the query's prologue")
+        raise BindingError("cannot find the query form to bind parameters into")
+    return header.keyword_end, header.form
+
+
+def _readable(text: str) -> None:
+    if _index(text)[2]:
+        raise BindingError("a string in the query is not closed")
 
 
 def _modifiers_start(text: str) -> int:
@@ -292,58 +312,43 @@ def _after_braces(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return i + 1
-    raise ParameterError("unbalanced braces in the query")
+    raise BindingError("unbalanced braces in the query")
+
+
+@lru_cache(maxsize=512)
+def _index(text: str) -> tuple[list[int], dict[int, Token], bool]:
+    """The significant tokens' starts in order, the tokens by start, and whether a quote
+    opens no well-formed string (the lexer's ``error``)."""
+    tokens = significant(tokenize(text))
+    return ([t.start for t in tokens], {t.start: t for t in tokens},
+            any(t.kind == "error" for t in tokens))
 
 
 def _tokens(text: str, i: int) -> Iterator[int]:
-    """Where each token starts, from ``i`` on, past spaces and comments; a brace or
-    parenthesis is a token of its own."""
-    while True:
-        i = _skip_space(text, i)
-        if i >= len(text):
-            return
-        yield i
-        i = _token_end(text, i)
+    """Where each significant token starts, from ``i`` on (a bracket is a token)."""
+    starts = _index(text)[0]
+    yield from starts[bisect.bisect_left(starts, i):]
 
 
 def _skip_space(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-        elif text[i] == "#":
-            end = text.find("\n", i)
-            i = len(text) if end < 0 else end + 1
-        else:
-            break
-    return i
+    """Where the first significant token at or after ``i`` starts (or the text's end)."""
+    starts = _index(text)[0]
+    k = bisect.bisect_left(starts, i)
+    return starts[k] if k < len(starts) else len(text)
 
 
 def _word_at(text: str, i: int) -> str:
-    match = _KEYWORD.match(text, i)
-    return match.group(0) if match else ""
+    """The keyword starting at ``i`` ("" if a token of another kind starts there)."""
+    token = _index(text)[1].get(i)
+    return token.text if token is not None and token.kind == "word" else ""
 
 
 def _token_end(text: str, i: int) -> int:
-    """The end of the token at ``i``: an IRI, a string (any quoting), a bracket, or a run
-    of anything else up to a space, bracket, quote or comment. ``<`` starts an IRI only
-    if an IRIREF follows (no spaces, quotes or braces before ``>``), as in SPARQL's own
-    grammar; otherwise it is the less-than operator."""
-    iri = _IRIREF.match(text, i)
-    if iri:
-        return iri.end()
-    for quote in ('"""', "'''", '"', "'"):
-        if text.startswith(quote, i):
-            return _string_end(text, i + len(quote), quote)
-    match = _OTHER.match(text, i)
-    return match.end() if match else i + 1
+    """The end of the token starting at ``i``."""
+    token = _index(text)[1].get(i)
+    return token.end if token is not None else i + 1
 
 
-def _string_end(text: str, i: int, quote: str) -> int:
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-        elif text.startswith(quote, i):
-            return i + len(quote)
-        else:
-            i += 1
-    raise ParameterError("a string in the query is not closed")
+def _variable_at(text: str, i: int) -> str | None:
+    token = _index(text)[1].get(i)
+    return token.text[1:] if token is not None and token.kind == "var" else None
