@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from tests.expected import EXPECTED
 
 from flgraph import namespaces as ns
-from flgraph.queries import bind_params, load_queries
+from flgraph.query.saved import bind_params, load_queries
 from flgraph.store import GraphResult, SelectResult
 from flgraph.store.remote import normalise
 from flgraph.web.internal_queries import sparql

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from flgraph.pool import StoreSpec, WorkerPool
-from flgraph.service import Limits, QueryRequest, QueryTooCostly
+from flgraph.query.pool import StoreSpec, WorkerPool
+from flgraph.query.service import Limits, QueryRequest, QueryTooCostly
 
 from .conftest import DATA
 

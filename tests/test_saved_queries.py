@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flgraph.queries import bind_params, load_queries
-from flgraph.service import QueryRequest, QueryService
+from flgraph.query.saved import bind_params, load_queries
+from flgraph.query.service import QueryRequest, QueryService
 
 from .expected import EXPECTED
 from .helpers import query_rows

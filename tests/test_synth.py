@@ -13,10 +13,10 @@ from bench import synth
 from bench.synth_sections import TINY, Shape, section
 
 from flgraph.extract import extract_files
-from flgraph.queries import bind_params, load_queries
+from flgraph.query.saved import bind_params, load_queries
 from flgraph.reference import load_reference
 from flgraph.store import open_store
-from flgraph.validate import validate_quads
+from flgraph.validation.validate import validate_quads
 
 from .expected import EXPECTED
 

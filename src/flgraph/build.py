@@ -19,7 +19,7 @@ from .extract import extract_files, read_source
 from .rdfio import FORMATS, from_rdflib, write_quads
 from .reference import load_reference
 from .release import Release, build_date, content_hash, read_release, version_string
-from .validate import ValidationReport, validate_dataset
+from .validation.validate import ValidationReport, validate_dataset
 
 
 class InvalidDataset(Exception):

@@ -38,10 +38,10 @@ def reports_errors(command):
         from .build import InvalidDataset
         from .durable import WriteFailed
         from .extract import SourceError
-        from .queries import ParameterError, QueryDefinitionError
+        from .query.saved import ParameterError, QueryDefinitionError
+        from .query.service import QueryRefused, QueryTimeout
         from .rdfio import RdfInputError
         from .reference import ReferenceError
-        from .service import QueryRefused, QueryTimeout
         from .store import QuerySyntaxError, StoreError, StoreUnavailable
 
         try:
@@ -120,11 +120,11 @@ def validate(data: Path | None, fmt: str, engine: str) -> None:
     (or when the fast engine cannot run the shapes).
     """
     from .rdfio import read_quads
-    from .validate import validate_quads
+    from .validation.validate import validate_quads
 
     path = _data_file(data)
     if engine == "fast":
-        from .shacl import ShaclRuntimeError, UnsupportedShapes
+        from .validation.shacl import ShaclRuntimeError, UnsupportedShapes
 
         try:
             report = validate_quads(read_quads(path), engine="fast")
@@ -153,8 +153,8 @@ def validate(data: Path | None, fmt: str, engine: str) -> None:
 def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str, fmt: str,
           limit: int | None) -> None:
     """Run a saved query by NAME (see queries/) or a .rq FILE."""
-    from .queries import bind_params, load_queries, read_query
-    from .results import serialize, text_table
+    from .query.saved import bind_params, load_queries, read_query
+    from .store.results import serialize, text_table
 
     if name.endswith(".rq"):
         saved = read_query(Path(name))
@@ -166,7 +166,7 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
         saved = saved_queries[name]
     raw = dict(_key_value(p) for p in params)
     bindings = bind_params(saved, raw)
-    from .service import QueryRequest, QueryService
+    from .query.service import QueryRequest, QueryService
 
     service = QueryService(_open(store_spec, data))
     service.check_members(saved, bindings)
@@ -237,8 +237,8 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
     from urllib.parse import urlencode
 
     from . import citation
-    from .queries import bind_params, load_queries
-    from .service import QueryRequest, QueryService
+    from .query.saved import bind_params, load_queries
+    from .query.service import QueryRequest, QueryService
 
     run = QueryService(_open(store_spec, data)).run
     card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
@@ -300,7 +300,7 @@ def _cited_resource(run, target: str, card):
     import pyoxigraph as ox
 
     from . import namespaces as ns
-    from .service import QueryRequest
+    from .query.service import QueryRequest
     from .web import citing
     from .web.evidence import citations
     from .web.links import Links
@@ -387,7 +387,7 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
 
     if store_spec in ("memory", "oxigraph"):
         data = _data_file(data)
-    from .service import Limits
+    from .query.service import Limits
 
     config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base,
               "FLGRAPH_QUERY_WORKERS": query_workers,

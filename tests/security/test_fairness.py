@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from flgraph.service import ClientShares, Overloaded, QueryTimeout
+from flgraph.query.service import ClientShares, Overloaded, QueryTimeout
 from tests.conftest import start_server, stop_server, wait_for_query_workers
 from tests.helpers import session_from
 

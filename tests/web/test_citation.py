@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 from flgraph.release import read_release
 
 from ..conftest import ROOT

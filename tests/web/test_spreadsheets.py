@@ -12,7 +12,7 @@ import pytest
 import requests
 from csvw import CSVW
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 from flgraph.release import read_release
 
 from ..conftest import DATA, start_server, stop_server

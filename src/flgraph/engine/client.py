@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..service import Limits, Overloaded, QueryRequest, QueryTimeout, QueryTooCostly
+from ..query.service import Limits, Overloaded, QueryRequest, QueryTimeout, QueryTooCostly
 from ..store import Result, Store, StoreError, StoreUnavailable
 from .worker import Job
 
@@ -98,7 +98,7 @@ class EngineLane:
             conn.close()
         if status == "ok":
             return payload
-        from ..pool import _ERRORS
+        from ..query.pool import _ERRORS
 
         name, message = payload
         raise _ERRORS.get(name, StoreError)(message)

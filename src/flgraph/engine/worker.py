@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from ..service import Limits, QueryRefused, QueryRequest
+from ..query.service import Limits, QueryRefused, QueryRequest
 from ..store import QuerySyntaxError, StoreError, StoreUnavailable
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
@@ -58,9 +58,9 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
                private_limit: int) -> None:
     """The worker's whole life; it never returns (the caller ``os._exit``s after it).
     It leaves once it holds more than ``private_limit`` bytes alone (resources.py)."""
-    from ..allocator import settle
-    from ..pool import PARSER_RECURSION_LIMIT
-    from ..sandbox import deny_network
+    from ..query.allocator import settle
+    from ..query.pool import PARSER_RECURSION_LIMIT
+    from ..query.sandbox import deny_network
     from .resources import limit_worker, private_bytes
 
     signal.signal(signal.SIGTERM, _retire)
@@ -114,8 +114,8 @@ def _serve_one(conn: Connection, store) -> bool:
 
 
 def _answer(store, job: Job) -> tuple[str, object]:
-    from ..pool import _answer as check_and_run
-    from ..pool import _Job, _limit_cpu, _unexpected
+    from ..query.pool import _answer as check_and_run
+    from ..query.pool import _Job, _limit_cpu, _unexpected
 
     _limit_cpu(job.cpu_seconds)
     try:

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..queries import ParameterError, check_iri
+from ..query.saved import ParameterError, check_iri
 from .base import QuerySyntaxError, Term
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")

@@ -15,8 +15,8 @@ from flask import Flask
 from markupsafe import Markup
 
 from .. import paths
-from ..allocator import settle
-from ..service import Limits
+from ..query.allocator import settle
+from ..query.service import Limits
 from .dump_files import DumpFiles
 
 DEFAULTS: dict[str, Any] = {

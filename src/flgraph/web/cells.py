@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..results import compact
 from ..store import SelectResult
+from ..store.results import compact
 from .links import Links
 
 _NUMERIC = {ns.XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..queries import Param, ParameterError, SavedQuery
-from ..service import Overloaded, QueryRequest, QueryTimeout
+from ..query.saved import Param, ParameterError, SavedQuery
+from ..query.service import Overloaded, QueryRequest, QueryTimeout
 from ..store import SelectResult, StoreError
 from .internal_queries import sparql
 from .memo import per_version

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from flask import Flask
 
 from .. import citation
-from ..service import Overloaded, QueryRequest, QueryTimeout
+from ..query.service import Overloaded, QueryRequest, QueryTimeout
 from ..store import StoreError
 from .internal_queries import sparql
 from .memo import per_version

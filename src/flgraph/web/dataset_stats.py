@@ -4,8 +4,8 @@ version (each is a scan of the store)."""
 
 from __future__ import annotations
 
-from ..service import QueryRequest
-from ..void import About, DatasetStats
+from ..describe.void import About, DatasetStats
+from ..query.service import QueryRequest
 from . import citing
 from .internal_queries import sparql
 from .memo import per_version

@@ -6,7 +6,7 @@ for them, in a child process (web/whole_dataset.py), into files (web/dump_files.
 the page lists the sizes of those written. Quad formats (TriG, N-Quads, JSON-LD) keep
 the named graphs; triple formats merge them. The saved
 queries come one by one or zipped (fixed timestamps: the same queries, the same zip).
-The VoID + DCAT description is built by flgraph.void with this site's absolute URLs.
+The VoID + DCAT description is built by flgraph.describe.void with this site's absolute URLs.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
+from ..describe.void import Dump, Site, describe
 from ..rdfio import FORMATS, Format
-from ..results import serialize_graph
 from ..store import GraphResult
-from ..validate import shapes_file
-from ..void import Dump, Site, describe
+from ..store.results import serialize_graph
+from ..validation.validate import shapes_file
 from . import whole_dataset
 from .dataset_stats import dataset_about, dataset_stats
 from .dump_files import DumpFiles

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..queries import ParameterError
-from ..service import Overloaded, QueryRefused, QueryTimeout, QueryTooCostly
+from ..query.saved import ParameterError
+from ..query.service import Overloaded, QueryRefused, QueryTimeout, QueryTooCostly
 from ..store import QuerySyntaxError, StoreError, StoreUnavailable
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, make_response, render_template, request
 from ..citation import Cited
 from ..rdfio import FORMATS
 from ..release import ReleaseError, read_release
-from ..validate import shapes_file
+from ..validation.validate import shapes_file
 from . import citing
 from .errors import error_response
 from .memo import per_version

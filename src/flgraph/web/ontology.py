@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from .. import jsonld, paths
 from ..rdfio import FILE_PREFIXES
-from ..validate import shapes_file
+from ..validation.validate import shapes_file
 from .dataset_stats import dataset_stats
 from .errors import error_response
 from .negotiation import negotiate

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template
 
-from ..service import QueryRequest
+from ..query.service import QueryRequest
 from ..store import SelectResult
 from . import cells
 from .internal_queries import sparql

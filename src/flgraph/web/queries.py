@@ -19,8 +19,8 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 
 from ..citation import Cited, where_text
 from ..citation import text as citation_text
-from ..queries import ParameterError, SavedQuery, bind_params
-from ..service import QueryRequest
+from ..query.saved import ParameterError, SavedQuery, bind_params
+from ..query.service import QueryRequest
 from ..store import Result, SelectResult
 from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook

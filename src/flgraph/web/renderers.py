@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import Response
 
 from .. import jsonld, paths
-from ..results import (
+from ..store import GraphResult, Result
+from ..store.results import (
     Serialized,
     serialize_graph,
     serialize_results,
     state_truncation,
 )
-from ..store import GraphResult, Result
 from . import prefer
 from .negotiation import jsonld_profile
 

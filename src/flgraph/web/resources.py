@@ -23,10 +23,10 @@ from flask import (
 )
 
 from .. import paths
+from ..query.service import QueryRequest
 from ..rdfio import sort_key
-from ..results import serialize_graph
-from ..service import QueryRequest
 from ..store import GraphResult
+from ..store.results import serialize_graph
 from . import citing
 from .description import describe
 from .errors import error_response

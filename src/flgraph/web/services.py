@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import current_app
 
-from ..pool import StoreSpec
-from ..queries import SavedQuery, load_queries
-from ..service import QueryService
+from ..query.pool import StoreSpec
+from ..query.saved import SavedQuery, load_queries
+from ..query.service import QueryService
 from ..store import Store, StoreError, open_store
 from .internal_queries import sparql
 from .links import Links
@@ -49,7 +49,7 @@ class Services:
         pool = public_pool = None
         worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
         if embedded and config["FLGRAPH_QUERY_WORKERS"]:
-            from ..pool import WorkerPool
+            from ..query.pool import WorkerPool
 
             memory = config["FLGRAPH_WORKER_MEMORY"]
             pool = WorkerPool(worker_spec, limits, size=config["FLGRAPH_QUERY_WORKERS"],

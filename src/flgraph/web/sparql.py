@@ -37,8 +37,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
-from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
-from ..service_description import describe
+from ..describe.service_description import describe
+from ..query.service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
 from ..store import GraphResult, StoreError
 from . import negotiation
 from .clients import client_group

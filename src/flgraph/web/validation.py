@@ -1,7 +1,7 @@
 """``/validation``: the SHACL report of the data this site serves.
 
 The store's own quads are validated (not the file they came from: what SPARQL users get
-is what is checked), against ontology/shapes.ttl, with flgraph.validate. pyshacl takes a
+is what is checked), against ontology/shapes.ttl, with flgraph.validation.validate. pyshacl takes a
 fifth of a second to import and validation is a full pass over the data, so both happen
 on the first request and the report is kept for the dataset version. pyshacl, the
 reference, checks data of up to ``FLGRAPH_REFERENCE_VALIDATION`` quads (100,000 by
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..results import compact
-from ..validate import SEVERITIES, Finding, ValidationReport
+from ..store.results import compact
+from ..validation.validate import SEVERITIES, Finding, ValidationReport
 from . import whole_dataset
 from .errors import error_response
 from .memo import per_version

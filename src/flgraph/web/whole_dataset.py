@@ -21,10 +21,10 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..pool import StoreSpec
+from ..query.pool import StoreSpec
 from ..rdfio import FORMATS, write_quads
 from ..store import Store, StoreError, open_store
-from ..validate import ValidationReport, validate_quads
+from ..validation.validate import ValidationReport, validate_quads
 from .services import services
 
 T = TypeVar("T")

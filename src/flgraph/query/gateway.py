@@ -30,9 +30,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import namespaces as ns
+from .. import namespaces as ns
+from ..store import QuerySyntaxError
 from .service import Limits, QueryRefused
-from .store import QuerySyntaxError
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .store import GraphResult
+from .. import namespaces as ns
+from ..store import GraphResult
 
 #: W3C's unique URIs for file formats, the values of sd:resultFormat.
 FORMATS_NS = "http://www.w3.org/ns/formats/"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .rdfio import FILE_PREFIXES
-from .rdfio import FORMATS as RDF_FORMATS
-from .store.base import AskResult, GraphResult, Result, SelectResult, Term
+from .. import namespaces as ns
+from ..rdfio import FILE_PREFIXES
+from ..rdfio import FORMATS as RDF_FORMATS
+from .base import AskResult, GraphResult, Result, SelectResult, Term
 
 XSD_STRING = ns.XSD + "string"
 

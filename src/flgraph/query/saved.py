@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from . import namespaces as ns
-from . import paths
+from .. import namespaces as ns
+from .. import paths
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 VIEWS = ("table", "bar", "map", "timeline")

@@ -4,7 +4,7 @@ pyshacl is the reference validator. It checks the union of the dataset's graphs:
 typology schemes and reference data are part of what the shapes look at. Only
 violations make a dataset invalid; warnings and infos are reported.
 
-``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``flgraph.shacl``):
+``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``validation.shacl``):
 the same findings, over ten times faster from 200k triples on (bench/validation.py); it
 refuses shapes that use SHACL features it does not run. ``flgraph build`` keeps pyshacl:
 the report validates in under a second with it, and the build's verdict then comes
@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import namespaces as ns
-from . import paths
+from .. import namespaces as ns
+from .. import paths
 
 SEVERITIES = ("Violation", "Warning", "Info")
 ENGINES = ("pyshacl", "fast")
@@ -76,7 +76,7 @@ def validate_quads(quads: Iterable, shapes: Path | None = None,
         return _fast(shapes).validate(quads)
     from rdflib import Graph
 
-    from .rdfio import _rdflib_term
+    from ..rdfio import _rdflib_term
 
     data = Graph()
     for q in quads:
@@ -125,7 +125,7 @@ def _engine(name: str) -> str:
 
 
 class _FastEngine:
-    """``flgraph.shacl`` behind the same report type as pyshacl."""
+    """``flgraph.validation.shacl`` behind the same report type as pyshacl."""
 
     def __init__(self, shapes: Path) -> None:
         from .shacl import validator_for

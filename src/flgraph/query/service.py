@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
-from .store import AskResult, GraphResult, Result, SelectResult, Store, StoreUnavailable
-from .store.base import Term
+from ..store import AskResult, GraphResult, Result, SelectResult, Store, StoreUnavailable
+from ..store.base import Term
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
 TERM_OVERHEAD = 16  # bytes counted per term on top of its text (quotes, tags, markup)
@@ -144,8 +144,8 @@ class QueryService:
         """Refuse an IRI parameter declared ``in: <class>`` whose value is no instance of
         that class in the data: a mistyped IRI would otherwise answer zero rows, which
         reads as "none reported" — a silent wrong answer."""
-        from .namespaces import PREFIXES
-        from .queries import ParameterError
+        from ..namespaces import PREFIXES
+        from .saved import ParameterError
 
         for param in saved.params:
             value = bindings.get(param.name)
@@ -287,7 +287,7 @@ def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> 
         if request.default_graphs is not None else None,
         "named_graphs": list(request.named_graphs) if request.named_graphs is not None
         else None}
-    from .results import Serialized, serialize_capped
+    from ..store.results import Serialized, serialize_capped
 
     if request.formats is not None and hasattr(store, "query_written"):
         result = store.query_written(request.engine_text(), dict(request.bindings),

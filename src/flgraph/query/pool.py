@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 from .service import (
     Limits,
     Overloaded,
@@ -29,7 +30,6 @@ from .service import (
     QueryTimeout,
     QueryTooCostly,
 )
-from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
 
 _ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
            "StoreError": StoreError, "QueryRefused": QueryRefused,
@@ -66,9 +66,9 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
     import resource
     import sys
 
+    from ..store import open_store
     from .allocator import settle
     from .sandbox import deny_network
-    from .store import open_store
 
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
