@@ -41,7 +41,7 @@ def reports_errors(command):
         from .query.saved import ParameterError, QueryDefinitionError
         from .query.service import QueryRefused, QueryTimeout
         from .rdfio import RdfInputError
-        from .reference import ReferenceError
+        from .reference import ReferenceTableError
         from .store import QuerySyntaxError, StoreError, StoreUnavailable
 
         try:
@@ -49,7 +49,7 @@ def reports_errors(command):
         except InvalidDataset as err:
             click.echo(err.report.text(), err=True)
             raise Failure(str(err) + "; nothing was written", EXIT_INVALID) from err
-        except (SourceError, ReferenceError, RdfInputError, QueryDefinitionError,
+        except (SourceError, ReferenceTableError, RdfInputError, QueryDefinitionError,
                 ParameterError) as err:
             raise Failure(str(err), EXIT_INPUT) from err
         except QuerySyntaxError as err:

@@ -172,29 +172,3 @@ def oxigraph_term(term):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_rdflib(quads: Iterable[ox.Quad]):
-    """pyoxigraph quads as an rdflib ``Dataset`` (for validation with pyshacl)."""
-    from rdflib import Dataset
-
-    ds = Dataset()
-    for q in quads:
-        g = ds.default_graph if isinstance(q.graph_name, ox.DefaultGraph) else ds.graph(
-            _rdflib_term(q.graph_name))
-        g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
-    return ds
-
-
-def _rdflib_term(term):
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")

@@ -212,11 +212,6 @@ def query_form(text: str) -> str | None:
     return word if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None
 
 
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of (), {} and [] outside strings, IRIs and comments."""
-    return _structure(text)[0]
-
-
 def _structure(text: str) -> tuple[int, int]:
     """The deepest nesting and the number of triple separators, in one cheap pass.
 

@@ -22,22 +22,6 @@ from .base import AskResult, GraphResult, Result, SelectResult, Term
 XSD_STRING = ns.XSD + "string"
 
 
-@dataclass(frozen=True)
-class ResultsFormat:
-    name: str
-    media_type: str
-    extension: str
-
-
-RESULTS_FORMATS: dict[str, ResultsFormat] = {
-    f.name: f
-    for f in (
-        ResultsFormat("json", "application/sparql-results+json", "json"),
-        ResultsFormat("xml", "application/sparql-results+xml", "xml"),
-        ResultsFormat("csv", "text/csv", "csv"),
-        ResultsFormat("tsv", "text/tab-separated-values", "tsv"),
-    )
-}
 _OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
