@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from ... import namespaces as ns
-from ..validate import Finding, with_details
+from ..findings import Finding, with_details
 from .engine import Result
 from .literals import LiteralSemantics
 
