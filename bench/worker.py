@@ -38,7 +38,7 @@ from bench.engines import QueryTimeout, RdflibEngine, StoreEngine, deadline
 from bench.measure import summary
 from bench.workload import Item, answer_file, canonical, items
 from flgraph.query.allocator import settle
-from flgraph.query.service import Limits
+from flgraph.query.limits import Limits
 
 FIRST = "country-profile?country=country/ZMB"
 

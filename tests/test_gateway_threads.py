@@ -7,7 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from flgraph.query.gateway import check_query
-from flgraph.query.service import Limits
+from flgraph.query.limits import Limits
 
 QUERY = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?c ?name WHERE {{ "
          "?c skos:prefLabel ?name . OPTIONAL {{ ?c skos:notation ?n }} "

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from flgraph.query.errors import QueryTooCostly
+from flgraph.query.limits import Limits
 from flgraph.query.pool import StoreSpec, WorkerPool
-from flgraph.query.service import Limits, QueryRequest, QueryTooCostly
+from flgraph.query.service import QueryRequest
 
 from .conftest import DATA
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flgraph.query.saved import ParameterError
+from flgraph.query.errors import ParameterError
 from flgraph.store.binding import (
     bind,
     dataset_clauses,

@@ -19,14 +19,8 @@ import pyoxigraph as ox
 import pytest
 from bench.workload import sort_keys
 
-from flgraph.query.saved import (
-    Param,
-    ParameterError,
-    SavedQuery,
-    bind_params,
-    load_queries,
-    to_term,
-)
+from flgraph.query.errors import ParameterError
+from flgraph.query.saved import Param, SavedQuery, bind_params, load_queries, to_term
 from flgraph.store import SelectResult, describe_resource
 from flgraph.store.results import serialize_results
 from flgraph.web.internal_queries import sparql

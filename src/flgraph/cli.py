@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__, paths
+from .query.errors import EXIT_FAILED, EXIT_INPUT
 
-EXIT_INVALID = 1
-EXIT_INPUT = 2
+EXIT_INVALID = EXIT_FAILED  # the exit codes of query.errors, for the data too
 
 
 class Failure(click.ClickException):
@@ -38,38 +38,25 @@ def reports_errors(command):
         from .build import InvalidDataset
         from .durable import WriteFailed
         from .extract import SourceError
-        from .query.saved import ParameterError, QueryDefinitionError
-        from .query.service import QueryRefused, QueryTimeout
+        from .query.errors import QUERY_FAILURES, failure_of
+        from .query.saved import QueryDefinitionError
         from .rdfio import RdfInputError
         from .reference import ReferenceTableError
-        from .store import QuerySyntaxError, StoreError, StoreUnavailable
 
         try:
             return command(*args, **kwargs)
         except InvalidDataset as err:
             click.echo(err.report.text(), err=True)
             raise Failure(str(err) + "; nothing was written", EXIT_INVALID) from err
-        except (SourceError, ReferenceTableError, RdfInputError, QueryDefinitionError,
-                ParameterError) as err:
+        except (SourceError, ReferenceTableError, RdfInputError, QueryDefinitionError) as err:
             raise Failure(str(err), EXIT_INPUT) from err
-        except QuerySyntaxError as err:
-            raise Failure(f"query syntax: {_one_line(err)}", EXIT_INPUT) from err
-        except QueryRefused as err:
-            raise Failure(f"query refused: {err}", EXIT_INPUT) from err
-        except QueryTimeout as err:
-            raise Failure(str(err), EXIT_INVALID) from err
-        except StoreUnavailable as err:
-            raise Failure(str(err), EXIT_INVALID) from err
-        except StoreError as err:
-            raise Failure(_one_line(err), EXIT_INVALID) from err
+        except QUERY_FAILURES as err:  # a query's failure: its row of the one table
+            failure = failure_of(err)
+            raise Failure(failure.cli_message(err), failure.exit_code) from err
         except WriteFailed as err:
             raise Failure(str(err), EXIT_INVALID) from err
 
     return wrapper
-
-
-def _one_line(err: Exception) -> str:
-    return " ".join(str(err).split())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -387,7 +374,7 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
 
     if store_spec in ("memory", "oxigraph"):
         data = _data_file(data)
-    from .query.service import Limits
+    from .query.limits import Limits
 
     config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base,
               "FLGRAPH_QUERY_WORKERS": query_workers,

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from flgraph.query.service import ClientShares, Overloaded, QueryTimeout
+from flgraph.query.errors import Overloaded, QueryTimeout
+from flgraph.query.service import ClientShares
 from tests.conftest import start_server, stop_server, wait_for_query_workers
 from tests.helpers import session_from
 

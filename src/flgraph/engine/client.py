@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..query.service import Limits, Overloaded, QueryRequest, QueryTimeout, QueryTooCostly
+from ..query.errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
+from ..query.limits import Limits
+from ..query.service import QueryRequest
 from ..store import Result, Store, StoreError, StoreUnavailable
 from .worker import Job
 
@@ -98,10 +100,7 @@ class EngineLane:
             conn.close()
         if status == "ok":
             return payload
-        from ..query.pool import _ERRORS
-
-        name, message = payload
-        raise _ERRORS.get(name, StoreError)(message)
+        raise from_wire(*payload)
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""

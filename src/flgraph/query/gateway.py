@@ -32,7 +32,8 @@ from functools import lru_cache
 
 from .. import namespaces as ns
 from ..store import QuerySyntaxError
-from .service import Limits, QueryRefused
+from .errors import QueryRefused
+from .limits import Limits
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}

@@ -21,19 +21,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..store import QuerySyntaxError, Result, StoreError, StoreUnavailable
-from .service import (
-    Limits,
-    Overloaded,
-    QueryRefused,
-    QueryRequest,
-    QueryTimeout,
-    QueryTooCostly,
-)
+from ..store import Result, StoreError
+from .errors import QUERY_FAILURES, Overloaded, QueryTimeout, QueryTooCostly, from_wire, to_wire
+from .limits import Limits
+from .service import QueryRequest
 
-_ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
-           "StoreError": StoreError, "QueryRefused": QueryRefused,
-           "QueryTooCostly": QueryTooCostly}
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
@@ -89,13 +81,13 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
         _limit_cpu(job.cpu_seconds)
         try:
             conn.send(("ok", _answer(store, job, limits)))
-        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
-            conn.send(("error", (type(err).__name__, str(err))))
+        except QUERY_FAILURES as err:
+            conn.send(("error", to_wire(err)))
         except MemoryError:
-            conn.send(("error", ("QueryTooCostly", "the query was stopped: it needed more "
-                                 "memory than one query may use")))
+            conn.send(("error", to_wire(QueryTooCostly(
+                "the query was stopped: it needed more memory than one query may use"))))
         except Exception as err:
-            conn.send(("error", ("StoreError", _unexpected(err))))
+            conn.send(("error", to_wire(StoreError(_unexpected(err)))))
         settle()  # the answer is sent and freed: sort its blocks now, not in the next query
 
 
@@ -254,8 +246,7 @@ class WorkerPool:
         self._idle.put(worker)
         if status == "ok":
             return payload
-        name, message = payload
-        raise _ERRORS.get(name, StoreError)(message)
+        raise from_wire(*payload)
 
     def close(self) -> None:
         self._closed = True

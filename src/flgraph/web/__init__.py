@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .. import paths
 from ..query.allocator import settle
-from ..query.service import Limits
+from ..query.limits import Limits
 from .dump_files import DumpFiles
 
 DEFAULTS: dict[str, Any] = {

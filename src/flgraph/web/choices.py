@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..query.saved import Param, ParameterError, SavedQuery
-from ..query.service import Overloaded, QueryRequest, QueryTimeout
+from ..query.errors import Overloaded, ParameterError, QueryTimeout
+from ..query.saved import Param, SavedQuery
+from ..query.service import QueryRequest
 from ..store import SelectResult, StoreError
 from .internal_queries import sparql
 from .memo import per_version

@@ -38,7 +38,8 @@ from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
 from ..describe.service_description import describe
-from ..query.service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
+from ..query.errors import Overloaded, QueryRefused, QueryTimeout
+from ..query.service import QueryRequest
 from ..store import GraphResult, StoreError
 from . import negotiation
 from .clients import client_group
@@ -337,13 +338,13 @@ def _protocol_error(err: ProtocolError):
 
 
 def _query_error(err: Exception):
-    """A query's failure with the site's status and title (errors.QUERY_ERRORS), in one
+    """A query's failure with the site's status and title (query.errors.FAILURES), in one
     line of text."""
     status, title, headers = query_error(err)
     return _error(status, f"{title}: {err}", headers)
 
 
-for _kind in {kind for kind, *_ in QUERY_ERRORS}:
+for _kind in QUERY_ERRORS:
     bp.register_error_handler(_kind, _query_error)
 
 
