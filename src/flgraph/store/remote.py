@@ -62,6 +62,7 @@ from .binding import (
     with_row_cap,
     without_dataset_clauses,
 )
+from .writers import load_quads
 
 DEFAULT_TIMEOUT = 10.0
 #: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
@@ -463,8 +464,6 @@ class RemoteStore(Store):
         if self.writer is None:
             raise StoreError(f"SPARQL store {self.endpoint} is read-only here; load it with "
                              "'flgraph load --endpoint …'")
-        from .loading import load_quads
-
         self._graphs = None  # the loaded graphs must be seen at once
         load_quads(quads, self.writer, self)
 
