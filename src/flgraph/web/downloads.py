@@ -1,4 +1,5 @@
-"""``/download/`` and ``/.well-known/void``: the dataset in every format, and its description.
+"""``/download/``: the dataset in every format, and its description (``/.well-known/void``,
+routed by web/landing.py beside the page browsers get there).
 
 Dumps are written from the store's quads by flgraph.rdfio (sorted, so the same data
 always gives the same bytes) once per format and dataset version, on the first request
@@ -25,9 +26,7 @@ from ..validation.validate import shapes_file
 from . import whole_dataset
 from .dataset_stats import dataset_about, dataset_stats
 from .dump_files import DumpFiles
-from .errors import error_response
 from .memo import per_version
-from .negotiation import negotiate
 from .ontology import ontology_file
 from .renderers import GRAPH, content_type
 from .services import services
@@ -149,24 +148,6 @@ def _attachment(body: bytes, media: str, filename: str) -> Response:
 
 
 # VoID ---------------------------------------------------------------------------------
-
-@bp.get("/.well-known/void")
-def void():
-    """VoID and DCAT for machines (Turtle when Accept names nothing better); browsers,
-    which prefer HTML, get the dataset's landing page."""
-    offers = [*GRAPH, "text/html"]
-    media = negotiate(offers, request.args.get("format"))
-    if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
-                              {"Vary": "Accept"})
-    if media == "text/html":
-        from . import landing
-
-        response = Response(landing.page(), content_type="text/html; charset=utf-8")
-        response.headers["Vary"] = "Accept"
-        return response
-    return void_description(media)
-
 
 def void_description(media: str) -> Response:
     """The VoID + DCAT description in ``media`` (one of the RDF media types offered)."""

@@ -3,7 +3,8 @@ to cite it, its rights, its distributions (size, SHA-256) and its SPARQL endpoin
 schema.org ``Dataset`` JSON-LD for dataset search engines.
 
 Browsers asking for ``/.well-known/void`` get this page too; machines get the VoID and
-DCAT description in Turtle or another RDF format by ``Accept`` (web/downloads.py).
+DCAT description in Turtle or another RDF format by ``Accept`` (web/downloads.py);
+both are answered here, where the page is.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, Response, make_response, render_template, request
 
 from ..citation import Cited
 from ..rdfio import FORMATS
 from ..release import ReleaseError, read_release
 from ..validation.validate import shapes_file
 from . import citing
+from .downloads import DUMP_NAME, void_description, written_dump
 from .errors import error_response
 from .memo import per_version
 from .negotiation import negotiate
@@ -48,12 +50,26 @@ def dataset_page():
         return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
                               {"Vary": "Accept"})
     if media != HTML:
-        from .downloads import void_description
-
         return void_description(media)
     response = make_response(page())
     response.headers["Vary"] = "Accept"
     return response
+
+
+@bp.get("/.well-known/void")
+def void():
+    """VoID and DCAT for machines (Turtle when Accept names nothing better); browsers,
+    which prefer HTML, get the dataset's landing page."""
+    offers = [*GRAPH, "text/html"]
+    media = negotiate(offers, request.args.get("format"))
+    if media is None:
+        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
+                              {"Vary": "Accept"})
+    if media == "text/html":
+        response = Response(page(), content_type="text/html; charset=utf-8")
+        response.headers["Vary"] = "Accept"
+        return response
+    return void_description(media)
 
 
 def page() -> str:
@@ -78,8 +94,6 @@ def _history() -> tuple:
 
 
 def _distributions(root: str) -> list[Distribution]:
-    from .downloads import DUMP_NAME, written_dump
-
     out = []
     for fmt in FORMATS.values():
         path = written_dump(fmt)
