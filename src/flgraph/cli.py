@@ -383,8 +383,8 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
                                        public_per_client=per_client),
               "FLGRAPH_TRUSTED_PROXIES": _trusted(trusted_proxies)}
     _check_store(config)
-    from .engine.launch import engine_for
-    from .engine.snapshot import SnapshotError
+    from .query.engine.launch import engine_for
+    from .query.engine.snapshot import SnapshotError
 
     try:
         with engine_for(config, workers, watch) as engine:

@@ -71,7 +71,7 @@ class Services:
         data in this process."""
         from pathlib import Path
 
-        from ..engine.client import CurrentVersion, EngineLane, EngineStore
+        from ..query.engine.client import CurrentVersion, EngineLane, EngineStore
 
         directory = Path(config["FLGRAPH_ENGINE"])
         limits = config["FLGRAPH_LIMITS"]

@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from ..query.errors import QUERY_FAILURES, QueryTooCostly, to_wire
-from ..query.limits import Limits
-from ..query.service import QueryRequest
-from ..store import StoreError
+from ...store import StoreError
+from ..errors import QUERY_FAILURES, QueryTooCostly, to_wire
+from ..limits import Limits
+from ..service import QueryRequest
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
 COPY_CHECK_SECONDS = 0.05  # a query this long may have written to many shared pages
@@ -60,9 +60,9 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
                private_limit: int) -> None:
     """The worker's whole life; it never returns (the caller ``os._exit``s after it).
     It leaves once it holds more than ``private_limit`` bytes alone (resources.py)."""
-    from ..query.allocator import settle
-    from ..query.pool import PARSER_RECURSION_LIMIT
-    from ..query.sandbox import deny_network
+    from ..allocator import settle
+    from ..pool import PARSER_RECURSION_LIMIT
+    from ..sandbox import deny_network
     from .resources import limit_worker, private_bytes
 
     signal.signal(signal.SIGTERM, _retire)
@@ -116,8 +116,8 @@ def _serve_one(conn: Connection, store) -> bool:
 
 
 def _answer(store, job: Job) -> tuple[str, object]:
-    from ..query.pool import _answer as check_and_run
-    from ..query.pool import _Job, _limit_cpu, _unexpected
+    from ..pool import _answer as check_and_run
+    from ..pool import _Job, _limit_cpu, _unexpected
 
     _limit_cpu(job.cpu_seconds)
     try:

@@ -1,6 +1,6 @@
 """Starting the engine from ``flgraph serve``, before the HTTP server forks its processes.
 
-The engine is a process of its own (``python -m flgraph.engine.server``), so it works
+The engine is a process of its own (``python -m flgraph.query.engine.server``), so it works
 the same under whichever HTTP server runs the site: web processes only need the engine's
 directory (``FLGRAPH_ENGINE``), where the lanes' sockets and ``current.json`` are.
 """
@@ -51,7 +51,7 @@ def start_engine(data: Path, directory: Path, lanes: list[Lane], watch: bool = F
     (one line) when the file cannot be served."""
     config = {"data": str(Path(data).resolve()), "dir": str(directory), "watch": watch,
               "lanes": [asdict(lane) for lane in lanes], "memory_bytes": memory_bytes}
-    process = subprocess.Popen([sys.executable, "-m", "flgraph.engine.server",
+    process = subprocess.Popen([sys.executable, "-m", "flgraph.query.engine.server",
                                 json.dumps(config)], stdout=subprocess.PIPE)
     line = process.stdout.readline()
     process.stdout.close()

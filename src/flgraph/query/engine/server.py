@@ -113,9 +113,9 @@ def _warm(store) -> None:
     parser, which the gateway checks queries with), and every respawned worker paid it
     again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
     ones once idle left a window in which a lane answered slowly or not at all)."""
-    from ..query.limits import Limits
-    from ..query.pool import _answer, _Job
-    from ..query.service import QueryRequest
+    from ..limits import Limits
+    from ..pool import _answer, _Job
+    from ..service import QueryRequest
 
     _answer(store, _Job(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), 1, 1.0,
                         frozenset()), Limits())

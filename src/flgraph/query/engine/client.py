@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..query.errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
-from ..query.limits import Limits
-from ..query.service import QueryRequest
-from ..store import Result, Store, StoreError, StoreUnavailable
+from ...store import Result, Store, StoreError, StoreUnavailable
+from ..errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
+from ..limits import Limits
+from ..service import QueryRequest
 from .worker import Job
 
 
