@@ -8,8 +8,9 @@ import pytest
 
 from flgraph.query.errors import QueryTooCostly
 from flgraph.query.limits import Limits
-from flgraph.query.pool import StoreSpec, WorkerPool
+from flgraph.query.pool import WorkerPool
 from flgraph.query.service import QueryRequest
+from flgraph.store.spec import StoreSpec
 
 from .conftest import DATA
 

@@ -372,7 +372,7 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
     """Serve the site, the SPARQL endpoint and the linked data (granian)."""
     from .web.serve import serve as run_server
 
-    if store_spec in ("memory", "oxigraph"):
+    if _spec(store_spec).in_memory:
         data = _data_file(data)
     from .query.limits import Limits
 
@@ -436,10 +436,19 @@ def _data_file(data: Path | None) -> Path:
 def _open(store_spec: str, data: Path | None):
     from .store import open_store
 
+    spec = _spec(store_spec)
     try:
-        if store_spec in ("memory", "oxigraph"):
-            return open_store(store_spec, _data_file(data))
-        return open_store(store_spec)
+        return open_store(spec.spec, _data_file(data) if spec.in_memory else None)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+
+
+def _spec(store_spec: str):
+    """The ``--store`` option read (store/spec.py); a usage error when it names no store."""
+    from .store.spec import StoreSpec
+
+    try:
+        return StoreSpec.parse(store_spec)
     except ValueError as err:
         raise Failure(str(err), EXIT_INPUT) from err
 
@@ -482,10 +491,16 @@ def load(data: Path | None, store_spec: str | None, endpoint: str | None,
     if (store_spec is None) == (endpoint is None):
         raise Failure("give either --store oxigraph:PATH or --endpoint URL", EXIT_INPUT)
     if store_spec is not None:
-        if not store_spec.startswith("oxigraph:") or not store_spec[len("oxigraph:"):]:
+        from .store.spec import ON_DISK, StoreSpec
+
+        try:
+            spec = StoreSpec.parse(store_spec)
+        except ValueError:
+            spec = None
+        if spec is None or spec.kind != ON_DISK:
             raise Failure(f"--store {store_spec}: only oxigraph:PATH is loaded this way",
                           EXIT_INPUT)
-        report = loading.load_oxigraph(Path(store_spec[len("oxigraph:"):]), path)
+        report = loading.load_oxigraph(Path(spec.location), path)
         click.echo(report.summary())
         return
     if sum(x is not None for x in (graph_store, update_url, virtuoso_isql)) > 1:

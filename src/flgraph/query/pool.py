@@ -19,9 +19,9 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from ..store import Result, StoreError
+from ..store.spec import StoreSpec
 from .errors import QUERY_FAILURES, Overloaded, QueryTimeout, QueryTooCostly, from_wire, to_wire
 from .limits import Limits
 from .service import QueryRequest
@@ -29,18 +29,6 @@ from .service import QueryRequest
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
-
-
-@dataclass(frozen=True)
-class StoreSpec:
-    """How a worker opens the store: the ``--store`` spec and, for memory, the data file."""
-
-    spec: str
-    data: Path | None
-
-    @property
-    def embedded(self) -> bool:
-        return not self.spec.startswith("sparql:")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from typing import Any
 
 from flask import current_app
 
-from ..query.pool import StoreSpec
 from ..query.saved import SavedQuery, load_queries
 from ..query.service import QueryService
 from ..store import Store, StoreError, open_store
+from ..store.spec import StoreSpec
 from .internal_queries import sparql
 from .links import Links
 
@@ -41,14 +41,11 @@ class Services:
     def from_config(cls, config: dict[str, Any]) -> Services:
         if config.get("FLGRAPH_ENGINE"):
             return cls._from_engine(config)
-        spec = config["FLGRAPH_STORE"]
-        data = config["FLGRAPH_DATA"]
-        embedded = spec in ("memory", "oxigraph") or spec.startswith("oxigraph:")
-        store = open_store(spec, data if embedded else None)
+        worker_spec = StoreSpec.parse(config["FLGRAPH_STORE"], config["FLGRAPH_DATA"])
+        store = open_store(worker_spec)
         limits = config["FLGRAPH_LIMITS"]
         pool = public_pool = None
-        worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
-        if embedded and config["FLGRAPH_QUERY_WORKERS"]:
+        if worker_spec.embedded and config["FLGRAPH_QUERY_WORKERS"]:
             from ..query.pool import WorkerPool
 
             memory = config["FLGRAPH_WORKER_MEMORY"]
@@ -61,7 +58,7 @@ class Services:
                                          queue_wait=limits.public_queue_wait,
                                          wait_first=False)  # the site first
         return cls(store=store, query_service=QueryService(store, limits, pool, public_pool),
-                   queries=load_queries(), version=_version(spec, data),
+                   queries=load_queries(), version=worker_spec.version(),
                    base=config["FLGRAPH_BASE"],
                    child_spec=worker_spec if config["FLGRAPH_QUERY_WORKERS"] else None)
 
@@ -121,12 +118,6 @@ class Services:
     @cached_property
     def links(self) -> Links:
         return Links(self.base)
-
-
-def _version(spec: str, data) -> str:
-    if spec in ("memory", "oxigraph") and data is not None and data.exists():
-        return hashlib.sha256(data.read_bytes()).hexdigest()[:16]
-    return hashlib.sha256(spec.encode()).hexdigest()[:16]
 
 
 def services() -> Services:

@@ -12,7 +12,6 @@ The functions given to :func:`run` take the store first and must be importable b
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,9 +20,9 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..query.pool import StoreSpec
 from ..rdfio import FORMATS, write_quads
 from ..store import Store, StoreError, open_store
+from ..store.spec import StoreSpec, file_version
 from ..validation.validate import ValidationReport, validate_quads
 from .services import services
 
@@ -40,13 +39,11 @@ def run(function: Callable[..., T], *args) -> T:
 
 
 def _in_child(spec: StoreSpec, version: str, function: Callable[..., T], *args) -> T:
-    if spec.spec in ("memory", "oxigraph") and spec.data is not None:
-        # the web process loaded this file when it started: it must still be that file
-        now = hashlib.sha256(Path(spec.data).read_bytes()).hexdigest()[:16]
-        if now != version:
-            raise StoreError(f"{spec.data} changed since the server started; restart it so "
+    # the web process loaded this file when it started: it must still be that file
+    if spec.in_memory and spec.data is not None and file_version(Path(spec.data)) != version:
+        raise StoreError(f"{spec.data} changed since the server started; restart it so "
                              "that what is exported is what is served")
-    return function(open_store(spec.spec, spec.data), *args)
+    return function(open_store(spec), *args)
 
 
 def complete_quads(store: Store) -> list[ox.Quad]:

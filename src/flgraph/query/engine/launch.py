@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...store.spec import StoreSpec
 from .server import Lane
 from .snapshot import SnapshotError
 
@@ -72,7 +73,8 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
 
     Lanes hold as many workers as every web process had of its own before (``--workers``
     times ``--query-workers``, and the same for ``--public-workers``), now shared."""
-    if config["FLGRAPH_STORE"] not in ("memory", "oxigraph") or not config["FLGRAPH_QUERY_WORKERS"]:
+    if not StoreSpec.parse(config["FLGRAPH_STORE"]).in_memory or \
+            not config["FLGRAPH_QUERY_WORKERS"]:
         yield None
         return
     lanes = [Lane("site", web_processes * config["FLGRAPH_QUERY_WORKERS"])]
