@@ -33,10 +33,11 @@ PARSER_RECURSION_LIMIT = 20_000
 
 @dataclass(frozen=True)
 class _Job:
-    request: QueryRequest
+    request: QueryRequest | None
     limit: int
     cpu_seconds: float
     graphs: frozenset[str]
+    op: str = "query"  # or a question about the store: "count", "graphs"
 
 
 def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes: int | None,
@@ -68,7 +69,8 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
             return
         _limit_cpu(job.cpu_seconds)
         try:
-            conn.send(("ok", _answer(store, job, limits)))
+            conn.send(("ok", _store_answer(store, job.op) if job.op != "query"
+                       else _answer(store, job, limits)))
         except QUERY_FAILURES as err:
             conn.send(("error", to_wire(err)))
         except MemoryError:
@@ -93,6 +95,15 @@ def _answer(store, job: _Job, limits: Limits) -> Result:
 
     check_query(job.request.text, limits, job.graphs)
     return execute(store, job.request, job.limit, limits)
+
+
+def _store_answer(store, op: str) -> object:
+    """A question about the store itself, asked by a web process that holds no copy."""
+    if op == "count":
+        return store.count()
+    if op == "graphs":
+        return store.graph_names()
+    raise StoreError(f"unknown question to a worker: {op!r}")
 
 
 def _limit_cpu(seconds: float) -> None:
@@ -210,6 +221,15 @@ class WorkerPool:
         """The query's result, checked and run in a worker within ``Limits.timeout`` of
         ``started`` (when the request arrived; waiting for a worker counts)."""
         started = time.monotonic() if started is None else started
+        return self._call(lambda remaining: _Job(request, limit, remaining, frozenset(graphs)),
+                          started)
+
+    def call(self, op: str) -> object:
+        """A question about the store itself (``count``, ``graphs``), under the deadline."""
+        return self._call(lambda remaining: _Job(None, 0, remaining, frozenset(), op),
+                          time.monotonic())
+
+    def _call(self, job_for, started: float):
         timeout = self.limits.timeout
         # a pool still starting is not overloaded: its first worker is awaited instead
         self._started.wait(max(0.0, timeout - (time.monotonic() - started)))
@@ -221,7 +241,7 @@ class WorkerPool:
                 from None
         remaining = timeout - (time.monotonic() - started)
         try:
-            worker.conn.send(_Job(request, limit, max(remaining, 0.1), frozenset(graphs)))
+            worker.conn.send(job_for(max(remaining, 0.1)))
             if not worker.conn.poll(max(remaining, 0.0)):
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")

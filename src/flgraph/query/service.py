@@ -83,6 +83,16 @@ class QueryService:
             self._graphs_read = now
         return self._graphs
 
+    def count(self) -> int:
+        """The store's quads, asked where the data is (a worker, when there are workers:
+        the web process holds no copy), under the query deadline."""
+        return self.store.count()
+
+    def ping(self) -> bool:
+        """Whether a query is answered now: the cheapest one, the whole way through (the
+        gateway, a worker of the site's lane, the store)."""
+        return self.run(QueryRequest("ASK { }")).value
+
     def forget_graphs(self) -> None:
         """The data changed (a reload): read the list of graphs again."""
         self._graphs = None

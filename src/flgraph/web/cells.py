@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..store import SelectResult
-from ..store.results import compact
+from ..query.answers import SelectResult, compact
 from .links import Links
 
 _NUMERIC = {ns.XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",

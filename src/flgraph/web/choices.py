@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..query.errors import Overloaded, ParameterError, QueryTimeout
+from ..query.answers import SelectResult
+from ..query.errors import Overloaded, ParameterError, QueryTimeout, StoreError
 from ..query.saved import Param, SavedQuery
 from ..query.service import QueryRequest
-from ..store import SelectResult, StoreError
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services

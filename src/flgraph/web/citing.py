@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from flask import Flask
 
 from .. import citation
-from ..query.errors import Overloaded, QueryTimeout
+from ..query.errors import Overloaded, QueryTimeout, StoreError
 from ..query.service import QueryRequest
-from ..store import StoreError
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services

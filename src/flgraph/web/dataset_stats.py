@@ -24,7 +24,7 @@ def _compute() -> DatasetStats:
     svc = services()
     totals = _run("dataset-totals")[0]
     return DatasetStats(
-        triples=svc.store.count(),
+        triples=svc.query_service.count(),
         distinct_subjects=int(totals["subjects"].value),
         distinct_objects=int(totals["objects"].value),
         classes=_counts("dataset-classes", "class", "instances"),

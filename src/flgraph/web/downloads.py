@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from ..describe.void import Dump, Site, describe
+from ..query.answers import GraphResult, serialize_graph
 from ..rdfio import FORMATS, Format
-from ..store import GraphResult
-from ..store.results import serialize_graph
 from ..validation.validate import shapes_file
 from . import whole_dataset
 from .dataset_stats import dataset_about, dataset_stats
@@ -65,7 +64,7 @@ def index():
         "downloads/index.html", dumps=dumps, vocab=vocab, queries=queries,
         archive=Item("All saved queries (zip)", "/download/queries.zip", "application/zip",
                      len(_queries_zip())),
-        quads=per_version("quad-count", services().store.count)))  # on disk, a scan
+        quads=per_version("quad-count", services().query_service.count)))  # on disk, a scan
     response.cache_control.no_store = True  # sizes appear as dumps are written
     return response
 

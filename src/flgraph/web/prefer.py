@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
-from ..store import Result
+from ..query.answers import Result
 
 STRICT = "handling=strict"
 

@@ -19,10 +19,10 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 
 from ..citation import Cited, where_text
 from ..citation import text as citation_text
+from ..query.answers import Result, SelectResult
 from ..query.errors import ParameterError
 from ..query.saved import SavedQuery, bind_params
 from ..query.service import QueryRequest
-from ..store import Result, SelectResult
 from ..store.binding import bind
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import Response
 
 from .. import jsonld, paths
-from ..store import GraphResult, Result
-from ..store.results import (
+from ..query.answers import (
+    GraphResult,
+    Result,
     Serialized,
     serialize_graph,
     serialize_results,

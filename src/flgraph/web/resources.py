@@ -23,10 +23,9 @@ from flask import (
 )
 
 from .. import paths
+from ..query.answers import GraphResult, serialize_graph
 from ..query.service import QueryRequest
 from ..rdfio import sort_key
-from ..store import GraphResult
-from ..store.results import serialize_graph
 from . import citing
 from .description import describe
 from .errors import error_response

@@ -38,9 +38,9 @@ from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
 from ..describe.service_description import describe
-from ..query.errors import Overloaded, QueryRefused, QueryTimeout
+from ..query.answers import GraphResult
+from ..query.errors import Overloaded, QueryRefused, QueryTimeout, StoreError
 from ..query.service import QueryRequest
-from ..store import GraphResult, StoreError
 from . import negotiation
 from .clients import client_group
 from .dataset_stats import dataset_stats

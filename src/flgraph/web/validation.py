@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..store.results import compact
+from ..query.answers import compact
 from ..validation.validate import SEVERITIES, Finding, ValidationReport
 from . import whole_dataset
 from .errors import error_response

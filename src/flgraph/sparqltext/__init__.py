@@ -1,0 +1,1 @@
+"""Reading SPARQL text: one lexer for the gateway, the binder and saved queries."""
