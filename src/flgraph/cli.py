@@ -153,9 +153,9 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
         saved = saved_queries[name]
     raw = dict(_key_value(p) for p in params)
     bindings = bind_params(saved, raw)
-    from .query.service import QueryRequest, QueryService
+    from .query.service import QueryRequest
 
-    service = QueryService(_open(store_spec, data))
+    service = _service(store_spec, data)
     service.check_members(saved, bindings)
     result = service.run(QueryRequest(saved.text, bindings, limit=limit))
     if fmt == "table":
@@ -225,9 +225,9 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
 
     from . import citation
     from .query.saved import bind_params, load_queries
-    from .query.service import QueryRequest, QueryService
+    from .query.service import QueryRequest
 
-    run = QueryService(_open(store_spec, data)).run
+    run = _service(store_spec, data).run
     card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
     if fmt == "cff":
         from .archive import repository_citation
@@ -431,6 +431,17 @@ def _data_file(data: Path | None) -> Path:
         hint = "; run 'flgraph build' first" if data is None else ""
         raise Failure(f"{path}: no such dataset file{hint}", EXIT_INPUT)
     return path
+
+
+def _service(store_spec: str, data: Path | None):
+    """The query service of a command, built as the web's is (query/factory.py)."""
+    from .query import factory
+
+    spec = _spec(store_spec)
+    try:
+        return factory.for_cli(spec.spec, _data_file(data) if spec.in_memory else None)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
 
 
 def _open(store_spec: str, data: Path | None):
