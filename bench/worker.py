@@ -37,8 +37,8 @@ from pathlib import Path
 from bench.engines import QueryTimeout, RdflibEngine, StoreEngine, deadline
 from bench.measure import summary
 from bench.workload import Item, answer_file, canonical, items
+from flgraph.config import Limits
 from flgraph.query.allocator import settle
-from flgraph.query.limits import Limits
 
 FIRST = "country-profile?country=country/ZMB"
 

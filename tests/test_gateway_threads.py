@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from flgraph.config import Limits
 from flgraph.query.gateway import check_query
-from flgraph.query.limits import Limits
 
 QUERY = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?c ?name WHERE {{ "
          "?c skos:prefLabel ?name . OPTIONAL {{ ?c skos:notation ?n }} "

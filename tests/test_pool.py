@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from flgraph.config import Limits
 from flgraph.query.errors import QueryTooCostly
-from flgraph.query.limits import Limits
 from flgraph.query.pool import WorkerPool
 from flgraph.query.service import QueryRequest
 from flgraph.store.spec import StoreSpec

@@ -374,7 +374,7 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
 
     if _spec(store_spec).in_memory:
         data = _data_file(data)
-    from .query.limits import Limits
+    from .config import Limits
 
     config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base,
               "FLGRAPH_QUERY_WORKERS": query_workers,

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import Limits
 from ..store import Store, open_store
 from ..store.spec import StoreSpec
 from .engine.client import Current, CurrentVersion, EngineLane
 from .engine.launch import PUBLIC_NICE
 from .lanes import LaneStore
-from .limits import Limits
 from .pool import WorkerPool
 from .service import QueryService
 

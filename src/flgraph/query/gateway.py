@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import namespaces as ns
+from ..config import Limits
 from ..store import QuerySyntaxError
 from .errors import QueryRefused
-from .limits import Limits
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}

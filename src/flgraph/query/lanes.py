@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from ..config import Limits
 from ..store import Result, Store, StoreError
-from .limits import Limits
 from .service import QueryRequest
 
 

@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from ..config import Limits
 from ..store import Result, StoreError
 from ..store.spec import StoreSpec
 from .errors import QUERY_FAILURES, Overloaded, QueryTimeout, QueryTooCostly, from_wire, to_wire
-from .limits import Limits
 from .service import QueryRequest
 
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a

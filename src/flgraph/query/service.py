@@ -22,13 +22,13 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
+from ..config import Limits
 from ..namespaces import PREFIXES
 from ..store import AskResult, GraphResult, Result, SelectResult, Store, StoreUnavailable
 from ..store.base import Term
 from ..store.results import Serialized, serialize_capped
 from .errors import Overloaded, ParameterError, QueryRefused, QueryTimeout
 from .gateway import check_query, prepare, query_form
-from .limits import Limits
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
 TERM_OVERHEAD = 16  # bytes counted per term on top of its text (quotes, tags, markup)

@@ -15,8 +15,8 @@ from flask import Flask
 from markupsafe import Markup
 
 from .. import paths
+from ..config import Limits
 from ..query.allocator import settle
-from ..query.limits import Limits
 from .dump_files import DumpFiles
 
 DEFAULTS: dict[str, Any] = {

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ...config import Limits
 from ...store import Result, StoreUnavailable
 from ..errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
-from ..limits import Limits
 from ..service import QueryRequest
 from .worker import Job
 

@@ -113,7 +113,7 @@ def _warm(store) -> None:
     parser, which the gateway checks queries with), and every respawned worker paid it
     again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
     ones once idle left a window in which a lane answered slowly or not at all)."""
-    from ..limits import Limits
+    from ...config import Limits
     from ..pool import _answer, _Job
     from ..service import QueryRequest
 

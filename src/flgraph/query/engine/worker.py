@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
+from ...config import Limits
 from ...store import StoreError
 from ..errors import QUERY_FAILURES, QueryTooCostly, to_wire
-from ..limits import Limits
 from ..service import QueryRequest
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
