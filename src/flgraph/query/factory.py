@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..config import Limits
+from ..config import Limits, Settings
 from ..store import Store, open_store
 from ..store.spec import StoreSpec
 from .engine.client import Current, CurrentVersion, EngineLane
@@ -43,21 +42,21 @@ class Backend:
         return self.service.store
 
 
-def for_web(config: dict[str, Any]) -> Backend:
-    """The backend ``config`` asks for (the app's FLGRAPH_* keys, web/__init__.py)."""
-    if config.get("FLGRAPH_ENGINE"):
-        return _engine(config)
-    spec = StoreSpec.parse(config["FLGRAPH_STORE"], config["FLGRAPH_DATA"])
-    limits = config["FLGRAPH_LIMITS"]
-    workers = config["FLGRAPH_QUERY_WORKERS"] if spec.embedded else 0
+def for_web(settings: Settings) -> Backend:
+    """The backend the settings ask for (config.py)."""
+    if settings.engine:
+        return _engine(settings)
+    spec = StoreSpec.parse(settings.store, settings.data)
+    limits = settings.limits
+    workers = settings.query_workers if spec.embedded else 0
     if not workers:
         return Backend(QueryService(open_store(spec), limits), spec.version(),
-                       child_spec=spec if config["FLGRAPH_QUERY_WORKERS"] else None)
-    memory = config["FLGRAPH_WORKER_MEMORY"]
+                       child_spec=spec if settings.query_workers else None)
+    memory = settings.worker_memory
     pool = WorkerPool(spec, limits, size=workers, memory_bytes=memory)
     public = None
-    if config["FLGRAPH_PUBLIC_WORKERS"]:
-        public = WorkerPool(spec, limits, size=config["FLGRAPH_PUBLIC_WORKERS"],
+    if settings.public_workers:
+        public = WorkerPool(spec, limits, size=settings.public_workers,
                             memory_bytes=memory, nice=PUBLIC_NICE,
                             queue_wait=limits.public_queue_wait,
                             wait_first=False)  # the site first
@@ -65,11 +64,11 @@ def for_web(config: dict[str, Any]) -> Backend:
                    child_spec=spec)
 
 
-def _engine(config: dict[str, Any]) -> Backend:
+def _engine(settings: Settings) -> Backend:
     """Queries and the store's count and graphs through the engine's lanes."""
-    directory = Path(config["FLGRAPH_ENGINE"])
-    limits = config["FLGRAPH_LIMITS"]
-    sizes = config.get("FLGRAPH_ENGINE_LANES", {})
+    directory = Path(settings.engine)
+    limits = settings.limits
+    sizes = settings.engine_lanes
     site = EngineLane(directory, "site", limits, sizes.get("site", 0))
     public = EngineLane(directory, "public", limits, sizes["public"],
                         queue_wait=limits.public_queue_wait) if "public" in sizes else None

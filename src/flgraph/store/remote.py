@@ -24,7 +24,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import http.client
-import os
 import re
 import socket
 import threading
@@ -44,6 +43,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .. import namespaces as ns
+from ..config import environment
 from .base import (
     AskResult,
     GraphResult,
@@ -182,10 +182,10 @@ class RemoteStore(Store):
         """Settings for ``--store sparql:URL``, which has no room for options:
         ``FLGRAPH_SPARQL_TIMEOUT`` (seconds) and ``FLGRAPH_SPARQL_MAX_ROWS`` (the server's
         row cap, 0 if it has none)."""
-        env = os.environ if environ is None else environ
+        env = environment(environ)
         try:
-            timeout = float(env.get("FLGRAPH_SPARQL_TIMEOUT") or DEFAULT_TIMEOUT)
-            max_rows = int(env.get("FLGRAPH_SPARQL_MAX_ROWS") or DEFAULT_SERVER_MAX_ROWS)
+            timeout = float(env.sparql_timeout or DEFAULT_TIMEOUT)
+            max_rows = int(env.sparql_max_rows or DEFAULT_SERVER_MAX_ROWS)
         except ValueError as err:
             raise ValueError(f"FLGRAPH_SPARQL_TIMEOUT / FLGRAPH_SPARQL_MAX_ROWS: {err}") from None
         if timeout <= 0:

@@ -83,8 +83,8 @@ def request_key() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    cache = ResponseCache(app.config.get("FLGRAPH_CACHE_ENTRIES", 2048),
-                          app.config.get("FLGRAPH_CACHE_BYTES", 128 * 1024**2))
+    settings = app.extensions["flgraph"].settings
+    cache = ResponseCache(settings.cache_entries, settings.cache_bytes)
     app.extensions["flgraph-cache"] = cache
     modified = formatdate(usegmt=True)
 

@@ -202,7 +202,7 @@ def _render(saved: SavedQuery, raw: dict, resolved: dict, answer: Answer | None,
     svc = services()
     found = {p.name: choices(saved, p) for p in saved.params}  # the drop-downs
     result = answer.result if answer else None
-    page_size = request.args.get("page_size", type=int) or 50
+    page_size = request.args.get("page_size", type=int) or svc.settings.page_size
     page_size = max(1, min(page_size, 1000))
     rows = len(result.rows) if isinstance(result, SelectResult) else 0
     pages = max(1, math.ceil(rows / page_size))

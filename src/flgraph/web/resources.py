@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from flask import (
     Blueprint,
     abort,
-    current_app,
     make_response,
     render_template,
     request,
@@ -102,7 +101,7 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     evidence = svc.query_service.run(
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
     resource = describe(iri, result.triples, svc.links,
-                        shown=current_app.config["FLGRAPH_PAGE_LINKS"], names=term_names())
+                        shown=svc.settings.page_links, names=term_names())
     found = citations(evidence.dicts(), _source_dirs(), svc.links)
     return render_template(
         "resource/show.html",
@@ -131,6 +130,6 @@ def _own(iri: str, result: GraphResult) -> GraphResult:
 
 def _source_dirs() -> list[Path]:
     """Where the report's text may be: beside the served data file, then the project's."""
-    data = current_app.config.get("FLGRAPH_DATA")
+    data = services().settings.data
     found = [Path(data).parent / "source"] if data else []
     return [*found, paths.source_dir()]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from .dump_files import remove_if_owner
 
 SERVERS = ("granian", "gunicorn")
@@ -100,8 +101,9 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
         websockets=False, workers_kill_timeout=STOP_SECONDS)
     # the web processes are forked, so the loader (and the configuration it closes over)
     # needs no pickling
-    trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
-    deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
+    settings = Settings.from_config(config)
+    trusted = trusted_networks(settings.trusted_proxies)
+    deadline = settings.limits.timeout
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..config import Settings
 from ..query import factory
 from ..query.errors import QUERY_FAILURES
 from ..query.saved import SavedQuery, load_queries
@@ -25,6 +26,7 @@ REMOTE_VERSION_TTL = 2.0  # seconds a remote store's version is trusted
 @dataclass
 class Services:
     query_service: QueryService
+    settings: Settings
     queries: dict[str, SavedQuery]
     version: str  # changes whenever the served dataset changes
     base: str
@@ -37,12 +39,12 @@ class Services:
     _remote_version: str = ""
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Services:
-        """The query service ``config`` asks for (query/factory.py) and what the views
+    def from_settings(cls, settings: Settings) -> Services:
+        """The query service the settings ask for (query/factory.py) and what the views
         share besides: the web process reaches the data only through that service."""
-        backend = factory.for_web(config)
-        return cls(query_service=backend.service, queries=load_queries(),
-                   version=backend.version, base=config["FLGRAPH_BASE"],
+        backend = factory.for_web(settings)
+        return cls(query_service=backend.service, settings=settings, queries=load_queries(),
+                   version=backend.version, base=settings.base,
                    child_spec=backend.child_spec, engine=backend.engine)
 
     @property

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from ..query.answers import compact
 from ..validation.validate import SEVERITIES, Finding, ValidationReport
@@ -62,7 +62,7 @@ ENGINE_NAMES = {"pyshacl": "pyshacl", "fast": "flgraph's SPARQL engine for SHACL
 
 
 def _validate() -> tuple[ValidationReport, str]:
-    limit = current_app.config["FLGRAPH_REFERENCE_VALIDATION"]
+    limit = services().settings.reference_validation
     return whole_dataset.run(whole_dataset.validate_store, limit)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...config import Settings
 from ...store.spec import StoreSpec
 from .server import Lane
 from .snapshot import SnapshotError
@@ -73,19 +74,18 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
 
     Lanes hold as many workers as every web process had of its own before (``--workers``
     times ``--query-workers``, and the same for ``--public-workers``), now shared."""
-    if not StoreSpec.parse(config["FLGRAPH_STORE"]).in_memory or \
-            not config["FLGRAPH_QUERY_WORKERS"]:
+    settings = Settings.from_config(config)
+    if not StoreSpec.parse(settings.store).in_memory or not settings.query_workers:
         yield None
         return
-    lanes = [Lane("site", web_processes * config["FLGRAPH_QUERY_WORKERS"])]
-    if config["FLGRAPH_PUBLIC_WORKERS"]:
-        lanes.append(Lane("public", web_processes * config["FLGRAPH_PUBLIC_WORKERS"],
-                          PUBLIC_NICE))
+    lanes = [Lane("site", web_processes * settings.query_workers)]
+    if settings.public_workers:
+        lanes.append(Lane("public", web_processes * settings.public_workers, PUBLIC_NICE))
     directory = Path(tempfile.mkdtemp(prefix="flgraph-engine-"))
     owner = os.getpid()
     engine = None
     try:
-        engine = start_engine(config["FLGRAPH_DATA"], directory, lanes, watch)
+        engine = start_engine(settings.data, directory, lanes, watch)
         config["FLGRAPH_ENGINE"] = str(directory)
         config["FLGRAPH_ENGINE_LANES"] = {lane.name: lane.size for lane in lanes}
         config["FLGRAPH_WARM"] = True  # web/warm.py
