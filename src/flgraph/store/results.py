@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
+from ..formats import RESULTS, of_kind
 from ..rdfio import FILE_PREFIXES
 from ..rdfio import FORMATS as RDF_FORMATS
 from .base import AskResult, GraphResult, Result, SelectResult, Term
@@ -22,8 +23,7 @@ from .base import AskResult, GraphResult, Result, SelectResult, Term
 XSD_STRING = ns.XSD + "string"
 
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = {name: f.engine for name, f in of_kind(RESULTS).items()}
 
 
 def term_json(term: Term) -> dict[str, str]:

@@ -10,39 +10,7 @@ from __future__ import annotations
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 
-#: Short names clients use in ?format= / ?output= and extensions, to media types.
-ALIASES = {
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n3": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-#: Media types that mean the same thing as one we offer.
-SYNONYMS = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
-    "text/rdf+xml": "application/rdf+xml",
-}
+from ..formats import ALIASES, SYNONYMS
 
 
 def from_name(name: str | None) -> str | None:

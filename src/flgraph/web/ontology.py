@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from .. import jsonld, paths
+from ..formats import BY_MEDIA
 from ..rdfio import FILE_PREFIXES
 from ..validation.validate import shapes_file
 from .dataset_stats import dataset_stats
@@ -29,9 +30,8 @@ from .services import services
 
 bp = Blueprint("ontology", __name__)
 
-_OX_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
-               "application/ld+json": ox.RdfFormat.JSON_LD,
-               "application/rdf+xml": ox.RdfFormat.RDF_XML}
+_OX_FORMATS = {m: BY_MEDIA[m].engine for m in ("application/n-triples",
+                                                 "application/ld+json", "application/rdf+xml")}
 
 
 def ontology_file() -> Path:

@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from .. import formats
 from .. import namespaces as ns
 from ..describe.service_description import describe
 from ..query.answers import GraphResult
@@ -60,19 +61,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PARAMS = 200  # far more than any client sends; bounds the work of parsing
 
 #: ``format=`` names read by the kind of result: ``xml`` and ``json`` differ by form.
-TABULAR_NAMES = {"json": "application/sparql-results+json",
-                 "srj": "application/sparql-results+json",
-                 "xml": "application/sparql-results+xml",
-                 "srx": "application/sparql-results+xml",
-                 "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_NAMES = {"json": "application/ld+json", "json-ld": "application/ld+json",
-               "jsonld": "application/ld+json", "xml": "application/rdf+xml",
-               "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-               "rdfxml": "application/rdf+xml", "turtle": "text/turtle", "ttl": "text/turtle",
-               "n3": "text/turtle", "nt": "application/n-triples",
-               "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-               "application/xml": "application/rdf+xml", "text/plain": "application/n-triples",
-               "application/json": "application/ld+json", "text/n3": "text/turtle"}
+TABULAR_NAMES = formats.endpoint_names(formats.RESULTS)
+GRAPH_NAMES = formats.endpoint_names(formats.RDF)
 
 
 class ProtocolError(Exception):
