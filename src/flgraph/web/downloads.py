@@ -26,6 +26,7 @@ from . import whole_dataset
 from .dataset_stats import dataset_about, dataset_stats
 from .dump_files import DumpFiles
 from .memo import per_version
+from .negotiation import vary
 from .ontology import ontology_file
 from .renderers import GRAPH, content_type
 from .services import services
@@ -163,6 +164,5 @@ def void_description(media: str) -> Response:
         abort(400, "the request's Host does not make valid IRIs")
     response = Response(serialize_graph(GraphResult(tuple(triples)), GRAPH[media]),
                         content_type=content_type(media))
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(response, "Accept")
 

@@ -21,9 +21,8 @@ from ..release import ReleaseError, read_release
 from ..validation.validate import shapes_file
 from . import citing
 from .downloads import DUMP_NAME, void_description, written_dump
-from .errors import error_response
 from .memo import per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .ontology import ontology_file
 from .renderers import GRAPH
 from .services import services
@@ -47,13 +46,10 @@ def dataset_page():
     offers = [HTML, *GRAPH]
     media = negotiate(offers, request.args.get("format"))
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
-                              {"Vary": "Accept"})
+        return not_acceptable(offers)
     if media != HTML:
         return void_description(media)
-    response = make_response(page())
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(make_response(page()), "Accept")
 
 
 @bp.get("/.well-known/void")
@@ -63,12 +59,9 @@ def void():
     offers = [*GRAPH, "text/html"]
     media = negotiate(offers, request.args.get("format"))
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
-                              {"Vary": "Accept"})
+        return not_acceptable(offers)
     if media == "text/html":
-        response = Response(page(), content_type="text/html; charset=utf-8")
-        response.headers["Vary"] = "Accept"
-        return response
+        return vary(Response(page(), content_type="text/html; charset=utf-8"), "Accept")
     return void_description(media)
 
 

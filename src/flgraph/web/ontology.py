@@ -21,8 +21,7 @@ from ..formats import BY_MEDIA
 from ..rdfio import FILE_PREFIXES
 from ..validation.validate import shapes_file
 from .dataset_stats import dataset_stats
-from .errors import error_response
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable
 from .ontology_docs import ontology_header, ontology_sections, rdf_file, shape_docs
 from .renderers import content_type
 from .representations import EXTENSIONS, add_link_header, alternates, split_extension
@@ -73,8 +72,7 @@ def _serve(path: Path, local: str, ext: str | None, page: Callable[[], str]) -> 
         abort(404)
     media = negotiate(list(EXTENSIONS.values()), ext or request.args.get("format"))
     if media is None:
-        return error_response(406, "Not Acceptable",
-                              "offered: " + ", ".join(EXTENSIONS.values()), {"Vary": "Accept"})
+        return not_acceptable(list(EXTENSIONS.values()))
     if media == "text/html":
         response = Response(page(), content_type="text/html; charset=utf-8")
     elif media == "text/turtle":

@@ -28,7 +28,7 @@ from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
 from .choices import Choices, choices, resolve
 from .memo import Memo, per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .renderers import TABULAR, offers, render
 from .services import services
 
@@ -72,7 +72,7 @@ def show(name: str):
     offered = [*offers(result), *([XLSX_MEDIA] if isinstance(result, SelectResult) else [])]
     media = negotiate(["text/html", *offered], extension or request.args.get("format"))
     if media is None:
-        abort(406, "offered: text/html, " + ", ".join(offered))
+        return not_acceptable(["text/html", *offered])
     if media == XLSX_MEDIA:
         response = make_response(workbook(result, about(saved, raw, result.truncated)))
         response.headers["Content-Type"] = XLSX_MEDIA
@@ -85,8 +85,7 @@ def show(name: str):
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     else:
         response = _page(saved, raw, resolved, bindings, answer)
-    response.headers["Vary"] = "Accept"
-    return _stamped(response, saved, raw, media)
+    return _stamped(vary(response, "Accept"), saved, raw, media)
 
 
 def _stamped(response, saved: SavedQuery, raw: dict, media: str):
@@ -151,9 +150,7 @@ def _without(saved: SavedQuery, raw: dict, resolved: dict, missing: list,
     are listed."""
     media = negotiate(["text/html", *TABULAR], extension or request.args.get("format"))
     if media == "text/html":
-        response = make_response(_render(saved, raw, resolved, answer=None))
-        response.headers["Vary"] = "Accept"
-        return response
+        return vary(make_response(_render(saved, raw, resolved, answer=None)), "Accept")
     page = f"{request.host_url}queries/{saved.name}"
     names = ", ".join(f"'{p.name}'" for p in missing)
     raise ParameterError(f"parameter {names} is required; its values are listed on {page}")

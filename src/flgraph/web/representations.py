@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response
 
 from ..formats import BY_MEDIA, REGISTRY
+from .negotiation import vary
 
 #: Extension → media type, in the order alternates are listed: the page, then RDF.
 EXTENSIONS = {"html": "text/html",
@@ -43,6 +44,4 @@ def add_link_header(response: Response, links: list[tuple[str, str, str]]) -> Re
     if response.mimetype != "application/ld+json":
         response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
                                              for href, media, _ in links)
-    vary = {v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()}
-    response.headers["Vary"] = ", ".join(sorted(vary | {"Accept"}))
-    return response
+    return vary(response, "Accept")

@@ -27,11 +27,10 @@ from ..query.service import QueryRequest
 from ..rdfio import sort_key
 from . import citing
 from .description import describe
-from .errors import error_response
 from .evidence import citations
 from .indexes import index
 from .internal_queries import sparql
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable
 from .renderers import render
 from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
 from .services import services
@@ -66,8 +65,7 @@ def resource(path: str):
         abort(404, f"<{iri}> is not described in this dataset")
     media = negotiate(_OFFERS, explicit)
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(
-            EXTENSIONS.values()), {"Vary": "Accept"})
+        return not_acceptable(list(EXTENSIONS.values()))
     local = links.local_path(iri) or "/id/" + path
     if media == "text/html":
         response = make_response(_page(iri, result, alternates(local)))

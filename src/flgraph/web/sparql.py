@@ -316,10 +316,7 @@ def _preflight() -> Response:
 
 @bp.after_request
 def _protocol_headers(response: Response) -> Response:
-    vary = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
-    if "Accept" not in vary:
-        response.headers["Vary"] = ", ".join([*vary, "Accept"])
-    return response
+    return negotiation.vary(response, "Accept")
 
 
 @bp.errorhandler(ProtocolError)

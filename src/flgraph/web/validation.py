@@ -25,9 +25,8 @@ from flask import Blueprint, Response, render_template, request
 from ..query.answers import compact
 from ..validation.validate import SEVERITIES, Finding, ValidationReport
 from . import whole_dataset
-from .errors import error_response
 from .memo import per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .services import services
 
 bp = Blueprint("validation", __name__)
@@ -41,11 +40,10 @@ _FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/tur
 def report():
     name = request.args.get("format")
     if name is not None and name.lower() not in _FORMATS:
-        return error_response(406, "Not Acceptable", "format is one of: html, json, turtle")
+        return not_acceptable(_OFFERS, "format is one of: html, json, turtle")
     media = _FORMATS[name.lower()] if name else negotiate(_OFFERS)
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(_OFFERS),
-                              {"Vary": "Accept"})
+        return not_acceptable(_OFFERS)
     result, engine = per_version("validation", _validate)
     if media == "application/json":
         response = Response(result.json(), content_type="application/json")
@@ -53,8 +51,7 @@ def report():
         response = Response(result.turtle, content_type="text/turtle; charset=utf-8")
     else:
         response = Response(_page(result, engine), content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(response, "Accept")
 
 
 #: Engines as the page names them.
