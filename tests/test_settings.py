@@ -61,6 +61,13 @@ def test_an_unknown_type_of_store_is_refused_at_once():
         create_app({"TESTING": True, "FLGRAPH_STORE": "ftp:x"})
 
 
+def test_a_misspelt_setting_is_refused_not_ignored():
+    from flgraph.web import create_app
+
+    with pytest.raises(ValueError, match=r"unknown setting.*FLGRAPH_PAGESIZE"):
+        create_app({"TESTING": True, "FLGRAPH_PAGESIZE": 10})
+
+
 def rows_shown(page: str) -> int:
     body = page[page.index('<table class="results"'):]
     body = body[body.index("<tbody>"):body.index("</tbody>")]

@@ -106,7 +106,13 @@ class Settings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        """The settings a configuration mapping holds (other keys are Flask's own)."""
+        """The settings a configuration mapping holds (other keys are Flask's own); an
+        FLGRAPH_* key that names no setting is refused, not ignored (a typo would
+        otherwise leave the default in force without a word)."""
+        declared = {f.metadata["key"] for f in fields(cls)}
+        unknown = sorted(k for k in config if k.startswith("FLGRAPH_") and k not in declared)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)} (see config.py)")
         given = {f.name: config[f.metadata["key"]] for f in fields(cls)
                  if f.metadata["key"] in config}
         for name in ("data", "dump_dir"):
