@@ -24,7 +24,8 @@ from ..config import Limits
 from ..store import Result, StoreError
 from ..store.spec import StoreSpec
 from .errors import QUERY_FAILURES, Overloaded, QueryTimeout, QueryTooCostly, from_wire, to_wire
-from .service import QueryRequest
+from .gateway import check_query
+from .service import QueryRequest, execute
 
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
@@ -90,9 +91,6 @@ def _unexpected(err: Exception) -> str:
 def _answer(store, job: _Job, limits: Limits) -> Result:
     """Check the query in full (parsing a crafted query is itself costly, so it happens
     here, under the deadline), then run it with the row and byte caps."""
-    from .gateway import check_query
-    from .service import execute
-
     check_query(job.request.text, limits, job.graphs)
     return execute(store, job.request, job.limit, limits)
 
