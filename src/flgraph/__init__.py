@@ -5,8 +5,8 @@ contracts hold it). The build: ``extract`` (report text → records) → ``model
 → RDF) → ``build`` (validated by ``validation``, SHACL). Serving: ``web`` (the site) →
 ``query`` (the gateway, the service, its worker pools and engine: deadlines and caps on
 every query) → ``store`` (who answers: Oxigraph or a SPARQL server) → ``sparqltext``.
-``cli`` composes them; ``config`` holds every setting; ``describe`` and ``search`` sit
-beside ``query``.
+``cli`` composes them; ``config`` holds every setting and ``formats`` every format;
+``describe`` and ``search`` sit beside ``query``.
 """
 
 from importlib.metadata import PackageNotFoundError, version
