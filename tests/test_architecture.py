@@ -53,6 +53,7 @@ def test_the_web_process_loads_no_data_when_workers_hold_it(dataset_file, monkey
     page) and for /health?deep=1: loading the data file here would fail the test (the
     workers are spawned, fresh interpreters, and load it themselves)."""
     import flgraph.store
+    from flgraph.config import Limits
     from flgraph.query.lanes import LaneStore
     from flgraph.web import create_app
 
@@ -60,8 +61,9 @@ def test_the_web_process_loads_no_data_when_workers_hold_it(dataset_file, monkey
         raise AssertionError("the web process loaded the data file")
 
     monkeypatch.setattr(flgraph.store, "load_dataset_file", refuse)
+    # a deadline long enough for a worker to start on a busy machine: not what is tested
     app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file,
-                      "FLGRAPH_QUERY_WORKERS": 1})
+                      "FLGRAPH_QUERY_WORKERS": 1, "FLGRAPH_LIMITS": Limits(timeout=60.0)})
     try:
         service = app.extensions["flgraph"].query_service
         assert isinstance(service.store, LaneStore)
