@@ -32,7 +32,7 @@ from bench.common import ROOT, Server, record
 _ONE_STORE = """
 import sys, tempfile, psutil
 from pathlib import Path
-from flgraph.engine.snapshot import load_snapshot
+from flgraph.query.engine.snapshot import load_snapshot
 snapshot, store = load_snapshot(Path(sys.argv[1]), Path(tempfile.mkdtemp()))
 print(psutil.Process().memory_full_info().pss, snapshot.quads)
 """
@@ -55,7 +55,7 @@ def by_role(server: Server) -> dict[str, tuple[int, int]]:
             pss = process.memory_full_info().pss
         except psutil.NoSuchProcess:
             continue
-        role = "engine" if "flgraph.engine.server" in line else "web"
+        role = "engine" if "flgraph.query.engine.server" in line else "web"
         roles.setdefault(role, []).append(pss)
     return {role: (len(values), sum(values)) for role, values in roles.items()}
 

@@ -22,7 +22,7 @@ import psutil
 import requests
 
 from common import Server, record
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 
 PAGES = [
     "/health", "/", "/queries/", "/ontology", "/sparql", "/validation", "/download/",

@@ -1,11 +1,11 @@
-"""Validation at scale: the fast engine (flgraph.shacl) against pyshacl, the reference.
+"""Validation at scale: the fast engine (flgraph.validation.shacl) against pyshacl, the reference.
 
 Target (issue: performance): validate the 200k- and 2M-triple synthetic data ≥ 10× faster
 than pyshacl on the same shapes, with the same findings.
 
     python bench/validation.py [--sizes 200k 2m] [--cap-factor 12] [--min-cap 300]
 
-Each engine validates each file in its own process (``flgraph.validate.validate_quads``
+Each engine validates each file in its own process (``flgraph.validation.validate.validate_quads``
 on the file's quads, as ``flgraph validate --engine …`` does), so that its time and peak
 memory are its own; both engines run in the same invocation, one after the other, on
 the same shapes. pyshacl can take hours at 2M triples, so it runs under a cap:
@@ -65,7 +65,7 @@ def worker(engine: str, data: Path, findings_file: Path) -> None:
     last stdout line (JSON)."""
     started = time.perf_counter()
     from flgraph.rdfio import read_quads
-    from flgraph.validate import validate_quads
+    from flgraph.validation.validate import validate_quads
 
     imported = time.perf_counter()
     quads = read_quads(data)

@@ -13,7 +13,7 @@ as many of them as the warm-up says fit in it, at least one) in a random order (
 fixed seed), so that no query always follows the same other one and caches favour none,
 each read up to the app's row limit (``Limits.row_limit``, 10,000): what a page, a
 download or an endpoint request costs when served. After each, untimed, the allocator is
-settled (flgraph.allocator), as the app's query worker does once an answer is sent:
+settled (flgraph.query.allocator), as the app's query worker does once an answer is sent:
 otherwise the next query pays for sorting the blocks a large answer freed. An item whose
 warm-up passes the deadline is reported as timed out and not run again.
 
@@ -37,8 +37,8 @@ from pathlib import Path
 from bench.engines import QueryTimeout, RdflibEngine, StoreEngine, deadline
 from bench.measure import summary
 from bench.workload import Item, answer_file, canonical, items
-from flgraph.allocator import settle
-from flgraph.service import Limits
+from flgraph.config import Limits
+from flgraph.query.allocator import settle
 
 FIRST = "country-profile?country=country/ZMB"
 

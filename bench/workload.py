@@ -26,7 +26,7 @@ from testbed.answers import sort_keys
 from testbed.expected import EXPECTED
 
 from flgraph import namespaces as ns
-from flgraph.queries import bind_params, load_queries
+from flgraph.query.saved import bind_params, load_queries
 from flgraph.store import GraphResult, SelectResult
 from flgraph.store.remote import normalise
 from flgraph.web.internal_queries import sparql

@@ -3,7 +3,7 @@ unsorted are sorted before the next query, which then does not pay for them."""
 
 from __future__ import annotations
 
-from flgraph import allocator
+from flgraph.query import allocator
 
 from .conftest import require
 

@@ -67,7 +67,7 @@ def workers(server) -> list[psutil.Process]:
     found = []
     for process in psutil.Process(server.process.pid).children(recursive=True):
         try:
-            if "flgraph.engine.server" in " ".join(process.cmdline()) and \
+            if "flgraph.query.engine.server" in " ".join(process.cmdline()) and \
                     not process.children():
                 found.append(process)
         except psutil.NoSuchProcess:
@@ -188,7 +188,7 @@ def test_workers_write_no_core_dumps(live):
 
 def web_processes(server) -> list[psutil.Process]:
     return [p for p in psutil.Process(server.process.pid).children()
-            if "flgraph.engine.server" not in " ".join(p.cmdline())]
+            if "flgraph.query.engine.server" not in " ".join(p.cmdline())]
 
 
 def settled_rss(processes: list[psutil.Process], seconds: float = 20.0) -> int:

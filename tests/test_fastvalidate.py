@@ -23,10 +23,10 @@ from testbed import synth
 
 from flgraph import namespaces as ns
 from flgraph.rdfio import from_rdflib, read_quads
-from flgraph.shacl import FastValidator, ShaclRuntimeError, UnsupportedShapes
-from flgraph.shacl.selects import prepare
-from flgraph.shacl.shapes import Select
-from flgraph.validate import (
+from flgraph.validation.shacl import FastValidator, ShaclRuntimeError, UnsupportedShapes
+from flgraph.validation.shacl.selects import prepare
+from flgraph.validation.shacl.shapes import Select
+from flgraph.validation.validate import (
     Finding,
     ValidationReport,
     shapes_file,
@@ -515,9 +515,9 @@ def test_the_project_region_check_runs_set_at_a_time():
     result: quadratic, 27 s at 2M triples. Copying the focus pattern into its UNION branch
     lets all six sh:select constraints run set at a time."""
     validator = FastValidator(shapes_file())
-    from flgraph.shacl.engine import Engine
-    from flgraph.shacl.literals import LiteralSemantics
-    from flgraph.shacl.loader import LoadedData
+    from flgraph.validation.shacl.engine import Engine
+    from flgraph.validation.shacl.literals import LiteralSemantics
+    from flgraph.validation.shacl.loader import LoadedData
 
     engine = Engine(validator.shapes, LoadedData(ox.Store(), LiteralSemantics()))
     modes = Counter(p.mode for p in engine.prepared.values())
@@ -562,7 +562,7 @@ def test_a_shape_the_engine_cannot_run_is_refused_not_skipped(tmp_path, monkeypa
     data = tmp_path / "data.nt"
     data.write_bytes(ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
                                   format=ox.RdfFormat.N_TRIPLES))
-    monkeypatch.setattr("flgraph.validate.shapes_file", lambda: shapes)
+    monkeypatch.setattr("flgraph.validation.validate.shapes_file", lambda: shapes)
     result = run_cli("validate", str(data), "--engine", "fast")
     assert result.exit_code == 2
     assert "does not support: sh:in" in result.stderr and "--engine pyshacl" in result.stderr

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from flgraph.gateway import check_query
-from flgraph.service import Limits
+from flgraph.config import Limits
+from flgraph.query.gateway import check_query
 
 QUERY = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?c ?name WHERE {{ "
          "?c skos:prefLabel ?name . OPTIONAL {{ ?c skos:notation ?n }} "

@@ -15,8 +15,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 def test_a_query_full_of_ill_typed_literals_logs_one_line_per_datatype():
     literals = " ".join(f'"abc{i}"^^<{XSD}integer> "x{i}"^^<{XSD}date>' for i in range(150))
     query = "SELECT * WHERE { VALUES ?o { " + literals + " } ?s ?p ?o }"
-    code = ("from flgraph.gateway import check_query\n"
-            "from flgraph.service import Limits\n"
+    code = ("from flgraph.query.gateway import check_query\n"
+            "from flgraph.query.service import Limits\n"
             "for n in range(3):\n"
             f"    check_query({query!r} + ' # ' + str(n), Limits(), frozenset())\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from flgraph.pool import StoreSpec, WorkerPool
-from flgraph.service import Limits, QueryRequest, QueryTooCostly
+from flgraph.config import Limits
+from flgraph.query.errors import QueryTooCostly
+from flgraph.query.pool import WorkerPool
+from flgraph.query.service import QueryRequest
+from flgraph.store.spec import StoreSpec
 
 from .conftest import DATA
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from flgraph.build import InvalidDataset, build
 from flgraph.extract import SourceError
-from flgraph.queries import Param, ParameterError, check_iri, to_term
+from flgraph.query.errors import ParameterError
+from flgraph.query.saved import Param, check_iri, to_term
 from flgraph.sparqltext.binder import bind
 
 from .conftest import SEED

@@ -19,7 +19,7 @@ import pytest
 from flgraph.reference import (
     REGION_SLUGS,
     Reference,
-    ReferenceError,
+    ReferenceTableError,
     load_reference,
     name_key,
 )
@@ -328,27 +328,27 @@ def replace_line(path: Path, line: int, text: str) -> None:
 def test_a_malformed_row_is_reported_with_file_and_line(tmp_path):
     directory = copy_tables(tmp_path)
     replace_line(directory / "countries.csv", 3, "ALB,AL,8,Albania,,,,europe-and-central-asia")
-    with pytest.raises(ReferenceError, match=r"countries\.csv:3: m49 '8' is malformed"):
+    with pytest.raises(ReferenceTableError, match=r"countries\.csv:3: m49 '8' is malformed"):
         load_reference(directory)
 
 
 def test_an_unknown_region_is_reported(tmp_path):
     directory = copy_tables(tmp_path)
     replace_line(directory / "countries.csv", 2, "AFG,AF,004,Afghanistan,,,,oceania")
-    with pytest.raises(ReferenceError, match=r"countries\.csv:2: unknown ilo_region"):
+    with pytest.raises(ReferenceTableError, match=r"countries\.csv:2: unknown ilo_region"):
         load_reference(directory)
 
 
 def test_a_missing_table_is_reported(tmp_path):
     shutil.copy(REFERENCE / "regions.csv", tmp_path / "regions.csv")
-    with pytest.raises(ReferenceError, match=r"countries\.csv"):
+    with pytest.raises(ReferenceTableError, match=r"countries\.csv"):
         load_reference(tmp_path)
 
 
 def test_a_wrong_header_is_reported(tmp_path):
     directory = copy_tables(tmp_path)
     replace_line(directory / "regions.csv", 1, "slug,label")
-    with pytest.raises(ReferenceError, match=r"regions\.csv:1: expected columns"):
+    with pytest.raises(ReferenceTableError, match=r"regions\.csv:1: expected columns"):
         load_reference(directory)
 
 
@@ -415,7 +415,7 @@ def test_a_name_shared_by_two_countries_is_refused(tmp_path):
     directory = copy_tables(tmp_path)
     # line 2 is Afghanistan, line 4 Albania (Angola stands between them)
     replace_line(directory / "countries.csv", 2, "AFG,AF,004,Afghanistan,Albania,,,")
-    with pytest.raises(ReferenceError, match=r"countries\.csv:4: the name 'Albania'"):
+    with pytest.raises(ReferenceTableError, match=r"countries\.csv:4: the name 'Albania'"):
         load_reference(directory)
 
 

@@ -15,7 +15,7 @@ from csvw import CSVW
 
 from flgraph import citation
 from flgraph.archive import repository_citation
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 from flgraph.rdfio import read_quads
 from flgraph.release import read_release
 

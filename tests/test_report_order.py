@@ -16,7 +16,7 @@ import pytest
 
 from flgraph import namespaces as ns
 from flgraph.build import build, default_sources
-from flgraph.queries import bind_params, load_queries
+from flgraph.query.saved import bind_params, load_queries
 from flgraph.store import open_store
 
 from .conftest import make_app

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from testbed.expected import EXPECTED
 
-from flgraph.queries import bind_params, load_queries
-from flgraph.service import QueryRequest, QueryService
+from flgraph.query.saved import bind_params, load_queries
+from flgraph.query.service import QueryRequest, QueryService
 
 from .helpers import query_rows
 

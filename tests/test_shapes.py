@@ -7,7 +7,7 @@ import pytest
 from rdflib import Dataset
 
 from flgraph import namespaces as ns
-from flgraph.validate import validate_dataset
+from flgraph.validation.validate import validate_dataset
 
 from .conftest import DATA
 from .mutations import SHAPE_MUTATIONS, mutated

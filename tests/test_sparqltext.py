@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flgraph import gateway
-from flgraph.queries import _projection
-from flgraph.service import Limits, QueryRefused
+from flgraph.config import Limits
+from flgraph.query import gateway
+from flgraph.query.errors import QueryRefused
+from flgraph.query.saved import _projection
 from flgraph.sparqltext import BindingError, binder, read_header, tokenize
 from flgraph.sparqltext.header import spans
 
@@ -292,7 +293,7 @@ def test_a_plain_query_that_does_not_parse_is_refused_naming_the_clients_line():
     """The gateway takes it from its tokens and the engine refuses it; the message is
     rdflib's, at the line and column of the text as typed (the engine would count the
     BASE line the service puts first)."""
-    from flgraph.service import QueryRequest, QueryService
+    from flgraph.query.service import QueryRequest, QueryService
     from flgraph.store import QuerySyntaxError
     from flgraph.store.oxigraph import OxigraphStore
 

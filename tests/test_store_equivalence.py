@@ -19,9 +19,10 @@ import pyoxigraph as ox
 import pytest
 from testbed.answers import sort_keys
 
-from flgraph.queries import Param, ParameterError, SavedQuery, bind_params, load_queries, to_term
-from flgraph.results import serialize_results
+from flgraph.query.errors import ParameterError
+from flgraph.query.saved import Param, SavedQuery, bind_params, load_queries, to_term
 from flgraph.store import SelectResult, describe_resource
+from flgraph.store.results import serialize_results
 from flgraph.web.internal_queries import sparql
 
 ID = "https://w3id.org/flgraph/id/"

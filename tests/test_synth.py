@@ -14,10 +14,10 @@ from testbed.expected import EXPECTED
 from testbed.synth_sections import TINY, Shape, section
 
 from flgraph.extract import extract_files
-from flgraph.queries import bind_params, load_queries
+from flgraph.query.saved import bind_params, load_queries
 from flgraph.reference import load_reference
 from flgraph.store import open_store
-from flgraph.validate import validate_quads
+from flgraph.validation.validate import validate_quads
 
 pytestmark = pytest.mark.slow  # each generates data through the whole pipeline
 

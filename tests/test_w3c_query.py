@@ -52,8 +52,9 @@ def test_evaluation(case: Case, folder_apps):
 
 @pytest.mark.parametrize("case", _params(SYNTAX))
 def test_syntax(case: Case, folder_apps):
-    from flgraph.gateway import check_query
-    from flgraph.service import Limits, QueryRefused
+    from flgraph.config import Limits
+    from flgraph.query.errors import QueryRefused
+    from flgraph.query.gateway import check_query
     from flgraph.store import QuerySyntaxError
 
     if case.id in w3c.EXCLUDED:

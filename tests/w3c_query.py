@@ -156,8 +156,8 @@ def _cases_of(suite: str, manifest: Path) -> list[Case]:
 
 def graphs_named_by(case: Case) -> tuple[str, ...]:
     """IRIs the query's FROM / FROM NAMED clauses name (resolved against its base)."""
-    from flgraph.gateway import query_shape
-    from flgraph.service import QueryRefused
+    from flgraph.query.errors import QueryRefused
+    from flgraph.query.gateway import query_shape
     from flgraph.store import QuerySyntaxError
 
     try:

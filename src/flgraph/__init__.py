@@ -1,8 +1,12 @@
 """flgraph: the ILO programme implementation report on forced labour as a knowledge graph.
 
-The pipeline is visible in the package layout: ``extract`` (report text → records),
-``model`` (records → RDF), ``validate`` (SHACL), ``store`` (who answers queries),
-``web`` and ``cli`` (which only compose the others).
+The package tree is the architecture (README, Layout; pyproject.toml's import-linter
+contracts hold it). The build: ``extract`` (report text → records) → ``model`` (records
+→ RDF) → ``build`` (validated by ``validation``, SHACL). Serving: ``web`` (the site) →
+``query`` (the gateway, the service, its worker pools and engine: deadlines and caps on
+every query) → ``store`` (who answers: Oxigraph or a SPARQL server) → ``sparqltext``.
+``cli`` composes them; ``config`` holds every setting and ``formats`` every format;
+``describe`` and ``search`` sit beside ``query``.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -93,7 +93,7 @@ def _get(client, path: str, accept: str | None = None) -> bytes:
 
 
 def _card_rows(client) -> list[dict]:
-    from .service import QueryRequest
+    from .query.service import QueryRequest
     from .web.internal_queries import sparql
 
     _, app, _ = client

@@ -8,18 +8,18 @@ the previous dataset in place.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, paths
+from .config import environment
 from .durable import write_atomically
 from .extract import extract_files, read_source
 from .rdfio import FORMATS, from_rdflib, write_quads
 from .reference import load_reference
 from .release import Release, build_date, content_hash, read_release, version_string
-from .validate import ValidationReport, validate_dataset
+from .validation.validate import ValidationReport, validate_dataset
 
 
 class InvalidDataset(Exception):
@@ -110,7 +110,7 @@ def _input_checksums() -> dict[str, str]:
 
 def _source_date() -> datetime | None:
     """The build time from SOURCE_DATE_EPOCH, the reproducible-builds convention."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = environment().source_date_epoch
     if not epoch:
         return None
     try:

@@ -34,7 +34,7 @@ class Report:
 
 @dataclass(frozen=True)
 class DatasetCard:
-    """The served data as citations name it (web/sparql/dataset-card.rq)."""
+    """The served data as citations name it (web/site_queries/dataset-card.rq)."""
 
     version: str = ""  # "" when the data carries none (built before versions)
     date: str = ""  # ISO date

@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__, paths
+from .query.errors import EXIT_FAILED, EXIT_INPUT
 
-EXIT_INVALID = 1
-EXIT_INPUT = 2
+EXIT_INVALID = EXIT_FAILED  # the exit codes of query.errors, for the data too
 
 
 class Failure(click.ClickException):
@@ -38,39 +38,25 @@ def reports_errors(command):
         from .build import InvalidDataset
         from .durable import WriteFailed
         from .extract import SourceError
-        from .queries import ParameterError, QueryDefinitionError
+        from .query.errors import QUERY_FAILURES, failure_of
+        from .query.saved import QueryDefinitionError
         from .rdfio import RdfInputError
-        from .reference import ReferenceError
-        from .service import QueryRefused, QueryTimeout
-        from .sparqltext import BindingError
-        from .store import QuerySyntaxError, StoreError, StoreUnavailable
+        from .reference import ReferenceTableError
 
         try:
             return command(*args, **kwargs)
         except InvalidDataset as err:
             click.echo(err.report.text(), err=True)
             raise Failure(str(err) + "; nothing was written", EXIT_INVALID) from err
-        except (SourceError, ReferenceError, RdfInputError, QueryDefinitionError,
-                ParameterError, BindingError) as err:
+        except (SourceError, ReferenceTableError, RdfInputError, QueryDefinitionError) as err:
             raise Failure(str(err), EXIT_INPUT) from err
-        except QuerySyntaxError as err:
-            raise Failure(f"query syntax: {_one_line(err)}", EXIT_INPUT) from err
-        except QueryRefused as err:
-            raise Failure(f"query refused: {err}", EXIT_INPUT) from err
-        except QueryTimeout as err:
-            raise Failure(str(err), EXIT_INVALID) from err
-        except StoreUnavailable as err:
-            raise Failure(str(err), EXIT_INVALID) from err
-        except StoreError as err:
-            raise Failure(_one_line(err), EXIT_INVALID) from err
+        except QUERY_FAILURES as err:  # a query's failure: its row of the one table
+            failure = failure_of(err)
+            raise Failure(failure.cli_message(err), failure.exit_code) from err
         except WriteFailed as err:
             raise Failure(str(err), EXIT_INVALID) from err
 
     return wrapper
-
-
-def _one_line(err: Exception) -> str:
-    return " ".join(str(err).split())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,11 +107,11 @@ def validate(data: Path | None, fmt: str, engine: str) -> None:
     (or when the fast engine cannot run the shapes).
     """
     from .rdfio import read_quads
-    from .validate import validate_quads
+    from .validation.validate import validate_quads
 
     path = _data_file(data)
     if engine == "fast":
-        from .shacl import ShaclRuntimeError, UnsupportedShapes
+        from .validation.shacl import ShaclRuntimeError, UnsupportedShapes
 
         try:
             report = validate_quads(read_quads(path), engine="fast")
@@ -154,8 +140,8 @@ def validate(data: Path | None, fmt: str, engine: str) -> None:
 def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str, fmt: str,
           limit: int | None) -> None:
     """Run a saved query by NAME (see queries/) or a .rq FILE."""
-    from .queries import bind_params, load_queries, read_query
-    from .results import serialize, text_table
+    from .query.saved import bind_params, load_queries, read_query
+    from .store.results import serialize, text_table
 
     if name.endswith(".rq"):
         saved = read_query(Path(name))
@@ -167,9 +153,9 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
         saved = saved_queries[name]
     raw = dict(_key_value(p) for p in params)
     bindings = bind_params(saved, raw)
-    from .service import QueryRequest, QueryService
+    from .query.service import QueryRequest
 
-    service = QueryService(_open(store_spec, data))
+    service = _service(store_spec, data)
     service.check_members(saved, bindings)
     result = service.run(QueryRequest(saved.text, bindings, limit=limit))
     if fmt == "table":
@@ -238,10 +224,10 @@ def cite(target: str, params: tuple[str, ...], fmt: str, data: Path | None, stor
     from urllib.parse import urlencode
 
     from . import citation
-    from .queries import bind_params, load_queries
-    from .service import QueryRequest, QueryService
+    from .query.saved import bind_params, load_queries
+    from .query.service import QueryRequest
 
-    run = QueryService(_open(store_spec, data)).run
+    run = _service(store_spec, data).run
     card = citation.card_from_rows(run(QueryRequest(_internal("dataset-card"))).dicts())
     if fmt == "cff":
         from .archive import repository_citation
@@ -301,7 +287,7 @@ def _cited_resource(run, target: str, card):
     import pyoxigraph as ox
 
     from . import namespaces as ns
-    from .service import QueryRequest
+    from .query.service import QueryRequest
     from .web import citing
     from .web.evidence import citations
     from .web.links import Links
@@ -386,9 +372,9 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
     """Serve the site, the SPARQL endpoint and the linked data (granian)."""
     from .web.serve import serve as run_server
 
-    if store_spec in ("memory", "oxigraph"):
+    if _spec(store_spec).in_memory:
         data = _data_file(data)
-    from .service import Limits
+    from .config import Limits
 
     config = {"FLGRAPH_STORE": store_spec, "FLGRAPH_DATA": data, "FLGRAPH_BASE": base,
               "FLGRAPH_QUERY_WORKERS": query_workers,
@@ -397,8 +383,8 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
                                        public_per_client=per_client),
               "FLGRAPH_TRUSTED_PROXIES": _trusted(trusted_proxies)}
     _check_store(config)
-    from .engine.launch import engine_for
-    from .engine.snapshot import SnapshotError
+    from .query.engine.launch import engine_for
+    from .query.engine.snapshot import SnapshotError
 
     try:
         with engine_for(config, workers, watch) as engine:
@@ -447,13 +433,33 @@ def _data_file(data: Path | None) -> Path:
     return path
 
 
+def _service(store_spec: str, data: Path | None):
+    """The query service of a command, built as the web's is (query/factory.py)."""
+    from .query import factory
+
+    spec = _spec(store_spec)
+    try:
+        return factory.for_cli(spec.spec, _data_file(data) if spec.in_memory else None)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+
+
 def _open(store_spec: str, data: Path | None):
     from .store import open_store
 
+    spec = _spec(store_spec)
     try:
-        if store_spec in ("memory", "oxigraph"):
-            return open_store(store_spec, _data_file(data))
-        return open_store(store_spec)
+        return open_store(spec.spec, _data_file(data) if spec.in_memory else None)
+    except ValueError as err:
+        raise Failure(str(err), EXIT_INPUT) from err
+
+
+def _spec(store_spec: str):
+    """The ``--store`` option read (store/spec.py); a usage error when it names no store."""
+    from .store.spec import StoreSpec
+
+    try:
+        return StoreSpec.parse(store_spec)
     except ValueError as err:
         raise Failure(str(err), EXIT_INPUT) from err
 
@@ -496,10 +502,16 @@ def load(data: Path | None, store_spec: str | None, endpoint: str | None,
     if (store_spec is None) == (endpoint is None):
         raise Failure("give either --store oxigraph:PATH or --endpoint URL", EXIT_INPUT)
     if store_spec is not None:
-        if not store_spec.startswith("oxigraph:") or not store_spec[len("oxigraph:"):]:
+        from .store.spec import ON_DISK, StoreSpec
+
+        try:
+            spec = StoreSpec.parse(store_spec)
+        except ValueError:
+            spec = None
+        if spec is None or spec.kind != ON_DISK:
             raise Failure(f"--store {store_spec}: only oxigraph:PATH is loaded this way",
                           EXIT_INPUT)
-        report = loading.load_oxigraph(Path(store_spec[len("oxigraph:"):]), path)
+        report = loading.load_oxigraph(Path(spec.location), path)
         click.echo(report.summary())
         return
     if sum(x is not None for x in (graph_store, update_url, virtuoso_isql)) > 1:

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .config import environment
+
 ACTIVE = "active"  # the link, inside a store directory, to the version in use
 DEFAULT_MODE = 0o644  # a new file's mode (before the umask), as open() would give it
 
@@ -37,7 +39,7 @@ class WriteFailed(Exception):
 
 def crash_point(step: str) -> None:
     """Die here, as kill -9 would, when ``FLGRAPH_CRASH_AT`` names this step."""
-    if os.environ.get("FLGRAPH_CRASH_AT") == step:
+    if environment().crash_at == step:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -28,13 +28,11 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FOAF = "http://xmlns.com/foaf/0.1/"
-SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 UN_M49 = "http://metadata.un.org/m49/"
-SDG = "http://metadata.un.org/sdg/"
 #: The ILO's NORMLEX page of an instrument, by its code ("C188"): the address NORMLEX
 #: gives every instrument (https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO
 #: ::P12100_ILO_CODE:C029 is the Forced Labour Convention's).

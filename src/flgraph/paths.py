@@ -4,15 +4,16 @@ The project's data live beside the package in a source checkout (``pip install -
 ``FLGRAPH_HOME`` points elsewhere, for an installed package run from another folder.
 """
 
-import os
 from pathlib import Path
+
+from .config import environment
 
 
 def project_root() -> Path:
     """The folder holding ``data/``, ``ontology/`` and ``queries/``."""
-    env = os.environ.get("FLGRAPH_HOME")
-    if env:
-        return Path(env).resolve()
+    home = environment().home
+    if home:
+        return home.resolve()
     return Path(__file__).resolve().parents[2]
 
 

@@ -9,38 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .formats import RDF, Format, of_kind
 
-
-@dataclass(frozen=True)
-class Format:
-    name: str  # the CLI and URL name: ttl, nt, nq, trig, jsonld, rdfxml
-    rdf_format: ox.RdfFormat
-    media_type: str
-    extension: str
-    quads: bool  # whether named graphs survive
-
-    @property
-    def label(self) -> str:
-        return self.rdf_format.name
-
-
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
-        Format("nq", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
-        Format("ttl", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
-        Format("nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
-        Format("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
-        Format("rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False),
-    )
-}
+#: The RDF formats by short name (formats.py), in the order dumps are listed.
+FORMATS: dict[str, Format] = of_kind(RDF)
 
 #: Prefixes written into Turtle-like files. No prefix for instance IRIs: their local
 #: parts contain slashes, which Turtle would have to escape ("id:result\/15.1").
@@ -172,18 +149,6 @@ def oxigraph_term(term):
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_rdflib(quads: Iterable[ox.Quad]):
-    """pyoxigraph quads as an rdflib ``Dataset`` (for validation with pyshacl)."""
-    from rdflib import Dataset
-
-    ds = Dataset()
-    for q in quads:
-        g = ds.default_graph if isinstance(q.graph_name, ox.DefaultGraph) else ds.graph(
-            _rdflib_term(q.graph_name))
-        g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
-    return ds
 
 
 def _rdflib_term(term):

@@ -55,7 +55,7 @@ _GEONAMES = re.compile(r"[1-9][0-9]*")
 NameKey = tuple[str, ...]
 
 
-class ReferenceError(Exception):
+class ReferenceTableError(Exception):
     """A reference table is missing or malformed; the message names the file and line."""
 
 
@@ -238,7 +238,7 @@ def _country_name_index(countries: Iterable[Country]) -> dict[NameKey, Country]:
             key = name_key(name)
             other = index.setdefault(key, country)
             if key and other is not country:
-                raise ReferenceError(
+                raise ReferenceTableError(
                     f"countries: the name {name!r} of {country.iso3} also names {other.iso3}"
                 )
     index.pop((), None)
@@ -321,21 +321,21 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
         with path.open(encoding="utf-8", newline="") as handle:
             yield from _checked_rows(path, csv.DictReader(handle), columns)
     except OSError as err:
-        raise ReferenceError(f"{path}: cannot read reference table ({err.strerror})") from err
+        raise ReferenceTableError(f"{path}: cannot read reference table ({err.strerror})") from err
     except UnicodeDecodeError as err:
-        raise ReferenceError(f"{path}: not UTF-8 ({err.reason})") from err
+        raise ReferenceTableError(f"{path}: not UTF-8 ({err.reason})") from err
     except csv.Error as err:
-        raise ReferenceError(f"{path}: not a readable CSV table ({err})") from err
+        raise ReferenceTableError(f"{path}: not a readable CSV table ({err})") from err
 
 
 def _checked_rows(
     path: Path, reader: csv.DictReader, columns: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     if tuple(reader.fieldnames or ()) != columns:
-        raise ReferenceError(f"{path}:1: expected columns {','.join(columns)}")
+        raise ReferenceTableError(f"{path}:1: expected columns {','.join(columns)}")
     for row in reader:
         if None in row or any(value is None for value in row.values()):
-            raise ReferenceError(f"{path}:{reader.line_num}: expected {len(columns)} fields")
+            raise ReferenceTableError(f"{path}:{reader.line_num}: expected {len(columns)} fields")
         yield reader.line_num, row
 
 
@@ -345,9 +345,9 @@ def _read_regions(path: Path) -> Iterator[Region]:
         where = f"{path}:{line}"
         slug = row["slug"]
         if slug not in REGION_SLUGS:
-            raise ReferenceError(f"{where}: unknown region slug {slug!r}")
+            raise ReferenceTableError(f"{where}: unknown region slug {slug!r}")
         if slug in seen:
-            raise ReferenceError(f"{where}: region {slug} listed twice")
+            raise ReferenceTableError(f"{where}: region {slug} listed twice")
         seen.add(slug)
         yield Region(
             slug=slug,
@@ -364,11 +364,11 @@ def _read_countries(path: Path, regions: set[str]) -> Iterator[Country]:
         where = f"{path}:{line}"
         iso3 = _checked(row, "iso3", _ISO3, where)
         if iso3 in seen:
-            raise ReferenceError(f"{where}: country {iso3} listed twice")
+            raise ReferenceTableError(f"{where}: country {iso3} listed twice")
         seen.add(iso3)
         region = row["ilo_region"] or None
         if region is not None and region not in regions:
-            raise ReferenceError(f"{where}: unknown ilo_region {region!r}")
+            raise ReferenceTableError(f"{where}: unknown ilo_region {region!r}")
         country = Country(
             iso3=iso3,
             iso2=_checked(row, "iso2", _ISO2, where),
@@ -403,20 +403,20 @@ def _claim_names(country: Country, names: dict[NameKey, str], where: str) -> Non
     for name in (country.name, *country.aliases):
         owner = names.setdefault(name_key(name), country.iso3)
         if owner != country.iso3:
-            raise ReferenceError(f"{where}: the name {name!r} is also a name of {owner}")
+            raise ReferenceTableError(f"{where}: the name {name!r} is also a name of {owner}")
 
 
 def _required(row: dict[str, str], column: str, where: str) -> str:
     value = row[column].strip()
     if not value:
-        raise ReferenceError(f"{where}: {column} is empty")
+        raise ReferenceTableError(f"{where}: {column} is empty")
     return value
 
 
 def _checked(row: dict[str, str], column: str, pattern: re.Pattern[str], where: str) -> str:
     value = row[column]
     if not pattern.fullmatch(value):
-        raise ReferenceError(f"{where}: {column} {value!r} is malformed")
+        raise ReferenceTableError(f"{where}: {column} {value!r} is malformed")
     return value
 
 

@@ -10,7 +10,6 @@ input always gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import paths
+from .config import environment
 
 HASH_LENGTH = 12  # hex digits of the content hash in a version string
 
@@ -73,7 +73,7 @@ def read_release(path: Path | None = None) -> Release:
 
 def build_date(release: Release) -> str:
     """The build's date: SOURCE_DATE_EPOCH's day when set, else the release's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    epoch = environment().source_date_epoch
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
     return release.date

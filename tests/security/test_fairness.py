@@ -13,7 +13,8 @@ import pytest
 import requests
 from testbed.loopback import session_from
 
-from flgraph.service import ClientShares, Overloaded, QueryTimeout
+from flgraph.query.errors import Overloaded, QueryTimeout
+from flgraph.query.service import ClientShares
 from tests.conftest import start_server, stop_server, wait_for_query_workers
 
 from .test_costs import EXPENSIVE

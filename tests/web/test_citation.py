@@ -17,7 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 from testbed.expected import EXPECTED, ID
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 from flgraph.release import read_release
 
 from ..conftest import ROOT

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 
 ID = "https://w3id.org/flgraph/id/"
 ZAMBIA = ID + "country/ZMB"

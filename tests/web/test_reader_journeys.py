@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 
 from .browsing import open_page, screenshot
 

@@ -270,7 +270,7 @@ def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, data
 
 def test_evidence_cut_by_the_row_limit_says_so(dataset_file):
     """Evidence rows past the row limit are not shown as the complete list."""
-    from flgraph.service import Limits
+    from flgraph.config import Limits
 
     def page(row_limit: int) -> str:
         app = make_app(dataset_file, FLGRAPH_LIMITS=Limits(row_limit=row_limit))
@@ -365,7 +365,7 @@ def test_resource_pages_on_every_store(store_app):
 def test_a_hub_keeps_its_own_statements_when_others_fill_the_row_limit(dataset_file):
     """The ILO is the object of every attribution: when those fill the row limit, its
     page and its RDF still hold what it says of itself, and both say they are cut."""
-    from flgraph.service import Limits
+    from flgraph.config import Limits
 
     data = Dataset()
     data.parse(dataset_file, format="trig")

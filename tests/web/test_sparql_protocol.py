@@ -386,7 +386,7 @@ def test_a_browser_gets_the_editor_and_curl_does_not(site):
 
 
 def test_editor_lists_saved_queries_and_embeds_data_safely(site):
-    from flgraph.queries import load_queries
+    from flgraph.query.saved import load_queries
 
     hostile = 'SELECT * WHERE { ?s ?p "</script><script>alert(1)</script>" }'
     page = get(site, hostile, BROWSER)

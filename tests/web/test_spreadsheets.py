@@ -13,7 +13,7 @@ import requests
 from csvw import CSVW
 from testbed.expected import EXPECTED
 
-from flgraph.queries import load_queries
+from flgraph.query.saved import load_queries
 from flgraph.release import read_release
 
 from ..conftest import DATA, start_server, stop_server

@@ -18,27 +18,30 @@ from .base import (
     StoreError,
     StoreUnavailable,
 )
+from .spec import MEMORY, ON_DISK, StoreSpec, StoreSpecError
 
 __all__ = ["AskResult", "GraphResult", "QuerySyntaxError", "Result", "SelectResult", "Store",
-           "StoreError", "StoreUnavailable", "describe_resource", "load_dataset_file", "open_store"]
+           "StoreError", "StoreSpec", "StoreSpecError", "StoreUnavailable", "describe_resource",
+           "load_dataset_file", "open_store"]
 
 
-def open_store(spec: str = "memory", data: Path | None = None) -> Store:
-    """A store from its specification; the in-memory store is filled from ``data``."""
+def open_store(spec: str | StoreSpec = "memory", data: Path | None = None) -> Store:
+    """A store from its specification (store/spec.py); the in-memory store is filled
+    from ``data``. A spec that names no store is a ``StoreSpecError`` (a ValueError)."""
     from .oxigraph import OxigraphStore
 
-    if spec in ("memory", "oxigraph", ""):
+    if not isinstance(spec, StoreSpec):
+        spec = StoreSpec.parse(spec, data)
+    if spec.kind == MEMORY:
         store = OxigraphStore()
-        if data is not None:
-            load_dataset_file(store, data)
+        if spec.data is not None:
+            load_dataset_file(store, spec.data)
         return store
-    if spec.startswith("oxigraph:"):
-        return OxigraphStore(Path(spec.split(":", 1)[1]), read_only=True)
-    if spec.startswith("sparql:"):
-        from .remote import RemoteStore
+    if spec.kind == ON_DISK:
+        return OxigraphStore(Path(spec.location), read_only=True)
+    from .remote import RemoteStore  # its HTTP client is imported only by who needs it
 
-        return RemoteStore.from_environment(spec.split(":", 1)[1])
-    raise ValueError(f"unknown store '{spec}' (use memory, oxigraph:PATH or sparql:URL)")
+    return RemoteStore.from_environment(spec.location)
 
 
 def load_dataset_file(store: Store, path: Path) -> None:

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ..rdfio import FILE_PREFIXES
 from ..rdfio import FORMATS as RDF_FORMATS
-from ..results import _FORMULA_START, _NUMBER, _OX_RESULTS, Serialized, state_truncation
+from .results import _FORMULA_START, _NUMBER, _OX_RESULTS, Serialized, state_truncation
 
 _RESULT = b"<result>"
 _CLOSE = b"</results></sparql>"

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..durable import active_directory
-from ..results import Serialized
 from ..sparqltext.binder import bind, has_dataset_clause
 from . import answers
 from .base import (
@@ -27,6 +26,7 @@ from .base import (
     StoreError,
     Term,
 )
+from .results import Serialized
 
 
 class OxigraphStore(Store):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import http.client
-import os
 import re
 import socket
 import threading
@@ -44,6 +43,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from .. import namespaces as ns
+from ..config import environment
 from ..sparqltext.binder import (
     bind,
     dataset_clauses,
@@ -62,6 +62,7 @@ from .base import (
     StoreUnavailable,
     Term,
 )
+from .writers import load_quads
 
 DEFAULT_TIMEOUT = 10.0
 #: Virtuoso's default ``ResultSetMaxRows``. It caps CONSTRUCT/DESCRIBE answers without
@@ -181,10 +182,10 @@ class RemoteStore(Store):
         """Settings for ``--store sparql:URL``, which has no room for options:
         ``FLGRAPH_SPARQL_TIMEOUT`` (seconds) and ``FLGRAPH_SPARQL_MAX_ROWS`` (the server's
         row cap, 0 if it has none)."""
-        env = os.environ if environ is None else environ
+        env = environment(environ)
         try:
-            timeout = float(env.get("FLGRAPH_SPARQL_TIMEOUT") or DEFAULT_TIMEOUT)
-            max_rows = int(env.get("FLGRAPH_SPARQL_MAX_ROWS") or DEFAULT_SERVER_MAX_ROWS)
+            timeout = float(env.sparql_timeout or DEFAULT_TIMEOUT)
+            max_rows = int(env.sparql_max_rows or DEFAULT_SERVER_MAX_ROWS)
         except ValueError as err:
             raise ValueError(f"FLGRAPH_SPARQL_TIMEOUT / FLGRAPH_SPARQL_MAX_ROWS: {err}") from None
         if timeout <= 0:
@@ -466,8 +467,6 @@ class RemoteStore(Store):
         if self.writer is None:
             raise StoreError(f"SPARQL store {self.endpoint} is read-only here; load it with "
                              "'flgraph load --endpoint …'")
-        from .loading import load_quads
-
         self._graphs = None  # the loaded graphs must be seen at once
         load_quads(quads, self.writer, self)
 

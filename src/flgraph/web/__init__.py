@@ -8,37 +8,20 @@ results into responses.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask
 from markupsafe import Markup
 
 from .. import paths
-from ..allocator import settle
-from ..service import Limits
+from ..config import Settings
+from ..query.allocator import settle
 from .dump_files import DumpFiles
 
-DEFAULTS: dict[str, Any] = {
-    "FLGRAPH_STORE": "memory",  # memory | oxigraph:PATH | sparql:URL
-    "FLGRAPH_DATA": None,  # dataset file for the memory store (default data/flgraph.trig)
-    "FLGRAPH_BASE": "https://w3id.org/flgraph/",  # what local /id/… and /ontology map onto
-    "FLGRAPH_LIMITS": Limits(),
-    "FLGRAPH_PAGE_SIZE": 50,
-    "FLGRAPH_PAGE_LINKS": 100,  # values of one property a resource page lists
-    # Worker processes running queries with enforced deadlines (0: run in the web process,
-    # which cannot stop a runaway query; `flgraph serve` uses workers).
-    "FLGRAPH_QUERY_WORKERS": 0,
-    # Separate workers for queries typed at /sparql (0: they share the site's workers).
-    "FLGRAPH_PUBLIC_WORKERS": 0,
-    "FLGRAPH_WORKER_MEMORY": 2 * 1024**3,  # address-space cap of each query worker
-    # Where dumps are written (web/dump_files.py); None: a private directory of the app's
-    # own (`flgraph serve` makes one that its web processes share).
-    "FLGRAPH_DUMP_DIR": None,
-    # /validation: pyshacl (the reference) up to this many quads, flgraph's engine above
-    "FLGRAPH_REFERENCE_VALIDATION": 100_000,
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies; a query is far smaller
-}
+#: The app's configuration before ``create_app``'s own: every FLGRAPH_* key (config.py,
+#: Settings) at its default, and Flask's request-body bound (a query is far smaller).
+DEFAULTS: dict[str, Any] = {**Settings().config(), "MAX_CONTENT_LENGTH": 1024 * 1024}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,18 +29,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(DEFAULTS)
     if config:
         app.config.update(config)
-    if app.config["FLGRAPH_DATA"] is None:
-        app.config["FLGRAPH_DATA"] = paths.dataset_file()
-    app.config["FLGRAPH_DATA"] = Path(app.config["FLGRAPH_DATA"])
+    settings = Settings.from_config(app.config)  # checked and typed once, here
+    if settings.data is None:
+        settings = replace(settings, data=paths.dataset_file())
 
     from .services import Services
 
-    app.extensions["flgraph"] = Services.from_config(app.config)
-    dump_dir = app.config.get("FLGRAPH_DUMP_DIR")
-    app.extensions["flgraph-dumps"] = DumpFiles(Path(dump_dir)) if dump_dir else DumpFiles.private()
+    app.extensions["flgraph"] = Services.from_settings(settings)
+    app.extensions["flgraph-dumps"] = (DumpFiles(settings.dump_dir) if settings.dump_dir
+                                       else DumpFiles.private())
     app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
-    if app.config.get("FLGRAPH_WARM"):
+    if settings.warm:
         from .warm import warm_in_background
 
         warm_in_background(app)
@@ -101,7 +84,7 @@ def _register(app: Flask) -> None:
     cors.init_app(app)
     app.after_request(_safe_headers)
     app.after_request(_settle_when_sent)
-    if app.config.get("FLGRAPH_CACHE", True):
+    if app.extensions["flgraph"].settings.cache:
         from . import cache
 
         cache.init_app(app)

@@ -19,6 +19,7 @@ from email.utils import formatdate
 from flask import Flask, Response, request
 
 from .lru import WeighedLRU
+from .negotiation import vary
 from .services import services
 
 #: Request headers a response may vary on; part of the key. Host: some answers hold
@@ -83,8 +84,8 @@ def request_key() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    cache = ResponseCache(app.config.get("FLGRAPH_CACHE_ENTRIES", 2048),
-                          app.config.get("FLGRAPH_CACHE_BYTES", 128 * 1024**2))
+    settings = app.extensions["flgraph"].settings
+    cache = ResponseCache(settings.cache_entries, settings.cache_bytes)
     app.extensions["flgraph-cache"] = cache
     modified = formatdate(usegmt=True)
 
@@ -115,8 +116,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Cache-Control", "public, max-age=60")
         compressible = len(body) >= _MIN_COMPRESS and _compressible(response.mimetype)
         if compressible:
-            vary = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
-            response.headers["Vary"] = ", ".join([*vary, "Accept-Encoding"])
+            vary(response, "Accept-Encoding")
         entry = Entry(response.status_code, tuple(response.headers.items()), body,
                       gzip.compress(body, 6, mtime=0) if compressible else None, etag)
         cache.put(key, entry)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..results import compact
-from ..store import SelectResult
+from ..query.answers import SelectResult, compact
 from .links import Links
 
 _NUMERIC = {ns.XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",

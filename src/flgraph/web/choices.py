@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..queries import Param, ParameterError, SavedQuery
-from ..service import Overloaded, QueryRequest, QueryTimeout
-from ..store import SelectResult, StoreError
+from ..query.answers import SelectResult
+from ..query.errors import Overloaded, ParameterError, QueryTimeout, StoreError
+from ..query.saved import Param, SavedQuery
+from ..query.service import QueryRequest
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from flask import Flask
 
 from .. import citation
-from ..service import Overloaded, QueryRequest, QueryTimeout
-from ..store import StoreError
+from ..query.errors import Overloaded, QueryTimeout, StoreError
+from ..query.service import QueryRequest
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services

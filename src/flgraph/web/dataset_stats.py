@@ -4,8 +4,8 @@ version (each is a scan of the store)."""
 
 from __future__ import annotations
 
-from ..service import QueryRequest
-from ..void import About, DatasetStats
+from ..describe.void import About, DatasetStats
+from ..query.service import QueryRequest
 from . import citing
 from .internal_queries import sparql
 from .memo import per_version
@@ -24,7 +24,7 @@ def _compute() -> DatasetStats:
     svc = services()
     totals = _run("dataset-totals")[0]
     return DatasetStats(
-        triples=svc.store.count(),
+        triples=svc.query_service.count(),
         distinct_subjects=int(totals["subjects"].value),
         distinct_objects=int(totals["objects"].value),
         classes=_counts("dataset-classes", "class", "instances"),

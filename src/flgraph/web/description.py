@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..results import compact
+from ..query.answers import compact
 from .links import Links
 
 #: Label properties in order of preference.

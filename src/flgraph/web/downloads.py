@@ -1,4 +1,5 @@
-"""``/download/`` and ``/.well-known/void``: the dataset in every format, and its description.
+"""``/download/``: the dataset in every format, and its description (``/.well-known/void``,
+routed by web/landing.py beside the page browsers get there).
 
 Dumps are written from the store's quads by flgraph.rdfio (sorted, so the same data
 always gives the same bytes) once per format and dataset version, on the first request
@@ -6,7 +7,7 @@ for them, in a child process (web/whole_dataset.py), into files (web/dump_files.
 the page lists the sizes of those written. Quad formats (TriG, N-Quads, JSON-LD) keep
 the named graphs; triple formats merge them. The saved
 queries come one by one or zipped (fixed timestamps: the same queries, the same zip).
-The VoID + DCAT description is built by flgraph.void with this site's absolute URLs.
+The VoID + DCAT description is built by flgraph.describe.void with this site's absolute URLs.
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
+from ..describe.void import Dump, Site, describe
+from ..query.answers import GraphResult, serialize_graph
 from ..rdfio import FORMATS, Format
-from ..results import serialize_graph
-from ..store import GraphResult
-from ..validate import shapes_file
-from ..void import Dump, Site, describe
+from ..validation.validate import shapes_file
 from . import whole_dataset
 from .dataset_stats import dataset_about, dataset_stats
 from .dump_files import DumpFiles
-from .errors import error_response
 from .memo import per_version
-from .negotiation import negotiate
+from .negotiation import vary
 from .ontology import ontology_file
 from .renderers import GRAPH, content_type
 from .services import services
@@ -66,7 +65,7 @@ def index():
         "downloads/index.html", dumps=dumps, vocab=vocab, queries=queries,
         archive=Item("All saved queries (zip)", "/download/queries.zip", "application/zip",
                      len(_queries_zip())),
-        quads=per_version("quad-count", services().store.count)))  # on disk, a scan
+        quads=per_version("quad-count", services().query_service.count)))  # on disk, a scan
     response.cache_control.no_store = True  # sizes appear as dumps are written
     return response
 
@@ -150,24 +149,6 @@ def _attachment(body: bytes, media: str, filename: str) -> Response:
 
 # VoID ---------------------------------------------------------------------------------
 
-@bp.get("/.well-known/void")
-def void():
-    """VoID and DCAT for machines (Turtle when Accept names nothing better); browsers,
-    which prefer HTML, get the dataset's landing page."""
-    offers = [*GRAPH, "text/html"]
-    media = negotiate(offers, request.args.get("format"))
-    if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
-                              {"Vary": "Accept"})
-    if media == "text/html":
-        from . import landing
-
-        response = Response(landing.page(), content_type="text/html; charset=utf-8")
-        response.headers["Vary"] = "Accept"
-        return response
-    return void_description(media)
-
-
 def void_description(media: str) -> Response:
     """The VoID + DCAT description in ``media`` (one of the RDF media types offered)."""
     root = request.host_url.rstrip("/")
@@ -183,6 +164,5 @@ def void_description(media: str) -> Response:
         abort(400, "the request's Host does not make valid IRIs")
     response = Response(serialize_graph(GraphResult(tuple(triples)), GRAPH[media]),
                         content_type=content_type(media))
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(response, "Accept")
 

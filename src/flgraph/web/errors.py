@@ -6,10 +6,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..queries import ParameterError
-from ..service import Overloaded, QueryRefused, QueryTimeout, QueryTooCostly
-from ..sparqltext import BindingError
-from ..store import QuerySyntaxError, StoreError, StoreUnavailable
+from ..query.errors import QUERY_FAILURES, failure_of
 
 
 def wants_html() -> bool:
@@ -28,25 +25,16 @@ def error_response(status: int, title: str, message: str, headers: dict | None =
                                               **(headers or {})}
 
 
-#: How each failure of a query is answered, most specific first (a QueryTooCostly is a
-#: QueryTimeout): status, title, headers. Pages and the SPARQL endpoint both answer from it.
-QUERY_ERRORS = ((QuerySyntaxError, 400, "Query syntax error", {}),
-                (QueryRefused, 400, "Query refused", {}),
-                (ParameterError, 400, "Bad parameter", {}),
-                (BindingError, 400, "Bad parameter", {}),
-                (QueryTooCostly, 503, "Query stopped", {"Retry-After": "5"}),
-                (QueryTimeout, 503, "Query timed out", {"Retry-After": "5"}),
-                (Overloaded, 429, "Too many queries", {"Retry-After": "2"}),
-                (StoreUnavailable, 503, "Store unavailable", {"Retry-After": "10"}),
-                (StoreError, 500, "Query failed", {}))
+#: The query failures pages and the SPARQL endpoint answer (query.errors.FAILURES).
+QUERY_ERRORS = QUERY_FAILURES
 
 
 def query_error(err: Exception) -> tuple[int, str, dict]:
-    """Status, title and headers of a query's failure (``err`` is one of QUERY_ERRORS)."""
-    for kind, status, title, headers in QUERY_ERRORS:
-        if isinstance(err, kind):
-            return status, title, headers
-    raise err
+    """Status, title and headers of a query's failure, from the one table."""
+    failure = failure_of(err)
+    if failure is None:
+        raise err
+    return failure.status, failure.title, dict(failure.headers)
 
 
 def register(app: Flask) -> None:
@@ -54,7 +42,7 @@ def register(app: Flask) -> None:
         status, title, headers = query_error(err)
         return error_response(status, title, str(err), headers)
 
-    for kind in {kind for kind, *_ in QUERY_ERRORS}:
+    for kind in QUERY_ERRORS:
         app.register_error_handler(kind, answer)
 
     @app.errorhandler(HTTPException)

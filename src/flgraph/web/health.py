@@ -1,5 +1,6 @@
 """``/health``: for probes. Answers without touching the store, so it measures the
-framework's own ceiling; ``?deep=1`` also asks the store one tiny question."""
+framework's own ceiling; ``?deep=1`` also asks one tiny question the whole way through
+the query service (gateway, a worker, the store): whether a worker answers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,6 @@ bp = Blueprint("health", __name__)
 def health():
     body = {"status": "ok", "dataset": services().current_version()}
     if request.args.get("deep"):
-        services().query_service.store.query("ASK { }")
+        services().query_service.ping()
         body["store"] = "ok"
     return jsonify(body)

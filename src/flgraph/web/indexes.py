@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import abort, render_template
 
-from ..service import QueryRequest
+from ..query.service import QueryRequest
 from .description import readable
 from .internal_queries import sparql
 from .services import services

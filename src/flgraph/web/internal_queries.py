@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_DIR = Path(__file__).parent / "sparql"
+_DIR = Path(__file__).parent / "site_queries"
 
 
 @cache

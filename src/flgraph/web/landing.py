@@ -3,7 +3,8 @@ to cite it, its rights, its distributions (size, SHA-256) and its SPARQL endpoin
 schema.org ``Dataset`` JSON-LD for dataset search engines.
 
 Browsers asking for ``/.well-known/void`` get this page too; machines get the VoID and
-DCAT description in Turtle or another RDF format by ``Accept`` (web/downloads.py).
+DCAT description in Turtle or another RDF format by ``Accept`` (web/downloads.py);
+both are answered here, where the page is.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, Response, make_response, render_template, request
 
 from ..citation import Cited
 from ..rdfio import FORMATS
 from ..release import ReleaseError, read_release
-from ..validate import shapes_file
+from ..validation.validate import shapes_file
 from . import citing
-from .errors import error_response
+from .downloads import DUMP_NAME, void_description, written_dump
 from .memo import per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .ontology import ontology_file
 from .renderers import GRAPH
 from .services import services
@@ -45,15 +46,23 @@ def dataset_page():
     offers = [HTML, *GRAPH]
     media = negotiate(offers, request.args.get("format"))
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(offers),
-                              {"Vary": "Accept"})
+        return not_acceptable(offers)
     if media != HTML:
-        from .downloads import void_description
-
         return void_description(media)
-    response = make_response(page())
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(make_response(page()), "Accept")
+
+
+@bp.get("/.well-known/void")
+def void():
+    """VoID and DCAT for machines (Turtle when Accept names nothing better); browsers,
+    which prefer HTML, get the dataset's landing page."""
+    offers = [*GRAPH, "text/html"]
+    media = negotiate(offers, request.args.get("format"))
+    if media is None:
+        return not_acceptable(offers)
+    if media == "text/html":
+        return vary(Response(page(), content_type="text/html; charset=utf-8"), "Accept")
+    return void_description(media)
 
 
 def page() -> str:
@@ -78,8 +87,6 @@ def _history() -> tuple:
 
 
 def _distributions(root: str) -> list[Distribution]:
-    from .downloads import DUMP_NAME, written_dump
-
     out = []
     for fmt in FORMATS.values():
         path = written_dump(fmt)

@@ -2,47 +2,17 @@
 
 By an explicit extension (``/queries/table-1.csv``), by the ``format``/``output``
 parameters SPARQL clients send, or by the ``Accept`` header with q-values (Werkzeug's
-parser). None when nothing offered is acceptable: the caller answers 406.
+parser). None when nothing offered is acceptable: the caller answers
+``not_acceptable(offers)``, the site's one 406. Every ``Vary`` is added by ``vary``.
 """
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from werkzeug.datastructures import MIMEAccept
 
-#: Short names clients use in ?format= / ?output= and extensions, to media types.
-ALIASES = {
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n3": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-#: Media types that mean the same thing as one we offer.
-SYNONYMS = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
-    "text/rdf+xml": "application/rdf+xml",
-}
+from ..formats import ALIASES, SYNONYMS
+from .errors import error_response
 
 
 def from_name(name: str | None) -> str | None:
@@ -101,3 +71,20 @@ def jsonld_profile() -> str | None:
             if profile:
                 return profile
     return None
+
+
+def not_acceptable(offers: list[str], detail: str | None = None):
+    """The 406 of a page or a document: what is offered, and that the answer depends on
+    Accept (a cache must not give it to a client asking for something else)."""
+    return error_response(406, "Not Acceptable", detail or "offered: " + ", ".join(offers),
+                          {"Vary": "Accept"})
+
+
+def vary(response: Response, *headers: str) -> Response:
+    """Add request headers the answer depends on to ``Vary``, each once, keeping those
+    already named (Prefer, Accept-Encoding: each part of the site adds its own)."""
+    named = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
+    missing = [h for h in headers if h not in named]
+    if missing:
+        response.headers["Vary"] = ", ".join([*named, *missing])
+    return response

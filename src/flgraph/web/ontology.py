@@ -17,11 +17,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from .. import jsonld, paths
+from ..formats import BY_MEDIA
 from ..rdfio import FILE_PREFIXES
-from ..validate import shapes_file
+from ..validation.validate import shapes_file
 from .dataset_stats import dataset_stats
-from .errors import error_response
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable
 from .ontology_docs import ontology_header, ontology_sections, rdf_file, shape_docs
 from .renderers import content_type
 from .representations import EXTENSIONS, add_link_header, alternates, split_extension
@@ -29,9 +29,8 @@ from .services import services
 
 bp = Blueprint("ontology", __name__)
 
-_OX_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
-               "application/ld+json": ox.RdfFormat.JSON_LD,
-               "application/rdf+xml": ox.RdfFormat.RDF_XML}
+_OX_FORMATS = {m: BY_MEDIA[m].engine for m in ("application/n-triples",
+                                                 "application/ld+json", "application/rdf+xml")}
 
 
 def ontology_file() -> Path:
@@ -73,8 +72,7 @@ def _serve(path: Path, local: str, ext: str | None, page: Callable[[], str]) -> 
         abort(404)
     media = negotiate(list(EXTENSIONS.values()), ext or request.args.get("format"))
     if media is None:
-        return error_response(406, "Not Acceptable",
-                              "offered: " + ", ".join(EXTENSIONS.values()), {"Vary": "Accept"})
+        return not_acceptable(list(EXTENSIONS.values()))
     if media == "text/html":
         response = Response(page(), content_type="text/html; charset=utf-8")
     elif media == "text/turtle":

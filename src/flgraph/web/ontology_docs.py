@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..results import compact
+from ..query.answers import compact
 from .internal_queries import sparql
 from .links import Links
 

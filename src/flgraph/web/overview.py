@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template
 
-from ..service import QueryRequest
-from ..store import SelectResult
+from ..query.answers import SelectResult
+from ..query.service import QueryRequest
 from . import cells
 from .internal_queries import sparql
 from .services import services
@@ -33,7 +33,7 @@ def index():
     return render_template(
         "overview.html",
         counts={k: int(v.value) for k, v in counts.items()},
-        triples=svc.store.count(),
+        triples=svc.query_service.count(),
         outcomes=cells.table(outcomes, svc.links),
         queries=svc.queries.values(),
         charts={"matrix": _with_links(_columns(matrix), {"country": "countryHref",

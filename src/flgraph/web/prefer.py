@@ -12,7 +12,8 @@ from __future__ import annotations
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
-from ..store import Result
+from ..query.answers import Result
+from .negotiation import vary
 
 STRICT = "handling=strict"
 
@@ -43,7 +44,4 @@ def mark(response: Response) -> Response:
     """``Preference-Applied`` where the preference was honoured; answers vary on it."""
     if strict():
         response.headers["Preference-Applied"] = STRICT
-    vary = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
-    if "Prefer" not in vary:
-        response.headers["Vary"] = ", ".join([*vary, "Prefer"])
-    return response
+    return vary(response, "Prefer")

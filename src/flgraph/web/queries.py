@@ -19,16 +19,17 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 
 from ..citation import Cited, where_text
 from ..citation import text as citation_text
-from ..queries import ParameterError, SavedQuery, bind_params
-from ..service import QueryRequest
+from ..query.answers import Result, SelectResult
+from ..query.errors import ParameterError
+from ..query.saved import SavedQuery, bind_params
+from ..query.service import QueryRequest
 from ..sparqltext.binder import bind
 from ..sparqltext.header import read_header
-from ..store import Result, SelectResult
 from ..tabular import CSVW_MEDIA, XLSX_MEDIA, About, csvw_metadata, workbook
 from . import cells, citing
 from .choices import Choices, choices, resolve
 from .memo import Memo, per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .renderers import GRAPH, TABULAR, render
 from .services import services
 
@@ -72,13 +73,12 @@ def show(name: str):
                *([XLSX_MEDIA] if form == "SELECT" else [])]
     media = negotiate(["text/html", *offered], extension or request.args.get("format"))
     if media is None:
-        abort(406, "offered: text/html, " + ", ".join(offered))
+        return not_acceptable(["text/html", *offered])
     if media in TABULAR or media in GRAPH:
         response = render(_written(saved, bindings, media), media)
         if extension:
             response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
-        response.headers["Vary"] = "Accept"
-        return _stamped(response, saved, raw, media)
+        return _stamped(vary(response, "Accept"), saved, raw, media)
     answer = _answer(saved, bindings)
     result = answer.result
     if media == XLSX_MEDIA:
@@ -89,8 +89,7 @@ def show(name: str):
             response.headers["X-Flgraph-Truncated"] = "true"
     else:
         response = _page(saved, raw, resolved, bindings, answer)
-    response.headers["Vary"] = "Accept"
-    return _stamped(response, saved, raw, media)
+    return _stamped(vary(response, "Accept"), saved, raw, media)
 
 
 def _stamped(response, saved: SavedQuery, raw: dict, media: str):
@@ -155,9 +154,7 @@ def _without(saved: SavedQuery, raw: dict, resolved: dict, missing: list,
     are listed."""
     media = negotiate(["text/html", *TABULAR], extension or request.args.get("format"))
     if media == "text/html":
-        response = make_response(_render(saved, raw, resolved, answer=None))
-        response.headers["Vary"] = "Accept"
-        return response
+        return vary(make_response(_render(saved, raw, resolved, answer=None)), "Accept")
     page = f"{request.host_url}queries/{saved.name}"
     names = ", ".join(f"'{p.name}'" for p in missing)
     raise ParameterError(f"parameter {names} is required; its values are listed on {page}")
@@ -217,7 +214,7 @@ def _render(saved: SavedQuery, raw: dict, resolved: dict, answer: Answer | None,
     svc = services()
     found = {p.name: choices(saved, p) for p in saved.params}  # the drop-downs
     result = answer.result if answer else None
-    page_size = request.args.get("page_size", type=int) or 50
+    page_size = request.args.get("page_size", type=int) or svc.settings.page_size
     page_size = max(1, min(page_size, 1000))
     rows = len(result.rows) if isinstance(result, SelectResult) else 0
     pages = max(1, math.ceil(rows / page_size))

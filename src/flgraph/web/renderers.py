@@ -8,40 +8,28 @@ from __future__ import annotations
 
 from flask import Response
 
-from .. import jsonld, paths
-from ..results import (
+from .. import formats, jsonld, paths
+from ..query.answers import (
+    GraphResult,
+    Result,
     Serialized,
     serialize_graph,
     serialize_results,
     state_truncation,
 )
-from ..store import GraphResult, Result
 from . import prefer
 from .negotiation import jsonld_profile
 
-#: Media types offered for SELECT/ASK, the default first.
-TABULAR = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-#: Media types offered for CONSTRUCT/DESCRIBE and resources, the default first.
-GRAPH = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
-CHARSET = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
+#: Media types offered for SELECT/ASK and for CONSTRUCT/DESCRIBE and resources, each
+#: to its short name, the default first; the types whose content type names UTF-8.
+TABULAR, GRAPH, CHARSET = formats.TABULAR, formats.GRAPH, formats.CHARSET
 
 
 def offers(result: Result) -> list[str]:
     return list(GRAPH if isinstance(result, GraphResult) else TABULAR)
 
 
-def content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type in CHARSET else media_type
+content_type = formats.content_type
 
 
 def render(result: Result | Serialized, media_type: str) -> Response:

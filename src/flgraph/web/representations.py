@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from flask import Response
 
-#: Extension → media type, in the order alternates are listed.
-EXTENSIONS = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+from ..formats import BY_MEDIA, REGISTRY
+from .negotiation import vary
+
+#: Extension → media type, in the order alternates are listed: the page, then RDF.
+EXTENSIONS = {"html": "text/html",
+              **{f.extension: f.media_type for f in REGISTRY if f.graph_offer}}
 MEDIA_EXTENSIONS = {media: ext for ext, media in EXTENSIONS.items()}
 #: Media types of RDF only, Turtle first (the default where HTML is not offered).
 RDF_MEDIA = [m for m in EXTENSIONS.values() if m != "text/html"]
-LABELS = {"text/html": "HTML", "text/turtle": "Turtle", "application/n-triples": "N-Triples",
-          "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF/XML"}
+LABELS = {media: BY_MEDIA[media].label for media in EXTENSIONS.values()}
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -47,6 +44,4 @@ def add_link_header(response: Response, links: list[tuple[str, str, str]]) -> Re
     if response.mimetype != "application/ld+json":
         response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
                                              for href, media, _ in links)
-    vary = {v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()}
-    response.headers["Vary"] = ", ".join(sorted(vary | {"Accept"}))
-    return response
+    return vary(response, "Accept")

@@ -16,24 +16,21 @@ import pyoxigraph as ox
 from flask import (
     Blueprint,
     abort,
-    current_app,
     make_response,
     render_template,
     request,
 )
 
 from .. import paths
+from ..query.answers import GraphResult, serialize_graph
+from ..query.service import QueryRequest
 from ..rdfio import sort_key
-from ..results import serialize_graph
-from ..service import QueryRequest
-from ..store import GraphResult
 from . import citing
 from .description import describe
-from .errors import error_response
 from .evidence import citations
 from .indexes import index
 from .internal_queries import sparql
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable
 from .renderers import render
 from .representations import EXTENSIONS, RDF_MEDIA, add_link_header, alternates, split_extension
 from .services import services
@@ -68,8 +65,7 @@ def resource(path: str):
         abort(404, f"<{iri}> is not described in this dataset")
     media = negotiate(_OFFERS, explicit)
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(
-            EXTENSIONS.values()), {"Vary": "Accept"})
+        return not_acceptable(list(EXTENSIONS.values()))
     local = links.local_path(iri) or "/id/" + path
     if media == "text/html":
         response = make_response(_page(iri, result, alternates(local)))
@@ -103,7 +99,7 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     evidence = svc.query_service.run(
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
     resource = describe(iri, result.triples, svc.links,
-                        shown=current_app.config["FLGRAPH_PAGE_LINKS"], names=term_names())
+                        shown=svc.settings.page_links, names=term_names())
     found = citations(evidence.dicts(), _source_dirs(), svc.links)
     return render_template(
         "resource/show.html",
@@ -132,6 +128,6 @@ def _own(iri: str, result: GraphResult) -> GraphResult:
 
 def _source_dirs() -> list[Path]:
     """Where the report's text may be: beside the served data file, then the project's."""
-    data = current_app.config.get("FLGRAPH_DATA")
+    data = services().settings.data
     found = [Path(data).parent / "source"] if data else []
     return [*found, paths.source_dir()]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from .dump_files import remove_if_owner
 
 SERVERS = ("granian", "gunicorn")
@@ -36,14 +37,28 @@ PR_SET_PDEATHSIG = 1  # prctl(2)
 MAX_HEAD_BYTES = 3 * 20_000 + 16_384
 
 
+def import_site() -> None:
+    """Import the site's modules in the process that forks the web processes, so that
+    each of them starts with them imported (imports are most of a process's start)."""
+    from . import (  # noqa: F401
+        create_app,
+        downloads,
+        health,
+        ontology,
+        overview,
+        queries,
+        resources,
+        sparql,
+        validation,
+    )
+
+
 def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
           workers: int = 2, threads: int = 4, access_log: bool = False,
           http_server: str = "granian", on_reload: Callable[[], Any] | None = None) -> None:
     """Serve the site with ``workers`` processes of ``threads`` application threads each,
     until interrupted. ``on_reload`` is called when the server is told to reload (SIGHUP):
     the engine loads the data file again, then the web processes are started anew."""
-    from .warm import import_site
-
     import_site()  # before the web processes fork: each starts with the site imported
     # made here, before the web processes fork, so that they share the dumps they write
     dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
@@ -86,8 +101,9 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
         websockets=False, workers_kill_timeout=STOP_SECONDS)
     # the web processes are forked, so the loader (and the configuration it closes over)
     # needs no pickling
-    trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
-    deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
+    settings = Settings.from_config(config)
+    trusted = trusted_networks(settings.trusted_proxies)
+    deadline = settings.limits.timeout
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()

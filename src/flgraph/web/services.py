@@ -1,5 +1,6 @@
-"""What the views share: the store, its query service, the saved queries, the dataset's
-version (for caching) and the mapping of local addresses onto dataset IRIs."""
+"""What the views share: the query service (their one road to the data), the saved
+queries, the dataset's version (for caching) and the mapping of local addresses onto
+dataset IRIs."""
 
 from __future__ import annotations
 
@@ -11,80 +12,46 @@ from typing import Any
 
 from flask import current_app
 
-from ..pool import StoreSpec
-from ..queries import SavedQuery, load_queries
-from ..service import QueryService
-from ..store import Store, StoreError, open_store
+from ..config import Settings
+from ..query import factory
+from ..query.errors import QUERY_FAILURES
+from ..query.saved import SavedQuery, load_queries
+from ..query.service import QueryRequest, QueryService
 from .internal_queries import sparql
 from .links import Links
 
 REMOTE_VERSION_TTL = 2.0  # seconds a remote store's version is trusted
-PUBLIC_NICE = 5  # the /sparql lane's workers yield the CPU to the site's own queries
 
 
 @dataclass
 class Services:
-    store: Store
     query_service: QueryService
+    settings: Settings
     queries: dict[str, SavedQuery]
     version: str  # changes whenever the served dataset changes
     base: str
     # how a child process opens the store for work over the whole dataset
     # (web/whole_dataset.py); None: that work runs in the web process
-    child_spec: StoreSpec | None = None
-    engine: Any = None  # engine.client.CurrentVersion when the engine serves the data
+    child_spec: Any = None
+    engine: Any = None  # query.engine.client.CurrentVersion when the engine serves the data
     on_new_version: Any = None  # called when the engine starts serving another version
     _checked: float = 0.0
     _remote_version: str = ""
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Services:
-        if config.get("FLGRAPH_ENGINE"):
-            return cls._from_engine(config)
-        spec = config["FLGRAPH_STORE"]
-        data = config["FLGRAPH_DATA"]
-        embedded = spec in ("memory", "oxigraph") or spec.startswith("oxigraph:")
-        store = open_store(spec, data if embedded else None)
-        limits = config["FLGRAPH_LIMITS"]
-        pool = public_pool = None
-        worker_spec = StoreSpec(spec, data if spec in ("memory", "oxigraph") else None)
-        if embedded and config["FLGRAPH_QUERY_WORKERS"]:
-            from ..pool import WorkerPool
+    def from_settings(cls, settings: Settings) -> Services:
+        """The query service the settings ask for (query/factory.py) and what the views
+        share besides: the web process reaches the data only through that service."""
+        backend = factory.for_web(settings)
+        return cls(query_service=backend.service, settings=settings, queries=load_queries(),
+                   version=backend.version, base=settings.base,
+                   child_spec=backend.child_spec, engine=backend.engine)
 
-            memory = config["FLGRAPH_WORKER_MEMORY"]
-            pool = WorkerPool(worker_spec, limits, size=config["FLGRAPH_QUERY_WORKERS"],
-                              memory_bytes=memory)
-            if config["FLGRAPH_PUBLIC_WORKERS"]:
-                public_pool = WorkerPool(worker_spec, limits,
-                                         size=config["FLGRAPH_PUBLIC_WORKERS"],
-                                         memory_bytes=memory, nice=PUBLIC_NICE,
-                                         queue_wait=limits.public_queue_wait,
-                                         wait_first=False)  # the site first
-        return cls(store=store, query_service=QueryService(store, limits, pool, public_pool),
-                   queries=load_queries(), version=_version(spec, data),
-                   base=config["FLGRAPH_BASE"],
-                   child_spec=worker_spec if config["FLGRAPH_QUERY_WORKERS"] else None)
-
-    @classmethod
-    def _from_engine(cls, config: dict[str, Any]) -> Services:
-        """Queries and the store through the engine (``flgraph serve``): no copy of the
-        data in this process."""
-        from pathlib import Path
-
-        from ..engine.client import CurrentVersion, EngineLane, EngineStore
-
-        directory = Path(config["FLGRAPH_ENGINE"])
-        limits = config["FLGRAPH_LIMITS"]
-        sizes = config.get("FLGRAPH_ENGINE_LANES", {})
-        site = EngineLane(directory, "site", limits, sizes.get("site", 0))
-        public = EngineLane(directory, "public", limits, sizes["public"],
-                            queue_wait=limits.public_queue_wait) if "public" in sizes else None
-        current = CurrentVersion(directory)
-        now = current.get()
-        store = EngineStore(site)
-        return cls(store=store, query_service=QueryService(store, limits, site, public),
-                   queries=load_queries(), version=now.version, base=config["FLGRAPH_BASE"],
-                   child_spec=StoreSpec("memory", now.data), engine=current)
+    @property
+    def store(self):
+        """The service's store: in a process with query workers, a view of theirs
+        (query/lanes.py), not a copy of the data."""
+        return self.query_service.store
 
     def current_version(self) -> str:
         """The dataset's version now. The engine's changes with a reload (``current.json``
@@ -94,7 +61,7 @@ class Services:
         if self.engine is not None:
             return self._engine_version()
         if self.query_service.pool is not None or self.store.name == "oxigraph":
-            return self.version
+            return self.version  # an embedded store changes only with a restart
         now = time.monotonic()
         if now - self._checked > REMOTE_VERSION_TTL:
             self._checked = now
@@ -104,7 +71,7 @@ class Services:
     def _engine_version(self) -> str:
         now = self.engine.get()
         if now.version != self.version:
-            self.version, self.child_spec = now.version, StoreSpec("memory", now.data)
+            self.version, self.child_spec = now.version, factory.engine_child_spec(now)
             self.query_service.forget_graphs()
             if self.on_new_version is not None:
                 self.on_new_version()
@@ -112,8 +79,8 @@ class Services:
 
     def _ask_version(self) -> str:
         try:
-            result = self.store.query(sparql("dataset-version"))
-        except StoreError:
+            result = self.query_service.run(QueryRequest(sparql("dataset-version")))
+        except QUERY_FAILURES:
             return ""
         values = sorted(row[0].value for row in result.rows if row[0] is not None)
         return hashlib.sha256("|".join(values).encode()).hexdigest()[:16]
@@ -121,12 +88,6 @@ class Services:
     @cached_property
     def links(self) -> Links:
         return Links(self.base)
-
-
-def _version(spec: str, data) -> str:
-    if spec in ("memory", "oxigraph") and data is not None and data.exists():
-        return hashlib.sha256(data.read_bytes()).hexdigest()[:16]
-    return hashlib.sha256(spec.encode()).hexdigest()[:16]
 
 
 def services() -> Services:

@@ -36,10 +36,12 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from .. import formats
 from .. import namespaces as ns
-from ..service import Overloaded, QueryRefused, QueryRequest, QueryTimeout
-from ..service_description import describe
-from ..store import GraphResult, StoreError
+from ..describe.service_description import describe
+from ..query.answers import GraphResult
+from ..query.errors import Overloaded, QueryRefused, QueryTimeout, StoreError
+from ..query.service import QueryRequest
 from . import negotiation
 from .clients import client_group
 from .dataset_stats import dataset_stats
@@ -59,19 +61,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PARAMS = 200  # far more than any client sends; bounds the work of parsing
 
 #: ``format=`` names read by the kind of result: ``xml`` and ``json`` differ by form.
-TABULAR_NAMES = {"json": "application/sparql-results+json",
-                 "srj": "application/sparql-results+json",
-                 "xml": "application/sparql-results+xml",
-                 "srx": "application/sparql-results+xml",
-                 "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_NAMES = {"json": "application/ld+json", "json-ld": "application/ld+json",
-               "jsonld": "application/ld+json", "xml": "application/rdf+xml",
-               "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-               "rdfxml": "application/rdf+xml", "turtle": "text/turtle", "ttl": "text/turtle",
-               "n3": "text/turtle", "nt": "application/n-triples",
-               "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-               "application/xml": "application/rdf+xml", "text/plain": "application/n-triples",
-               "application/json": "application/ld+json", "text/n3": "text/turtle"}
+TABULAR_NAMES = formats.endpoint_names(formats.RESULTS)
+GRAPH_NAMES = formats.endpoint_names(formats.RDF)
 
 
 class ProtocolError(Exception):
@@ -325,10 +316,7 @@ def _preflight() -> Response:
 
 @bp.after_request
 def _protocol_headers(response: Response) -> Response:
-    vary = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
-    if "Accept" not in vary:
-        response.headers["Vary"] = ", ".join([*vary, "Accept"])
-    return response
+    return negotiation.vary(response, "Accept")
 
 
 @bp.errorhandler(ProtocolError)
@@ -337,13 +325,13 @@ def _protocol_error(err: ProtocolError):
 
 
 def _query_error(err: Exception):
-    """A query's failure with the site's status and title (errors.QUERY_ERRORS), in one
+    """A query's failure with the site's status and title (query.errors.FAILURES), in one
     line of text."""
     status, title, headers = query_error(err)
     return _error(status, f"{title}: {err}", headers)
 
 
-for _kind in {kind for kind, *_ in QUERY_ERRORS}:
+for _kind in QUERY_ERRORS:
     bp.register_error_handler(_kind, _query_error)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..service import QueryRequest
+from ..query.service import QueryRequest
 from .links import Links
 from .services import services
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..service import QueryRequest
+from ..query.service import QueryRequest
 from .internal_queries import sparql
 from .memo import per_version
 from .services import services

@@ -1,7 +1,7 @@
 """``/validation``: the SHACL report of the data this site serves.
 
 The store's own quads are validated (not the file they came from: what SPARQL users get
-is what is checked), against ontology/shapes.ttl, with flgraph.validate. pyshacl takes a
+is what is checked), against ontology/shapes.ttl, with flgraph.validation.validate. pyshacl takes a
 fifth of a second to import and validation is a full pass over the data, so both happen
 on the first request and the report is kept for the dataset version. pyshacl, the
 reference, checks data of up to ``FLGRAPH_REFERENCE_VALIDATION`` quads (100,000 by
@@ -20,14 +20,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from ..results import compact
-from ..validate import SEVERITIES, Finding, ValidationReport
+from ..query.answers import compact
+from ..validation.validate import SEVERITIES, Finding, ValidationReport
 from . import whole_dataset
-from .errors import error_response
 from .memo import per_version
-from .negotiation import negotiate
+from .negotiation import negotiate, not_acceptable, vary
 from .services import services
 
 bp = Blueprint("validation", __name__)
@@ -41,11 +40,10 @@ _FORMATS = {"html": "text/html", "json": "application/json", "turtle": "text/tur
 def report():
     name = request.args.get("format")
     if name is not None and name.lower() not in _FORMATS:
-        return error_response(406, "Not Acceptable", "format is one of: html, json, turtle")
+        return not_acceptable(_OFFERS, "format is one of: html, json, turtle")
     media = _FORMATS[name.lower()] if name else negotiate(_OFFERS)
     if media is None:
-        return error_response(406, "Not Acceptable", "offered: " + ", ".join(_OFFERS),
-                              {"Vary": "Accept"})
+        return not_acceptable(_OFFERS)
     result, engine = per_version("validation", _validate)
     if media == "application/json":
         response = Response(result.json(), content_type="application/json")
@@ -53,8 +51,7 @@ def report():
         response = Response(result.turtle, content_type="text/turtle; charset=utf-8")
     else:
         response = Response(_page(result, engine), content_type="text/html; charset=utf-8")
-    response.headers["Vary"] = "Accept"
-    return response
+    return vary(response, "Accept")
 
 
 #: Engines as the page names them.
@@ -62,7 +59,7 @@ ENGINE_NAMES = {"pyshacl": "pyshacl", "fast": "flgraph's SPARQL engine for SHACL
 
 
 def _validate() -> tuple[ValidationReport, str]:
-    limit = current_app.config["FLGRAPH_REFERENCE_VALIDATION"]
+    limit = services().settings.reference_validation
     return whole_dataset.run(whole_dataset.validate_store, limit)
 
 

@@ -21,22 +21,6 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _log = logging.getLogger(__name__)
 
 
-def import_site() -> None:
-    """Import the site's modules in the process that forks the web processes, so that
-    each of them starts with them imported (imports are most of a process's start)."""
-    from . import (  # noqa: F401
-        create_app,
-        downloads,
-        health,
-        ontology,
-        overview,
-        queries,
-        resources,
-        sparql,
-        validation,
-    )
-
-
 def pages(services: Services) -> list[str]:
     paths = ["/", "/queries/", "/ontology", "/sparql"]
     paths += [f"/queries/{name}" for name, saved in sorted(services.queries.items())

@@ -1,10 +1,8 @@
 """Work that reads every quad (dumps, the validation report), away from the web process.
 
-Under ``flgraph serve`` such work runs in a child process that opens the store as the
-query workers do and exits when done: at 2M triples a dump or a validation holds 1–2 GB
-while it runs, and a web process that did it itself kept that memory afterwards (1.9 GB
-after a Turtle dump, against 93 MB before; bench/RESULTS.md, 2026-11-29). An app made
-without query workers (tests, the app factory) does the work in its own process.
+Under ``flgraph serve`` (and whenever the app has query workers) such work runs in a
+child process (query/whole.py); an app made without query workers (tests, the app
+factory) does the work in its own process, on its own store.
 
 The functions given to :func:`run` take the store first and must be importable by name
 (a spawned child imports them); what they return comes back pickled.
@@ -12,52 +10,26 @@ The functions given to :func:`run` take the store first and must be importable b
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing as mp
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-import pyoxigraph as ox
-
-from ..pool import StoreSpec
+from ..query.answers import Store
+from ..query.whole import complete_quads, in_child
 from ..rdfio import FORMATS, write_quads
-from ..store import Store, StoreError, open_store
-from ..validate import ValidationReport, validate_quads
+from ..validation.validate import ValidationReport, validate_quads
 from .services import services
 
 T = TypeVar("T")
 
 
 def run(function: Callable[..., T], *args) -> T:
-    """``function(store, *args)`` in a child process under ``flgraph serve``, else here."""
+    """``function(store, *args)`` in a child process when the app has query workers, else
+    here."""
     svc = services()
     if svc.child_spec is None:
         return function(svc.store, *args)
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as child:
-        return child.submit(_in_child, svc.child_spec, svc.version, function, *args).result()
-
-
-def _in_child(spec: StoreSpec, version: str, function: Callable[..., T], *args) -> T:
-    if spec.spec in ("memory", "oxigraph") and spec.data is not None:
-        # the web process loaded this file when it started: it must still be that file
-        now = hashlib.sha256(Path(spec.data).read_bytes()).hexdigest()[:16]
-        if now != version:
-            raise StoreError(f"{spec.data} changed since the server started; restart it so "
-                             "that what is exported is what is served")
-    return function(open_store(spec.spec, spec.data), *args)
-
-
-def complete_quads(store: Store) -> list[ox.Quad]:
-    """Every quad of the store, checked against its count: a dump or a validation of part
-    of the data must not pass for one of the whole (a remote store pages its answers)."""
-    quads = list(store.quads())
-    expected = store.count()
-    if len(quads) != expected:
-        raise StoreError(f"the store gave {len(quads)} of its {expected} quads; "
-                         "nothing is written from an incomplete read")
-    return quads
+    return in_child(svc.child_spec, svc.version, function, *args)
 
 
 def write_dump(store: Store, target: Path, format_name: str) -> None:

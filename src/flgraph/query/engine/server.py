@@ -113,9 +113,10 @@ def _warm(store) -> None:
     parser, which the gateway checks queries with), and every respawned worker paid it
     again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
     ones once idle left a window in which a lane answered slowly or not at all)."""
+    from ...config import Limits
     from ..gateway import query_shape
     from ..pool import _answer, _Job
-    from ..service import Limits, QueryRequest
+    from ..service import QueryRequest
 
     text = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
     _answer(store, _Job(QueryRequest(text), 1, 1.0, frozenset()), Limits())

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
-from ..validate import Finding, with_details
+from ... import namespaces as ns
+from ..findings import Finding, with_details
 from .engine import Result
 from .literals import LiteralSemantics
 

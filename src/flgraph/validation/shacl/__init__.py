@@ -1,6 +1,6 @@
 """The fast SHACL validator: the shapes compiled to SPARQL and run on an Oxigraph store.
 
-pyshacl stays the reference (``flgraph.validate``); this engine gives the same findings
+pyshacl stays the reference (``flgraph.validation.validate``); this engine gives the same findings
 for the SHACL features ``ontology/shapes.ttl`` uses — and refuses, listing them, shapes
 that use anything else (``UnsupportedShapes``), so that no check is ever skipped.
 
@@ -34,7 +34,7 @@ __all__ = ["FastValidator", "Outcome", "ShaclRuntimeError", "UnsupportedShapes",
 
 @dataclass
 class Outcome:
-    findings: list  # flgraph.validate.Finding, unsorted
+    findings: list  # flgraph.validation.validate.Finding, unsorted
     turtle: str
     timings: list[Timing] = field(default_factory=list)
     load_seconds: float = 0.0
@@ -55,7 +55,7 @@ class FastValidator:
     def validate_rdflib(self, graph) -> Outcome:
         """Validate an rdflib ``Graph`` or ``Dataset`` (the union of its graphs), judging
         literals by its own rdflib terms as pyshacl does."""
-        from ..rdfio import oxigraph_term
+        from ...rdfio import oxigraph_term
 
         semantics = LiteralSemantics()
 

@@ -21,8 +21,10 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from ..service import Limits, QueryRefused, QueryRequest
-from ..store import QuerySyntaxError, StoreError, StoreUnavailable
+from ...config import Limits
+from ...store import StoreError
+from ..errors import QUERY_FAILURES, QueryTooCostly, to_wire
+from ..service import QueryRequest
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
 COPY_CHECK_SECONDS = 0.05  # a query this long may have written to many shared pages
@@ -121,10 +123,10 @@ def _answer(store, job: Job) -> tuple[str, object]:
     try:
         return "ok", check_and_run(store, _Job(job.request, job.limit, job.cpu_seconds,
                                                job.graphs), job.limits)
-    except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError) as err:
-        return "error", (type(err).__name__, str(err))
+    except QUERY_FAILURES as err:
+        return "error", to_wire(err)
     except MemoryError:
-        return "error", ("QueryTooCostly", "the query was stopped: it needed more memory "
-                         "than one query may use")
+        return "error", to_wire(QueryTooCostly("the query was stopped: it needed more memory "
+                                               "than one query may use"))
     except Exception as err:
-        return "error", ("StoreError", _unexpected(err))
+        return "error", to_wire(StoreError(_unexpected(err)))

@@ -1,6 +1,6 @@
 """Starting the engine from ``flgraph serve``, before the HTTP server forks its processes.
 
-The engine is a process of its own (``python -m flgraph.engine.server``), so it works
+The engine is a process of its own (``python -m flgraph.query.engine.server``), so it works
 the same under whichever HTTP server runs the site: web processes only need the engine's
 directory (``FLGRAPH_ENGINE``), where the lanes' sockets and ``current.json`` are.
 """
@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...config import Settings
+from ...store.spec import StoreSpec
 from .server import Lane
 from .snapshot import SnapshotError
 
@@ -51,7 +53,7 @@ def start_engine(data: Path, directory: Path, lanes: list[Lane], watch: bool = F
     (one line) when the file cannot be served."""
     config = {"data": str(Path(data).resolve()), "dir": str(directory), "watch": watch,
               "lanes": [asdict(lane) for lane in lanes], "memory_bytes": memory_bytes}
-    process = subprocess.Popen([sys.executable, "-m", "flgraph.engine.server",
+    process = subprocess.Popen([sys.executable, "-m", "flgraph.query.engine.server",
                                 json.dumps(config)], stdout=subprocess.PIPE)
     line = process.stdout.readline()
     process.stdout.close()
@@ -72,18 +74,18 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
 
     Lanes hold as many workers as every web process had of its own before (``--workers``
     times ``--query-workers``, and the same for ``--public-workers``), now shared."""
-    if config["FLGRAPH_STORE"] not in ("memory", "oxigraph") or not config["FLGRAPH_QUERY_WORKERS"]:
+    settings = Settings.from_config(config)
+    if not StoreSpec.parse(settings.store).in_memory or not settings.query_workers:
         yield None
         return
-    lanes = [Lane("site", web_processes * config["FLGRAPH_QUERY_WORKERS"])]
-    if config["FLGRAPH_PUBLIC_WORKERS"]:
-        lanes.append(Lane("public", web_processes * config["FLGRAPH_PUBLIC_WORKERS"],
-                          PUBLIC_NICE))
+    lanes = [Lane("site", web_processes * settings.query_workers)]
+    if settings.public_workers:
+        lanes.append(Lane("public", web_processes * settings.public_workers, PUBLIC_NICE))
     directory = Path(tempfile.mkdtemp(prefix="flgraph-engine-"))
     owner = os.getpid()
     engine = None
     try:
-        engine = start_engine(config["FLGRAPH_DATA"], directory, lanes, watch)
+        engine = start_engine(settings.data, directory, lanes, watch)
         config["FLGRAPH_ENGINE"] = str(directory)
         config["FLGRAPH_ENGINE_LANES"] = {lane.name: lane.size for lane in lanes}
         config["FLGRAPH_WARM"] = True  # web/warm.py

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
+from ... import namespaces as ns
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

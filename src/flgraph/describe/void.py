@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .rdfio import sort_key
+from .. import namespaces as ns
+from ..rdfio import sort_key
 
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 

@@ -36,11 +36,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import namespaces as ns
-from .service import Limits, QueryRefused
-from .sparqltext import decode_codepoints, read_header, significant, tokenize
-from .sparqltext.lexer import CODEPOINT_ESCAPE
-from .store import QuerySyntaxError
+from .. import namespaces as ns
+from ..config import Limits
+from ..sparqltext import decode_codepoints, read_header, significant, tokenize
+from ..sparqltext.lexer import CODEPOINT_ESCAPE
+from ..store import QuerySyntaxError
+from .errors import QueryRefused
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}

@@ -12,21 +12,12 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .store import GraphResult
+from .. import namespaces as ns
+from ..formats import REGISTRY
+from ..store import GraphResult
 
-#: W3C's unique URIs for file formats, the values of sd:resultFormat.
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {
-    "application/sparql-results+json": FORMATS_NS + "SPARQL_Results_JSON",
-    "application/sparql-results+xml": FORMATS_NS + "SPARQL_Results_XML",
-    "text/csv": FORMATS_NS + "SPARQL_Results_CSV",
-    "text/tab-separated-values": FORMATS_NS + "SPARQL_Results_TSV",
-    "text/turtle": FORMATS_NS + "Turtle",
-    "application/n-triples": FORMATS_NS + "N-Triples",
-    "application/ld+json": FORMATS_NS + "JSON-LD",
-    "application/rdf+xml": FORMATS_NS + "RDF_XML",
-}
+#: W3C's unique URIs for file formats, the values of sd:resultFormat (formats.py).
+FORMAT_IRIS = {f.media_type: f.sd_iri for f in REGISTRY if f.sd_iri}
 
 
 def _sd(local: str) -> ox.NamedNode:

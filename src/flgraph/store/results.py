@@ -14,32 +14,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .rdfio import FILE_PREFIXES
-from .rdfio import FORMATS as RDF_FORMATS
-from .store.base import AskResult, GraphResult, Result, SelectResult, Term
+from .. import namespaces as ns
+from ..formats import RESULTS, of_kind
+from ..rdfio import FILE_PREFIXES
+from ..rdfio import FORMATS as RDF_FORMATS
+from .base import AskResult, GraphResult, Result, SelectResult, Term
 
 XSD_STRING = ns.XSD + "string"
 
 
-@dataclass(frozen=True)
-class ResultsFormat:
-    name: str
-    media_type: str
-    extension: str
-
-
-RESULTS_FORMATS: dict[str, ResultsFormat] = {
-    f.name: f
-    for f in (
-        ResultsFormat("json", "application/sparql-results+json", "json"),
-        ResultsFormat("xml", "application/sparql-results+xml", "xml"),
-        ResultsFormat("csv", "text/csv", "csv"),
-        ResultsFormat("tsv", "text/tab-separated-values", "tsv"),
-    )
-}
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = {name: f.engine for name, f in of_kind(RESULTS).items()}
 
 
 def term_json(term: Term) -> dict[str, str]:

@@ -4,7 +4,7 @@ pyshacl is the reference validator. It checks the union of the dataset's graphs:
 typology schemes and reference data are part of what the shapes look at. Only
 violations make a dataset invalid; warnings and infos are reported.
 
-``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``flgraph.shacl``):
+``engine="fast"`` runs the same shapes compiled to SPARQL on Oxigraph (``validation.shacl``):
 the same findings, over ten times faster from 200k triples on (bench/validation.py); it
 refuses shapes that use SHACL features it does not run. ``flgraph build`` keeps pyshacl:
 the report validates in under a second with it, and the build's verdict then comes
@@ -13,56 +13,14 @@ from the reference itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import namespaces as ns
-from . import paths
+from .. import namespaces as ns
+from .. import paths
+from .findings import SEVERITIES, Finding, ValidationReport, with_details
 
-SEVERITIES = ("Violation", "Warning", "Info")
 ENGINES = ("pyshacl", "fast")
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # Violation | Warning | Info
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    shape: str | None
-    component: str | None = None  # e.g. "MinCountConstraintComponent"
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    conforms: bool  # no violations (warnings do not make a dataset invalid)
-    findings: tuple[Finding, ...]
-    turtle: str  # the SHACL validation report graph, for tools
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def summary(self) -> str:
-        verdict = "conforms" if self.conforms else "does not conform"
-        counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}"
-                           for s in SEVERITIES)
-        return f"{verdict} ({counts})"
-
-    def text(self) -> str:
-        lines = [f"Validation: {self.summary()}"]
-        for f in self.findings:
-            where = f" [{_short(f.path)}]" if f.path else ""
-            value = f" = {f.value}" if f.value and f.value != f.focus else ""
-            lines.append(f"{f.severity}: {f.focus}{where}{value}: {f.message}")
-        return "\n".join(lines)
-
-    def json(self) -> str:
-        return json.dumps({"conforms": self.conforms,
-                           "counts": {s: self.count(s) for s in SEVERITIES},
-                           "findings": [asdict(f) for f in self.findings]}, indent=2)
 
 
 def shapes_file() -> Path:
@@ -76,7 +34,7 @@ def validate_quads(quads: Iterable, shapes: Path | None = None,
         return _fast(shapes).validate(quads)
     from rdflib import Graph
 
-    from .rdfio import _rdflib_term
+    from ..rdfio import _rdflib_term
 
     data = Graph()
     for q in quads:
@@ -125,7 +83,7 @@ def _engine(name: str) -> str:
 
 
 class _FastEngine:
-    """``flgraph.shacl`` behind the same report type as pyshacl."""
+    """``flgraph.validation.shacl`` behind the same report type as pyshacl."""
 
     def __init__(self, shapes: Path) -> None:
         from .shacl import validator_for
@@ -171,12 +129,6 @@ def _findings(report) -> Iterable[Finding]:
         )
 
 
-def with_details(message: str, details: list[str]) -> str:
-    """A result's message followed by those of the results nested in it (sh:detail),
-    which say what is wrong where the result only says that a nested shape failed."""
-    return f"{message} Details: {'; '.join(details)}" if details else message
-
-
 def _detail_messages(report, result, SH) -> Iterable[str]:
     for detail in report.objects(result, SH.detail):
         yield from _detail_messages(report, detail, SH)
@@ -188,10 +140,3 @@ def _detail_messages(report, result, SH) -> Iterable[str]:
 def _order(f: Finding) -> tuple:
     return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.focus,
             f.path or "", f.message, f.value or "")
-
-
-def _short(iri: str) -> str:
-    for prefix, namespace in ns.PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri

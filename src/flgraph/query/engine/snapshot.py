@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..rdfio import RdfInputError, format_for_path, parse_bytes
-from ..store.oxigraph import OxigraphStore
+from ...rdfio import RdfInputError, format_for_path, parse_bytes
+from ...store.oxigraph import OxigraphStore
 
 
 class SnapshotError(Exception):

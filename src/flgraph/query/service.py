@@ -22,7 +22,9 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
-from .store import (
+from ..config import Limits
+from ..namespaces import PREFIXES
+from ..store import (
     AskResult,
     GraphResult,
     QuerySyntaxError,
@@ -31,55 +33,13 @@ from .store import (
     Store,
     StoreUnavailable,
 )
-from .store.base import Term
+from ..store.base import Term
+from ..store.results import Serialized, serialize_capped
+from .errors import Overloaded, ParameterError, QueryRefused, QueryTimeout
+from .gateway import check_query, explain_refusal, prepare, query_form
 
 GRAPHS_TTL = 10.0  # seconds the list of the store's graphs is trusted
 TERM_OVERHEAD = 16  # bytes counted per term on top of its text (quotes, tags, markup)
-
-
-class QueryRefused(Exception):
-    """The gateway will not run this query (HTTP 400); the message says why."""
-
-
-class QueryTimeout(Exception):
-    """The query ran past its deadline and was stopped (HTTP 503)."""
-
-
-class QueryTooCostly(QueryTimeout):
-    """The query used up its worker's memory or CPU time before its deadline: stopped,
-    like a query past its deadline (HTTP 503), whose cost it would have reached."""
-
-
-class Overloaded(Exception):
-    """Too many queries at once (HTTP 429)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Defaults in line with public endpoints: seconds per query, thousands of rows.
-
-    ``timeout`` is the wall-clock deadline of a query from its arrival (waiting for a
-    worker included); ``max_result_bytes`` bounds the text of the terms of one result,
-    whatever the rows hold (a crafted query can build megabyte literals).
-    """
-
-    row_limit: int = 10_000
-    max_result_bytes: int = 16 * 1024**2
-    timeout: float = 5.0
-    max_query_bytes: int = 20_000
-    max_nesting: int = 64
-    max_patterns: int = 150
-    max_unions: int = 64
-    max_subqueries: int = 16
-    max_paths: int = 32
-    queue_wait: float = 2.0  # longest wait for a free site worker before answering 429
-    # the same for /sparql queries: long enough to ride out a worker's respawn after a
-    # query past its deadline (a flood from one client is told at once by its share)
-    public_queue_wait: float = 2.0
-    max_concurrent: int = 4  # queries at once per web process when there is no pool
-    max_public_concurrent: int = 2  # of which /sparql queries may hold at most this many
-    public_per_client: int = 1  # /sparql queries one client address runs at once (0: any)
-    public_per_client_queue: int = 8  # ... and how many more wait their turn (then 429)
 
 
 @dataclass(frozen=True)
@@ -131,6 +91,16 @@ class QueryService:
             self._graphs_read = now
         return self._graphs
 
+    def count(self) -> int:
+        """The store's quads, asked where the data is (a worker, when there are workers:
+        the web process holds no copy), under the query deadline."""
+        return self.store.count()
+
+    def ping(self) -> bool:
+        """Whether a query is answered now: the cheapest one, the whole way through (the
+        gateway, a worker of the site's lane, the store)."""
+        return self.run(QueryRequest("ASK { }")).value
+
     def forget_graphs(self) -> None:
         """The data changed (a reload): read the list of graphs again."""
         self._graphs = None
@@ -142,8 +112,6 @@ class QueryService:
         checks run in this process and the form is read from the text (None when that
         is not enough: the worker's parser decides).
         """
-        from .gateway import check_query, prepare, query_form
-
         if self.pool is None:
             return check_query(text, self.limits, self.graph_names(),
                                engine_parses=self.store.parses_standard_sparql).form
@@ -153,9 +121,6 @@ class QueryService:
         """Refuse an IRI parameter declared ``in: <class>`` whose value is no instance of
         that class in the data: a mistyped IRI would otherwise answer zero rows, which
         reads as "none reported" — a silent wrong answer."""
-        from .namespaces import PREFIXES
-        from .queries import ParameterError
-
         for param in saved.params:
             value = bindings.get(param.name)
             if not param.values_from or value is None:
@@ -169,8 +134,6 @@ class QueryService:
                                      f"{param.values_from} of this dataset")
 
     def run(self, request: QueryRequest) -> Result:
-        from .gateway import prepare
-
         started = time.monotonic()
         request = replace(request, text=prepare(request.text, self.limits))
         for graph in (*(request.default_graphs or ()), *(request.named_graphs or ())):
@@ -185,8 +148,6 @@ class QueryService:
         return self._run(request, limit, started)
 
     def _run(self, request: QueryRequest, limit: int, started: float) -> Result:
-        from .gateway import check_query, explain_refusal
-
         pool = self.public_pool if request.public else self.pool
         if pool is not None:
             return pool.run(request, limit, self.graph_names(), started)
@@ -301,8 +262,6 @@ def execute(store: Store, request: QueryRequest, limit: int, limits: Limits) -> 
         if request.default_graphs is not None else None,
         "named_graphs": list(request.named_graphs) if request.named_graphs is not None
         else None}
-    from .results import Serialized, serialize_capped
-
     if request.formats is not None and hasattr(store, "query_written"):
         result = store.query_written(request.engine_text(), dict(request.bindings),
                                      formats=request.formats,

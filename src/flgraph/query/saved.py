@@ -15,10 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from . import namespaces as ns
-from . import paths
-from .sparqltext.binder import iri_problem
-from .sparqltext.header import read_header
+from .. import namespaces as ns
+from .. import paths
+from ..sparqltext.binder import iri_problem
+from ..sparqltext.header import read_header
+from .errors import ParameterError
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 VIEWS = ("table", "bar", "map", "timeline")
@@ -30,10 +31,6 @@ _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 class QueryDefinitionError(Exception):
     """A saved query file whose header is not valid."""
-
-
-class ParameterError(ValueError):
-    """A parameter value that does not fit its declared type."""
 
 
 @dataclass(frozen=True)

@@ -19,45 +19,26 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 
-from .service import (
-    Limits,
-    Overloaded,
-    QueryRefused,
-    QueryRequest,
-    QueryTimeout,
-    QueryTooCostly,
-)
-from .sparqltext import BindingError
-from .store import QuerySyntaxError, Result, StoreError, StoreUnavailable
+from ..config import Limits
+from ..store import QuerySyntaxError, Result, StoreError
+from ..store.spec import StoreSpec
+from .errors import QUERY_FAILURES, Overloaded, QueryTimeout, QueryTooCostly, from_wire, to_wire
+from .gateway import check_query, explain_refusal
+from .service import QueryRequest, execute
 
-_ERRORS = {"QuerySyntaxError": QuerySyntaxError, "StoreUnavailable": StoreUnavailable,
-           "StoreError": StoreError, "QueryRefused": QueryRefused,
-           "QueryTooCostly": QueryTooCostly, "BindingError": BindingError}
 #: rdflib's SPARQL parser recurses deeply; a worker can afford a deeper stack than a
 #: web thread (the nesting limit of the gateway bounds how deep a query goes anyway).
 PARSER_RECURSION_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
-class StoreSpec:
-    """How a worker opens the store: the ``--store`` spec and, for memory, the data file."""
-
-    spec: str
-    data: Path | None
-
-    @property
-    def embedded(self) -> bool:
-        return not self.spec.startswith("sparql:")
-
-
-@dataclass(frozen=True)
 class _Job:
-    request: QueryRequest
+    request: QueryRequest | None
     limit: int
     cpu_seconds: float
     graphs: frozenset[str]
+    op: str = "query"  # or a question about the store: "count", "graphs"
 
 
 def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes: int | None,
@@ -67,9 +48,9 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
     import resource
     import sys
 
+    from ..store import open_store
     from .allocator import settle
     from .sandbox import deny_network
-    from .store import open_store
 
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -89,15 +70,15 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
             return
         _limit_cpu(job.cpu_seconds)
         try:
-            conn.send(("ok", _answer(store, job, limits)))
-        except (QuerySyntaxError, QueryRefused, StoreUnavailable, StoreError,
-                BindingError) as err:
-            conn.send(("error", (type(err).__name__, str(err))))
+            conn.send(("ok", _store_answer(store, job.op) if job.op != "query"
+                       else _answer(store, job, limits)))
+        except QUERY_FAILURES as err:
+            conn.send(("error", to_wire(err)))
         except MemoryError:
-            conn.send(("error", ("QueryTooCostly", "the query was stopped: it needed more "
-                                 "memory than one query may use")))
+            conn.send(("error", to_wire(QueryTooCostly(
+                "the query was stopped: it needed more memory than one query may use"))))
         except Exception as err:
-            conn.send(("error", ("StoreError", _unexpected(err))))
+            conn.send(("error", to_wire(StoreError(_unexpected(err)))))
         settle()  # the answer is sent and freed: sort its blocks now, not in the next query
 
 
@@ -110,9 +91,6 @@ def _unexpected(err: Exception) -> str:
 def _answer(store, job: _Job, limits: Limits) -> Result:
     """Check the query in full (parsing a crafted query is itself costly, so it happens
     here, under the deadline), then run it with the row and byte caps."""
-    from .gateway import check_query, explain_refusal
-    from .service import execute
-
     engine_parses = getattr(store, "parses_standard_sparql", False)
     check_query(job.request.text, limits, job.graphs, engine_parses=engine_parses)
     try:
@@ -121,6 +99,15 @@ def _answer(store, job: _Job, limits: Limits) -> Result:
         if engine_parses:
             explain_refusal(job.request.text, limits, job.graphs)
         raise
+
+
+def _store_answer(store, op: str) -> object:
+    """A question about the store itself, asked by a web process that holds no copy."""
+    if op == "count":
+        return store.count()
+    if op == "graphs":
+        return store.graph_names()
+    raise StoreError(f"unknown question to a worker: {op!r}")
 
 
 def _limit_cpu(seconds: float) -> None:
@@ -238,6 +225,15 @@ class WorkerPool:
         """The query's result, checked and run in a worker within ``Limits.timeout`` of
         ``started`` (when the request arrived; waiting for a worker counts)."""
         started = time.monotonic() if started is None else started
+        return self._call(lambda remaining: _Job(request, limit, remaining, frozenset(graphs)),
+                          started)
+
+    def call(self, op: str) -> object:
+        """A question about the store itself (``count``, ``graphs``), under the deadline."""
+        return self._call(lambda remaining: _Job(None, 0, remaining, frozenset(), op),
+                          time.monotonic())
+
+    def _call(self, job_for, started: float):
         timeout = self.limits.timeout
         # a pool still starting is not overloaded: its first worker is awaited instead
         self._started.wait(max(0.0, timeout - (time.monotonic() - started)))
@@ -249,7 +245,7 @@ class WorkerPool:
                 from None
         remaining = timeout - (time.monotonic() - started)
         try:
-            worker.conn.send(_Job(request, limit, max(remaining, 0.1), frozenset(graphs)))
+            worker.conn.send(job_for(max(remaining, 0.1)))
             if not worker.conn.poll(max(remaining, 0.0)):
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -262,8 +258,7 @@ class WorkerPool:
         self._idle.put(worker)
         if status == "ok":
             return payload
-        name, message = payload
-        raise _ERRORS.get(name, StoreError)(message)
+        raise from_wire(*payload)
 
     def close(self) -> None:
         self._closed = True

@@ -2,8 +2,8 @@
 
 ``EngineLane`` has the interface of ``pool.WorkerPool`` (``run``), so ``QueryService``
 does not care which it has: the deadline, the queue wait and the errors are the same.
-``EngineStore`` is the web process's view of the served store (its count, its graphs,
-a query for ``/health?deep=1``), so a web process holds no copy of the data.
+Its ``call`` asks a worker about the store itself (its count, its graphs): a web
+process sees the served store through ``query.lanes.LaneStore`` and holds no copy.
 ``current()`` reads which version the engine serves, from ``current.json``.
 """
 
@@ -15,13 +15,14 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..service import Limits, Overloaded, QueryRequest, QueryTimeout, QueryTooCostly
-from ..store import Result, Store, StoreError, StoreUnavailable
+from ...config import Limits
+from ...store import Result, StoreUnavailable
+from ..errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
+from ..service import QueryRequest
 from .worker import Job
 
 
@@ -98,10 +99,7 @@ class EngineLane:
             conn.close()
         if status == "ok":
             return payload
-        from ..pool import _ERRORS
-
-        name, message = payload
-        raise _ERRORS.get(name, StoreError)(message)
+        raise from_wire(*payload)
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""
@@ -128,32 +126,3 @@ class EngineLane:
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-
-
-class EngineStore(Store):
-    """The served store as a web process sees it: through the engine's site lane."""
-
-    name = "oxigraph"
-
-    def __init__(self, lane: EngineLane) -> None:
-        self.lane = lane
-
-    def query(self, sparql: str, bindings: Mapping | None = None, *, limit: int | None = None,
-              default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> Result:
-        request = QueryRequest(sparql, dict(bindings or {}),
-                               tuple(default_graphs) if default_graphs is not None else None,
-                               tuple(named_graphs) if named_graphs is not None else None)
-        return self.lane.run(request, limit or self.lane.limits.row_limit, frozenset())
-
-    def load(self, quads: Iterable) -> None:
-        raise StoreError("the served data changes only by reloading the engine")
-
-    def quads(self) -> Iterable:
-        raise StoreError("the whole dataset is read from the engine's snapshot file")
-
-    def count(self) -> int:
-        return self.lane.call("count")
-
-    def graph_names(self) -> list[str]:
-        return self.lane.call("graphs")

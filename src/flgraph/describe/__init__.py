@@ -1,0 +1,2 @@
+"""What the dataset and its endpoint say about themselves: VoID/DCAT and the SPARQL
+service description."""

@@ -1,0 +1,2 @@
+"""SHACL validation of the data: ``validate`` (the reference engine, pyshacl, and the
+report) and ``shacl/`` (the fast engine)."""
