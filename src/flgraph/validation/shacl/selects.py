@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..sparqltext.lexer import Token, significant
-from ..sparqltext.lexer import tokenize as lex
+from ...sparqltext.lexer import Token, significant
+from ...sparqltext.lexer import tokenize as lex
 from .shapes import Select, UnsupportedShapes
 
 #: Where ``query`` puts the focus pattern in a query run set at a time.
