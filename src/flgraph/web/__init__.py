@@ -57,6 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["flgraph-dumps"] = DumpFiles(Path(dump_dir)) if dump_dir else DumpFiles.private()
     app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
+    if app.config.get("FLGRAPH_SEARCH_AT_START"):
+        from .warm import prepare_search
+
+        prepare_search(app)
     if app.config.get("FLGRAPH_WARM"):
         from .warm import warm_in_background
 
