@@ -32,6 +32,7 @@ REUSED_NAMES = {ns.SKOS + "prefLabel": "preferred label",
                 ns.SKOS + "inScheme": "is in scheme",
                 ns.SKOS + "topConceptOf": "is top concept in scheme"}
 _PLAIN = (ns.XSD + "string", ns.RDF + "langString")
+_ENDS = {ns.TIME + "hasBeginning": "Beginning", ns.TIME + "hasEnd": "End"}
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,12 @@ def _title(this: ox.NamedNode, labels: dict, outgoing: list, incoming: list,
         if derived:
             more = f" and {len(derived) - 1} more" if len(derived) > 1 else ""
             return f"Evidence for {derived[0]}{more}"
-        return readable(this.value)
+        ends = sorted(f"{_ENDS[t.predicate.value]} of {labels[t.subject]}" for t in incoming
+                      if t.predicate.value in _ENDS and t.subject in labels)
+        if ends:  # a period's beginning or end: "Beginning of 2013 - 2016"
+            return ends[0]
+        name = readable(this.value)
+        return name[:1].upper() + name[1:]
     if kind and any(labels.get(t.object) == label for t in outgoing
                     if t.predicate.value != TYPE):
         return f"{label} ({kind[:1].lower() + kind[1:]})"

@@ -101,10 +101,11 @@ _KINDS = {
 _LISTINGS = {ns.FLG + "TypologyListing", ns.QB + "Observation"}
 #: What a thing read from the report is, as its summary says it before where it is named.
 _FACTS = (ns.FLG + "about", ns.FLG + "country", ns.FLG + "indicator", ns.FLG + "listing",
-          ns.SCHEMA + "containedInPlace",
+          ns.FLG + "region", ns.FLG + "count", ns.SCHEMA + "containedInPlace",
           ns.SCHEMA + "location", ns.DCTERMS + "language", ns.DCTERMS + "subject",
-          ns.FLG + "placeType", ns.FLG + "initiativeKind", ns.FLG + "format",
-          ns.SKOS + "altLabel", ns.DCTERMS + "date", ns.DCTERMS + "description")
+          ns.FLG + "placeType", ns.FLG + "format", ns.SKOS + "altLabel", ns.DCTERMS + "date",
+          ns.DCTERMS + "isPartOf", ns.RDF + "subject", ns.DCTERMS + "description",
+          ns.DCTERMS + "bibliographicCitation")
 
 
 def _nonempty(found: Summary) -> Summary | None:
@@ -164,8 +165,12 @@ def _listing(this: ox.NamedNode, triples, links: Links) -> Summary | None:
 
 def _facts(this: ox.NamedNode, triples, links: Links, names: dict[str, str]
            ) -> tuple[Section, ...]:
-    """What a thing is, as its own statements say: its country, place, languages…"""
+    """What a thing is, as its own statements say: its country, place, languages…, each
+    with the evidence the thing was read from."""
     labels = _labels(triples)
+    evidence = sorted(t.object.value for t in triples if t.subject == this
+                      and t.predicate.value == ns.PROV + "wasDerivedFrom")
+    read_from = links.href(evidence[0]) if evidence else None
     found, seen = [], set()
     for prop in _FACTS:
         for value in sorted((t.object for t in triples
@@ -176,13 +181,13 @@ def _facts(this: ox.NamedNode, triples, links: Links, names: dict[str, str]
                 continue
             seen.add(value)
             href = links.href(value.value) if isinstance(value, ox.NamedNode) else None
-            found.append(Statement(_fact(prop, shown, names), href, None))
+            found.append(Statement(_fact(prop, shown, names), href, read_from))
     return (Section("What it is", tuple(found)),) if found else ()
 
 
 def _fact(prop: str, shown: str, names: dict[str, str]) -> str:
     """One fact in words: "Also called IAP", "Language: English", a description as is."""
-    if prop == ns.DCTERMS + "description":
+    if prop in (ns.DCTERMS + "description", ns.DCTERMS + "bibliographicCitation"):
         return shown
     if prop == ns.SKOS + "altLabel":
         return f"Also called {shown}"
@@ -216,12 +221,17 @@ def _country(country: ox.NamedNode, links: Links) -> Summary:
 
 
 def _own_words(this: ox.NamedNode, triples, links: Links) -> tuple[Section, ...]:
+    """The report's words for a thing read from it (its text, or its title); a definition
+    the dataset gives a term of its own is a definition, not the report's words."""
     own = {t.predicate.value: t.object for t in triples if t.subject == this
            and t.predicate.value in _OWN_WORDS and isinstance(t.object, ox.Literal)}
-    words = next((own[p].value for p in _OWN_WORDS if p in own), None)
-    if words is None:
-        return ()
     evidence = sorted(t.object.value for t in triples if t.subject == this
                       and t.predicate.value == ns.PROV + "wasDerivedFrom")
+    if not evidence:  # not read from the report: a title is the page's name already
+        own.pop(ns.DCTERMS + "title", None)
+    found = next((p for p in _OWN_WORDS if p in own), None)
+    if found is None:
+        return ()
+    heading = "Definition" if found == ns.SKOS + "definition" else "In the report's words"
     href = links.href(evidence[0]) if evidence else None
-    return (Section("In the report's words", (Statement(words, None, href),)),)
+    return (Section(heading, (Statement(own[found].value, None, href),)),)
