@@ -118,14 +118,15 @@ def _rows(query: str, this: ox.NamedNode) -> list[dict]:
 
 
 def _sections(rows: list[dict], links: Links) -> tuple[Section, ...]:
-    """Rows of a summary query (?section ?text ?value ?evidence) as sections, each where
-    its first statement comes and each statement once (an evidence of several spans
-    gives a row per span)."""
+    """Rows of a summary query (?section ?text ?value ?evidence, and the words ?quote
+    that follow the text in quotation marks) as sections, each where its first statement
+    comes and each statement once (an evidence of several spans gives a row per span)."""
     sections: dict[str, dict[Statement, None]] = {}
     for row in rows:
         value, evidence = row.get("value"), row.get("evidence")
+        quote = row.get("quote")
         statement = Statement(
-            row["text"].value,
+            row["text"].value + (f" “{quote.value}”" if quote is not None else ""),
             links.href(value.value) if isinstance(value, ox.NamedNode) else None,
             links.href(evidence.value) if isinstance(evidence, ox.NamedNode) else None)
         sections.setdefault(row["section"].value, {})[statement] = None
