@@ -109,7 +109,8 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     return render_template(
         "resource/show.html",
         resource=resource,
-        summary=summary(iri, result.triples, svc.links, term_names()),
+        summary=summary(iri, result.triples, svc.links, term_names(),
+                        current_app.config["FLGRAPH_PAGE_LINKS"]),
         citations=found,
         cite=citing.box(citing.resource_cited(
             resource.label, iri, citing.where(found[0].where) if found else (), citing.card())),

@@ -18,7 +18,7 @@ A piece of evidence is its quote, shown by the page's evidence section.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -52,7 +52,12 @@ class Statement:
 @dataclass(frozen=True)
 class Section:
     heading: str
-    statements: tuple[Statement, ...]
+    statements: tuple[Statement, ...]  # the first ``shown`` of them
+    count: int = 0  # all of them, when more than are shown
+
+    @property
+    def cut(self) -> bool:
+        return self.count > len(self.statements)
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,21 @@ class Summary:
     links: tuple[tuple[str, str], ...] = ()  # (text, href): where to read on
 
 
-def summary(iri: str, triples, links: Links, names: dict[str, str] | None = None
-            ) -> Summary | None:
+def summary(iri: str, triples, links: Links, names: dict[str, str] | None = None,
+            shown: int | None = None) -> Summary | None:
     """The summary of the resource ``iri``, or None when there is nothing to say in words.
-    ``names``: the ontology's names of its properties, for what a thing is."""
-    this = ox.NamedNode(iri)
+    ``names``: the ontology's names of its properties, for what a thing is. ``shown``: at
+    most so many statements under a heading (an indicator at 2M triples lists thousands
+    of member States); None: all."""
+    found = _summary(ox.NamedNode(iri), triples, links, names or {})
+    if found is None or shown is None:
+        return found
+    return replace(found, sections=tuple(
+        Section(s.heading, s.statements[:shown], len(s.statements)) for s in found.sections))
+
+
+def _summary(this: ox.NamedNode, triples, links: Links, names: dict[str, str]
+             ) -> Summary | None:
     types = {t.object.value for t in triples if t.subject == this
              and t.predicate.value == ns.RDF + "type"}
     if ns.FLG + "Country" in types:
@@ -77,7 +92,7 @@ def summary(iri: str, triples, links: Links, names: dict[str, str] | None = None
     if types & _LISTINGS:
         return _listing(this, triples, links)
     own = _own_words(this, triples, links)
-    return _nonempty(Summary((*own, *_facts(this, triples, links, names or {}),
+    return _nonempty(Summary((*own, *_facts(this, triples, links, names),
                               *_sections(_rows("summary-named", this), links))))
 
 
