@@ -148,12 +148,20 @@ def _sections(rows: list[dict], links: Links) -> tuple[Section, ...]:
     return tuple(Section(h, tuple(s)) for h, s in sections.items())
 
 
+_LABELS = (ns.SKOS + "prefLabel", ns.RDFS + "label")
+
+
 def _labels(triples) -> dict:
+    """Each node's label, skos:prefLabel before rdfs:label."""
     return {t.subject: t.object.value for t in reversed(triples)
             if t.predicate.value in _LABELS and isinstance(t.object, ox.Literal)}
 
 
-_LABELS = (ns.SKOS + "prefLabel", ns.RDFS + "label")
+def _read_from(this: ox.NamedNode, triples, links: Links) -> str | None:
+    """The page of the (first) evidence the thing was read from, if it was."""
+    evidence = sorted(t.object.value for t in triples if t.subject == this
+                      and t.predicate.value == ns.PROV + "wasDerivedFrom")
+    return links.href(evidence[0]) if evidence else None
 
 
 def _listing(this: ox.NamedNode, triples, links: Links) -> Summary | None:
@@ -184,9 +192,7 @@ def _facts(this: ox.NamedNode, triples, links: Links, names: dict[str, str]
     """What a thing is, as its own statements say: its country, place, languages…, each
     with the evidence the thing was read from."""
     labels = _labels(triples)
-    evidence = sorted(t.object.value for t in triples if t.subject == this
-                      and t.predicate.value == ns.PROV + "wasDerivedFrom")
-    read_from = links.href(evidence[0]) if evidence else None
+    read_from = _read_from(this, triples, links)
     found, seen = [], set()
     for prop in _FACTS:
         for value in sorted((t.object for t in triples
@@ -241,13 +247,11 @@ def _own_words(this: ox.NamedNode, triples, links: Links) -> tuple[Section, ...]
     the dataset gives a term of its own is a definition, not the report's words."""
     own = {t.predicate.value: t.object for t in triples if t.subject == this
            and t.predicate.value in _OWN_WORDS and isinstance(t.object, ox.Literal)}
-    evidence = sorted(t.object.value for t in triples if t.subject == this
-                      and t.predicate.value == ns.PROV + "wasDerivedFrom")
-    if not evidence:  # not read from the report: a title is the page's name already
+    read_from = _read_from(this, triples, links)
+    if read_from is None:  # not read from the report: a title is the page's name already
         own.pop(ns.DCTERMS + "title", None)
     found = next((p for p in _OWN_WORDS if p in own), None)
     if found is None:
         return ()
     heading = "Definition" if found == ns.SKOS + "definition" else "In the report's words"
-    href = links.href(evidence[0]) if evidence else None
-    return (Section(heading, (Statement(own[found].value, None, href),)),)
+    return (Section(heading, (Statement(own[found].value, None, read_from),)),)

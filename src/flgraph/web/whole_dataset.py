@@ -12,8 +12,12 @@ The functions given to :func:`run` take the store first and must be importable b
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing as mp
+import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +32,7 @@ from ..validate import ValidationReport, validate_quads
 from .services import services
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def run(function: Callable[..., T], *args) -> T:
@@ -35,8 +40,24 @@ def run(function: Callable[..., T], *args) -> T:
     svc = services()
     if svc.child_spec is None:
         return function(svc.store, *args)
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as child:
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_die_with,
+                             initargs=(os.getpid(),)) as child:
         return child.submit(_in_child, svc.child_spec, svc.version, function, *args).result()
+
+
+def _die_with(parent: int) -> None:
+    """End this child when the web process that started it ends: a web process stopped
+    mid-work (``flgraph serve`` starts them anew on SIGHUP) left its child waiting for
+    work forever on a queue it holds both ends of, and holding the server's stderr. On
+    Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG) when the thread that started
+    the child ends, which is after the work's answer; elsewhere the child is left as it
+    was."""
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _in_child(spec: StoreSpec, version: str, function: Callable[..., T], *args) -> T:
