@@ -145,6 +145,36 @@ def test_the_sites_own_queries_answer_the_same(any_store, memory_store, name, bi
         assert expected.triples
 
 
+#: The resource pages' summaries (web/summary.py): one page of each kind with a query of
+#: its own, and the names of a country's data-cube observations.
+SUMMARIES = [("summary-indicator", "indicator/15.1"), ("summary-outcome", "outcome/15"),
+             ("summary-organisation", "organisation/ilo"),
+             ("summary-organisation", "organisation/BRA/ministry-of-labour"),
+             ("summary-publication",
+              "publication/caught-at-sea-forced-labour-and-trafficking-in-fisheries"),
+             ("summary-chain", "chain/15/BRA"),
+             ("summary-named", "programme/BRA/integration-action-programme"),
+             ("observation-names", "country/NPL")]
+
+
+@pytest.mark.parametrize(("name", "iri"), SUMMARIES, ids=[f"{n}-{i}" for n, i in SUMMARIES])
+def test_resource_summaries_read_alike_on_every_store(any_store, memory_store, name, iri):
+    """What a page says, in the order it says it: each statement once (an evidence of
+    several spans gives a row per span), where it first comes."""
+    text, bindings = sparql(name), {"this": ox.NamedNode(ID + iri)}
+
+    def read(store) -> list[tuple]:
+        result = store.query(text, bindings)
+        return list(dict.fromkeys(
+            tuple(str(row.get(var, "")) for var in ("section", "text", "quote", "value",
+                                                    "evidence", "node", "name"))
+            for row in result.dicts()))
+
+    expected = read(memory_store)
+    assert expected
+    assert read(any_store) == expected
+
+
 def test_the_evidence_of_an_evidence_node_is_itself(any_store):
     """A table cell's own page lists the cell as its evidence (resource-evidence.rq's
     second UNION branch), on every store."""

@@ -364,11 +364,15 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
 @click.option("--http-server", type=click.Choice(["granian", "gunicorn"]), default="granian",
               show_default=True, help="The HTTP server in front (gunicorn: for comparison; "
               "its threads wait on slow clients).")
+@click.option("--search-at-start/--search-on-demand", default=True, show_default=True,
+              help="Build the search index as the server starts, so that a reader's first "
+              "search finds it ready (on demand: the first search starts it, and is "
+              "answered 503 with Retry-After until it is there).")
 @reports_errors
 def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, workers: int,
           query_workers: int, public_workers: int, per_client: int, query_timeout: float,
           row_limit: int, access_log: bool, watch: bool, trusted_proxies: tuple[str, ...],
-          http_server: str) -> None:
+          http_server: str, search_at_start: bool) -> None:
     """Serve the site, the SPARQL endpoint and the linked data (granian)."""
     from .web.serve import serve as run_server
 
@@ -381,7 +385,8 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
               "FLGRAPH_PUBLIC_WORKERS": public_workers if query_workers else 0,
               "FLGRAPH_LIMITS": Limits(timeout=query_timeout, row_limit=row_limit,
                                        public_per_client=per_client),
-              "FLGRAPH_TRUSTED_PROXIES": _trusted(trusted_proxies)}
+              "FLGRAPH_TRUSTED_PROXIES": _trusted(trusted_proxies),
+              "FLGRAPH_SEARCH_AT_START": search_at_start}
     _check_store(config)
     from .query.engine.launch import engine_for
     from .query.engine.snapshot import SnapshotError

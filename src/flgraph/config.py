@@ -98,6 +98,9 @@ class Settings:
                                             default=())
     warm: bool = _key("FLGRAPH_WARM", "ask for every page once at start and after each new "
                       "version (flgraph serve)", default=False)
+    search_at_start: bool = _key("FLGRAPH_SEARCH_AT_START", "build the search index as "
+                                 "the server starts and after each new version (flgraph "
+                                 "serve; else the first search starts it)", default=False)
     engine: str | None = _key("FLGRAPH_ENGINE", "the engine's directory, set by flgraph "
                               "serve (query/engine/)", default=None)
     engine_lanes: Mapping[str, int] = _key("FLGRAPH_ENGINE_LANES", "workers per lane of "

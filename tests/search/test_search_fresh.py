@@ -1,5 +1,6 @@
-"""The index is of the data served now: prepared without holding up the site, and built
-again when a remote store's data change (never answering from an earlier version)."""
+"""The index is of the data served now: prepared as the server starts, without holding up
+the site, and built again when a remote store's data change (never answering from an
+earlier version)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ pytestmark = pytest.mark.slow  # each starts a server
 
 
 def test_pages_answer_while_search_is_prepared(dataset_file):
-    live = start_server("--data", str(dataset_file))
+    # built on demand, a fresh server has no index: the first search starts building it
+    live = start_server("--data", str(dataset_file), "--search-on-demand")
     try:
-        # a fresh server has no index: the first search starts building it
+        assert live.get("/health").json()["search"] == "preparing"
         first = live.get("/search.json", params={"q": "bonded"})
         assert first.status_code == 503 and first.headers["Retry-After"]
         assert "being prepared" in first.json()["message"]
@@ -30,6 +32,23 @@ def test_pages_answer_while_search_is_prepared(dataset_file):
         assert live.get("/queries/lessons-learned.csv").status_code == 200
         # then it is there (Table 2, India's first ILO contribution)
         assert found(search_json(live, {"q": "bonded"})) == ["chain/15/IND/contribution/1"]
+    finally:
+        stop_server(live)
+
+
+def test_the_index_is_prepared_as_the_server_starts(dataset_file):
+    # by default no search is needed to start it: /health, which never starts it, sees
+    # it ready, and then a reader's first search is answered at once
+    live = start_server("--data", str(dataset_file))
+    try:
+        deadline = time.monotonic() + 60
+        while live.get("/health").json()["search"] != "ready":
+            assert time.monotonic() < deadline, "the index was not prepared at start"
+            time.sleep(0.2)
+        first = live.get("/search.json", params={"q": "bonded"})
+        assert first.status_code == 200
+        # Table 2, India's first ILO contribution: "the root causes of bonded labour"
+        assert found(first.json()) == ["chain/15/IND/contribution/1"]
     finally:
         stop_server(live)
 

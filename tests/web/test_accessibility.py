@@ -26,7 +26,13 @@ DESKTOP = (1280, 900)
 PAGES = ["/", "/queries/", "/queries/country-profile", "/queries/results-chain?country=BRA",
          "/queries/table-1", "/queries/target-vs-result-by-region", "/id/country/NPL",
          "/id/country/", "/id/evidence/000_2635207760a74e4f/1078-1298", "/id/chain/15/BRA",
-         "/id/organisation/ilo", "/sparql", "/ontology", "/validation", "/download/"]
+         "/id/organisation/ilo", "/sparql", "/ontology", "/validation", "/download/",
+         # the summaries of the other kinds of resource pages
+         "/id/indicator/15.1", "/id/outcome/15", "/id/organisation/BRA/ministry-of-labour",
+         "/id/publication/caught-at-sea-forced-labour-and-trafficking-in-fisheries",
+         "/id/result/15.1/NPL/programmes", "/id/cube/table-1/15.1/NPL/programmes",
+         "/id/programme/BRA/integration-action-programme", "/id/place/JOR/amman",
+         "/id/output/15/capacity-building/1", "/id/lesson/15/1"]
 
 
 @pytest.fixture(scope="module")

@@ -251,6 +251,24 @@ def test_long_lists_show_their_first_values_and_link_to_all(dataset_file):
     assert len(subjects) == total and ID["result/15.1/ZMB"] in {URIRef(s) for s in subjects}
 
 
+def test_long_summaries_show_their_first_statements_and_say_how_many(dataset_file):
+    """A summary heading with more statements than a page lists shows the first ones and
+    how many there are (at 2M triples an indicator lists thousands of member States)."""
+    from flgraph.web import create_app
+
+    app = create_app({"TESTING": True, "FLGRAPH_DATA": dataset_file, "FLGRAPH_CACHE": False,
+                      "FLGRAPH_PAGE_LINKS": 2})
+    page = app.test_client().get("/id/indicator/15.1", headers={"Accept": "text/html"})
+    summary = page.get_data(as_text=True).split('<section id="summary">', 1)[1]
+    summary = summary.split("</section>", 1)[0]
+    # Table 1, row 15.1: six member States under Programmes, the first two Ethiopia, Nigeria
+    programmes = summary.split("Member States listed under Programmes (Table 1)</h2>", 1)[1]
+    programmes = programmes.split("<h2>", 1)[0]
+    assert re.findall(r'<li><a href="/id/country/\w+">(\w+)</a>', programmes) == [
+        "Ethiopia", "Nigeria"]
+    assert '<p class="more muted">The first 2 of 6;' in programmes
+
+
 def test_evidence_without_its_source_shows_the_quote(tmp_path, monkeypatch, dataset_file):
     """A source file whose checksum differs (edited since the build) is not used."""
     home = tmp_path / "home"

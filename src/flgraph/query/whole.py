@@ -9,9 +9,12 @@ importable by name (a spawned child imports them); what they return comes back p
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,12 +24,64 @@ from ..store import Store, StoreError, open_store
 from ..store.spec import StoreSpec, file_version
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def in_child(spec: StoreSpec, version: str, function: Callable[..., T], *args) -> T:
-    """``function(store, *args)`` in a spawned child process that opens ``spec``."""
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as child:
-        return child.submit(_in_child, spec, version, function, *args).result()
+    """``function(store, *args)`` in a spawned child process that opens ``spec``.
+
+    The child is a daemon process of the web process, answering through a pipe: a web
+    process that ends (``flgraph serve`` stopped, even by kill -9, or starting its web
+    processes anew on SIGHUP) ends its child rather than waiting for it (a process pool
+    waited at exit for the work to finish: at 2M triples, minutes of a search index's
+    build with the server gone)."""
+    context = mp.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, daemon=True, args=(
+        send, os.getpid(), spec, version, function, *args))
+    child.start()
+    send.close()  # the child holds the other end: its end is the pipe's end
+    try:
+        done, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise StoreError(f"the process doing {function.__name__} ended without an answer "
+                         f"(exit code {child.exitcode})") from None
+    finally:
+        receive.close()
+    child.join()
+    if done:
+        return value
+    raise value
+
+
+def _child(send, parent: int, spec: StoreSpec, version: str, function: Callable, *args
+           ) -> None:
+    _die_with(parent)
+    try:
+        answer = (True, _in_child(spec, version, function, *args))
+    except Exception as err:  # told to the web process, which raises it
+        answer = (False, err)
+    try:
+        send.send(answer)
+    except Exception as err:  # an answer that cannot be pickled
+        send.send((False, StoreError(f"{type(err).__name__}: {err}")))
+    finally:
+        send.close()
+
+
+def _die_with(parent: int) -> None:
+    """End this child when the web process that started it ends, however it ends (a
+    child left behind kept working, and held the server's stderr). On Linux the kernel
+    sends SIGKILL (prctl PR_SET_PDEATHSIG) when the thread that started the child ends,
+    which is after the work's answer; elsewhere only the daemon flag ends it, at a
+    normal exit."""
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _in_child(spec: StoreSpec, version: str, function: Callable[..., T], *args) -> T:

@@ -40,6 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                        else DumpFiles.private())
     app.jinja_env.filters["safe_json"] = safe_json
     _register(app)
+    if settings.search_at_start:
+        from .warm import prepare_search
+
+        prepare_search(app)
     if settings.warm:
         from .warm import warm_in_background
 

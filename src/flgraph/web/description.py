@@ -32,6 +32,7 @@ REUSED_NAMES = {ns.SKOS + "prefLabel": "preferred label",
                 ns.SKOS + "inScheme": "is in scheme",
                 ns.SKOS + "topConceptOf": "is top concept in scheme"}
 _PLAIN = (ns.XSD + "string", ns.RDF + "langString")
+_ENDS = {ns.TIME + "hasBeginning": "Beginning", ns.TIME + "hasEnd": "End"}
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,17 @@ class Description:
 
 
 def describe(iri: str, triples: Iterable[ox.Triple], links: Links,
-             shown: int | None = None, names: dict[str, str] | None = None) -> Description:
+             shown: int | None = None, names: dict[str, str] | None = None,
+             named: dict[str, str] | None = None) -> Description:
     """``shown``: at most so many values of a property on the page (a hub such as a
     typology has thousands of listings pointing to it at 2M triples); None: all.
-    ``names``: what the ontology calls its classes and properties (their labels)."""
+    ``names``: what the ontology calls its classes and properties (their labels).
+    ``named``: names of resources that have no label (IRI → name), read from the data
+    (a data-cube observation is named from what it records)."""
     triples = list(triples)
     this = ox.NamedNode(iri)
-    labels = _labels(triples)
+    labels = {ox.NamedNode(node): name for node, name in (named or {}).items()}
+    labels.update(_labels(triples))
     show = _Shower(labels, links, triples, names or {})
     outgoing = [t for t in triples if t.subject == this]
     incoming = [t for t in triples if t.object == this and t.subject != this]
@@ -102,7 +107,12 @@ def _title(this: ox.NamedNode, labels: dict, outgoing: list, incoming: list,
         if derived:
             more = f" and {len(derived) - 1} more" if len(derived) > 1 else ""
             return f"Evidence for {derived[0]}{more}"
-        return readable(this.value)
+        ends = sorted(f"{_ENDS[t.predicate.value]} of {labels[t.subject]}" for t in incoming
+                      if t.predicate.value in _ENDS and t.subject in labels)
+        if ends:  # a period's beginning or end: "Beginning of 2013 - 2016"
+            return ends[0]
+        name = readable(this.value)
+        return name[:1].upper() + name[1:]
     if kind and any(labels.get(t.object) == label for t in outgoing
                     if t.predicate.value != TYPE):
         return f"{label} ({kind[:1].lower() + kind[1:]})"
@@ -151,7 +161,7 @@ class _Shower:
         """Properties by the ontology's label ("ILO region"), else their own name in words
         ("was derived from"); the prefixed name a query would use is on hover."""
         name = (self.names.get(term.value) or REUSED_NAMES.get(term.value)
-                or _words(term.value))
+                or words(term.value))
         return Shown(name[:1].upper() + name[1:], "iri", self.links.href(term.value), term.value,
                      curie=compact(term).strip("<>"))
 
@@ -176,20 +186,20 @@ def _vocabulary_term(iri: str) -> str | None:
     if iri.startswith(ns.ID) or not any(
             iri.startswith(space) and iri != space for space in ns.PREFIXES.values()):
         return None
-    return _words(iri)
+    return words(iri)
 
 
-def _words(iri: str) -> str:
+def words(iri: str) -> str:
     """A term's local name as words: ``wasDerivedFrom`` → "was derived from"."""
     local = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    words, word = [], ""
+    parts, word = [], ""
     for char in local:
         if char.isupper() and word and not word[-1].isupper():
-            words.append(word)
+            parts.append(word)
             word = ""
         word += char
-    words.append(word)
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words if w)
+    parts.append(word)
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in parts if w)
 
 
 def _groups(pairs: Iterable[tuple], show: _Shower, shown: int | None) -> tuple[Group, ...]:

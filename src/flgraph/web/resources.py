@@ -99,12 +99,14 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
     evidence = svc.query_service.run(
         QueryRequest(sparql("resource-evidence"), {"this": ox.NamedNode(iri)}))
     resource = describe(iri, result.triples, svc.links,
-                        shown=svc.settings.page_links, names=term_names())
+                        shown=svc.settings.page_links, names=term_names(),
+                        named=_observation_names(iri))
     found = citations(evidence.dicts(), _source_dirs(), svc.links)
     return render_template(
         "resource/show.html",
         resource=resource,
-        summary=summary(iri, result.triples, svc.links),
+        summary=summary(iri, result.triples, svc.links, term_names(),
+                        svc.settings.page_links),
         citations=found,
         cite=citing.box(citing.resource_cited(
             resource.label, iri, citing.where(found[0].where) if found else (), citing.card())),
@@ -113,6 +115,13 @@ def _page(iri: str, result: GraphResult, formats: list[tuple[str, str, str]]) ->
         formats=formats,
         jsonld=json.loads(serialize_graph(_own(iri, result), "jsonld")),
     )
+
+
+def _observation_names(iri: str) -> dict[str, str]:
+    """Names of the data-cube observations the page shows (observation-names.rq)."""
+    rows = services().query_service.run(
+        QueryRequest(sparql("observation-names"), {"this": ox.NamedNode(iri)})).dicts()
+    return {row["node"].value: row["name"].value for row in reversed(rows)}
 
 
 def _own(iri: str, result: GraphResult) -> GraphResult:

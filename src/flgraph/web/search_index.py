@@ -42,6 +42,10 @@ class SearchIndexes:
         self._building: set[str] = set()
         self._failed: dict[str, tuple[float, str]] = {}
 
+    def ready(self) -> bool:
+        """Whether the index of the data served now is there (nothing is started)."""
+        return self.files.written(services().current_version(), FILE_NAME) is not None
+
     def current(self) -> SearchIndex | None:
         """The index of the data served now, or None while it is being built."""
         version = services().current_version()

@@ -6,6 +6,12 @@ web process asks itself for them in a background thread as it starts, and again 
 the engine serves a new version (``Services.on_new_version``): the answers land in the
 per-version memo, so a reader meets them ready. The pages are the overview, the list and
 every saved query that needs no parameter, the ontology and the endpoint's editor.
+
+The search index is prepared at start too (``flgraph serve --search-at-start``, the
+default, on every store): its build runs in a child process, whichever web process asks
+first (web/search_index.py), so a reader's first search normally finds it ready rather
+than "Search is being prepared" (503 with Retry-After, still the answer to a search that
+comes before it is done).
 """
 
 from __future__ import annotations
@@ -28,6 +34,22 @@ def pages(services: Services) -> list[str]:
     return paths
 
 
+def prepare_search(app: Flask) -> None:
+    """Start building the search index of the data served now, in the background (a
+    thread that waits for the index's child process); a failure is logged and left for
+    the first search to report."""
+    from .search_index import indexes
+
+    def start() -> None:
+        try:
+            with app.app_context():
+                indexes().current()
+        except Exception as err:  # a warm-up never stops a server
+            _log.warning("preparing the search index: %s", err)
+
+    threading.Thread(target=start, daemon=True, name="flgraph-warm-search").start()
+
+
 def warm(app: Flask) -> None:
     """Ask for every page once; a page that fails is left for its reader to see."""
     client = app.test_client()
@@ -43,5 +65,10 @@ def warm_in_background(app: Flask) -> None:
     def start() -> None:
         threading.Thread(target=warm, args=(app,), daemon=True, name="flgraph-warm").start()
 
-    app.extensions["flgraph"].on_new_version = start
+    def new_version() -> None:
+        if app.extensions["flgraph"].settings.search_at_start:
+            prepare_search(app)
+        start()
+
+    app.extensions["flgraph"].on_new_version = new_version
     start()

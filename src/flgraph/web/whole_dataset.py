@@ -21,6 +21,7 @@ from ..validation.validate import ValidationReport, validate_quads
 from .services import services
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def run(function: Callable[..., T], *args) -> T:
