@@ -303,3 +303,23 @@ def test_a_plain_query_that_does_not_parse_is_refused_naming_the_clients_line():
     service = QueryService(OxigraphStore(), Limits())
     with pytest.raises(QuerySyntaxError, match="line 4, column 3"):
         service.run(QueryRequest(text, base="https://w3id.org/flgraph/sparql"))
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s <http://e/a>/<http://e/b>|^<http://e/c> ?o }",
+    "SELECT * WHERE { ?s (<http://e/a>/<http://e/b>)* ?o . ?o !(<http://e/a>|<http://e/b>) ?x }",
+    "SELECT * WHERE { ?s <http://e/a> ?o FILTER(?o / 2 > 1 || ?o = 3) BIND(?o/4 AS ?q) }",
+    "SELECT (?o / 2 AS ?half) WHERE { ?s <http://e/a>/<http://e/b> ?o } ORDER BY (?o / 3)",
+    "SELECT * WHERE { ?s !<http://e/a>|<http://e/b> [ <http://e/c>/<http://e/d> ?x ] }",
+])
+def test_the_path_operators_counted_before_parsing_never_exceed_the_parsed_ones(text):
+    """The cheap pass refuses a long path before rdflib parses it, so its count must be a
+    lower bound of what the parsed query holds: a ``/`` in an expression is no path."""
+    _, _, counted = gateway._structure(text)
+    assert counted <= gateway.query_shape(text).paths
+
+
+def test_a_path_over_the_limit_is_refused_before_any_parse():
+    text = "SELECT * WHERE { ?s " + "/".join("<http://x.org/p>" for _ in range(40)) + " ?o }"
+    with pytest.raises(QueryRefused, match="at least 39 property path operators; the limit"):
+        gateway.prepare(text, Limits())

@@ -85,12 +85,15 @@ def prepare(text: str, limits: Limits) -> str:
     if size > limits.max_query_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {limits.max_query_bytes}")
     text = canonical(text)
-    depth, separators = _structure(text)
+    depth, separators, path_operators = _structure(text)
     if depth > limits.max_nesting:
         raise QueryRefused(f"query nests {depth} levels deep; the limit is {limits.max_nesting}")
     if separators > PATTERN_SEPARATOR_FACTOR * limits.max_patterns:
         raise QueryRefused(f"query has about {separators} triple patterns; the limit is "
                            f"{limits.max_patterns}")
+    if path_operators > limits.max_paths:
+        raise QueryRefused(f"query has at least {path_operators} property path operators; "
+                           f"the limit is {limits.max_paths}")
     if mentions_service(text):
         raise QueryRefused(SERVICE_REFUSED)
     return text
@@ -302,16 +305,21 @@ def query_form(text: str) -> str | None:
     return header.form
 
 
-def _structure(text: str) -> tuple[int, int]:
-    """The deepest nesting and the number of triple separators, in one cheap pass.
+def _structure(text: str) -> tuple[int, int, int]:
+    """The deepest nesting, the number of triple separators and a lower bound of the
+    property path operators, in one cheap pass.
 
     A separator is a ``.``, ``;`` or ``,`` token outside parentheses (where commas
     separate function arguments): every triple pattern but the last of a block is
     followed by one. Counting them bounds the patterns of a query before rdflib parses
     it — its parser takes seconds over a few hundred patterns, so a huge BGP is refused
-    here, at once, instead of costing a worker its deadline.
+    here, at once, instead of costing a worker its deadline. Likewise a ``/`` or ``|``
+    outside parentheses can only be a path's sequence or alternative (division and
+    ``||`` live in expressions, which are always bracketed), and each is one operator
+    of the parsed path: an 800-step path is refused here too, not after a parse that
+    outlasts the deadline.
     """
-    depth = deepest = parens = separators = 0
+    depth = deepest = parens = separators = path_operators = 0
     for token in significant(tokenize(text)):
         if token.kind != "punct":
             continue
@@ -325,7 +333,9 @@ def _structure(text: str) -> tuple[int, int]:
             parens = max(0, parens - (ch == ")"))
         elif not parens and ch in (".", ";", ","):
             separators += 1
-    return deepest, separators
+        elif not parens and ch in ("/", "|"):
+            path_operators += 1
+    return deepest, separators, path_operators
 
 
 #: rdflib's SPARQL parser is not thread-safe: two queries parsed at once in one process
