@@ -131,12 +131,19 @@ def client(url: str, paths: list[str], until: float, tally: Tally, seed: int,
         try:
             response = session.get(url + path, timeout=30)
             if response.status_code != 200:
-                error = f"{response.status_code} {path.split('?')[0]}"
+                error = f"{response.status_code} {path.split('?')[0]} ({reason(response)})"
         except requests.RequestException as err:
             error = type(err).__name__
         tally.add(time.monotonic() - started, error)
         if pages is not None and not path.startswith("/sparql"):
             pages.add(time.monotonic() - started, error)
+
+
+def reason(response: requests.Response) -> str:
+    """The first words of an error's text: which refusal it was (a share, a busy lane,
+    a deadline)."""
+    text = re.sub(r"<[^>]+>", " ", response.text)
+    return " ".join(text.split()[:8])[:60]
 
 
 def attack_address(n: int, addresses: int) -> str:
@@ -167,8 +174,9 @@ def attacker(url: str, until: float, tally: Tally, seed: int, addresses: int = 1
 
 
 class Sampler(threading.Thread):
-    """Once a second: the web processes' RSS (children of the server's main process) and
-    the query workers' pids (their children)."""
+    """Once a second: the web processes' RSS (the server's children, the engine apart) and
+    the query workers' pids (the engine's generations' children: a new pid is a worker
+    forked anew, after a kill at its deadline or a memory cap)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -181,9 +189,12 @@ class Sampler(threading.Thread):
         import psutil
 
         try:
-            web = psutil.Process(self.pid).children()
+            children = psutil.Process(self.pid).children()
+            engines = [p for p in children if "flgraph.engine.server" in p.cmdline()]
+            web = [p for p in children if p not in engines]
             rss = sum(process.memory_info().rss for process in web)
-            workers = {child.pid for process in web for child in process.children()}
+            workers = {worker.pid for engine in engines for generation in engine.children()
+                       for worker in generation.children()}
         except psutil.Error:
             return
         self.web_rss.append(rss)

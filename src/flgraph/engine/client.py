@@ -5,11 +5,21 @@ does not care which it has: the deadline, the queue wait and the errors are the 
 ``EngineStore`` is the web process's view of the served store (its count, its graphs,
 a query for ``/health?deep=1``), so a web process holds no copy of the data.
 ``current()`` reads which version the engine serves, from ``current.json``.
+
+The public lane degrades first. A /sparql query that has used more than
+``COSTLY_CPU_SECONDS`` of its worker's CPU is *costly*: it goes on only if it finds one of
+the lane's few places for costly queries (``CostlyPlaces``, half the lane, machine-wide),
+its worker lowered to the least CPU priority so that cheap queries and pages run before
+it; with every place taken it is stopped at once (503). Costly queries from any number of
+addresses therefore hold at most half of the public workers, and the CPU only when nothing
+else wants it (bench/load_test.py: before, 6 attacking addresses took every public
+worker, and the normal clients' own queries got 429 and 503).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
@@ -22,7 +32,12 @@ from pathlib import Path
 
 from ..service import Limits, Overloaded, QueryRequest, QueryTimeout, QueryTooCostly
 from ..store import Result, Store, StoreError, StoreUnavailable
+from .resources import cpu_seconds
 from .worker import Job
+
+COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costly
+COSTLY_CHECK_SECONDS = 0.05  # how often a running public query's CPU time is read
+LEAST_PRIORITY = 19  # nice(1): a costly query's worker runs when nothing else wants the CPU
 
 
 @dataclass(frozen=True)
@@ -53,8 +68,34 @@ class CurrentVersion:
         return self._current
 
 
+class CostlyPlaces:
+    """The places for costly queries of a lane, shared by every web process: ``count``
+    lock files in the engine's directory, a place held as an ``flock`` on one of them
+    (released by the kernel if the holder dies, so no place is ever lost)."""
+
+    def __init__(self, directory: Path, lane: str, count: int) -> None:
+        self.paths = [directory / f"{lane}-costly-{n}.lock" for n in range(max(1, count))]
+
+    def take(self) -> int | None:
+        """A held place (a descriptor to ``give_back``), or None when all are taken."""
+        for path in self.paths:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return fd
+        return None
+
+    @staticmethod
+    def give_back(fd: int) -> None:
+        os.close(fd)  # closing the descriptor releases its lock
+
+
 class EngineLane:
-    """The workers of one lane (``site`` or ``public``), shared by every web process."""
+    """The workers of one lane (``site`` or ``public``), shared by every web process.
+    ``costly``: the lane's places for costly queries (the public lane), or None."""
 
     def __init__(self, directory: Path, lane: str, limits: Limits, size: int,
                  queue_wait: float | None = None) -> None:
@@ -62,6 +103,7 @@ class EngineLane:
         self.limits = limits
         self.size = size
         self.queue_wait = limits.queue_wait if queue_wait is None else queue_wait
+        self.costly = CostlyPlaces(directory, lane, size // 2) if lane == "public" else None
 
     def run(self, request: QueryRequest, limit: int, graphs: frozenset[str],
             started: float | None = None) -> Result:
@@ -85,7 +127,7 @@ class EngineLane:
             if not conn.poll(wait):
                 raise self._busy()
             _, pid = conn.recv()
-            if not conn.poll(max(deadline - time.monotonic(), 0.0)):
+            if not self._answered(conn, pid, deadline):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
                                    "was stopped")
@@ -102,6 +144,32 @@ class EngineLane:
 
         name, message = payload
         raise _ERRORS.get(name, StoreError)(message)
+
+    def _answered(self, conn: Connection, pid: int, deadline: float) -> bool:
+        """Whether the worker ``pid`` answered by ``deadline``; a costly query that finds
+        no place is stopped here (``QueryTooCostly``)."""
+        if self.costly is None:
+            return conn.poll(max(deadline - time.monotonic(), 0.0))
+        spent = cpu_seconds(pid)
+        while cpu_seconds(pid) - spent < COSTLY_CPU_SECONDS:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
+                return True
+        place = self.costly.take()
+        if place is None:
+            _kill(pid)
+            raise QueryTooCostly(
+                f"the query was stopped: it used more than {COSTLY_CPU_SECONDS:g} s of CPU "
+                f"while the endpoint already runs as many long queries as it may "
+                f"({len(self.costly.paths)}); try again later")
+        try:
+            with contextlib.suppress(OSError):  # the worker may have just ended
+                os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
+            return conn.poll(max(deadline - time.monotonic(), 0.0))
+        finally:
+            self.costly.give_back(place)
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""
