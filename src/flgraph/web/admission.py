@@ -7,9 +7,13 @@ are handed out again in this order:
 - the site's own requests (pages, ``/health``, downloads) before queries typed at
   ``/sparql``, which may never hold more than all threads but one: the public lane
   degrades first, and the pages keep a thread whatever the endpoint's load;
-- within each lane, client by client in turn (round robin), so a client with many
-  requests waiting gets one thread when each of the others gets one, and a client never
-  holds more than ``per_client`` threads at once;
+- within each lane, to the waiting client that has held threads least lately (their
+  thread-seconds, halved every ``USAGE_HALF_LIFE`` seconds; ties in order of arrival),
+  so a client with many requests waiting gets one thread when each of the others gets
+  one, a client sending slow queries from many addresses waits behind the readers whose
+  queries are quick (bench/load_test.py: in arrival order their /sparql queries waited
+  behind the attackers' and got 503), and a client never holds more than ``per_client``
+  threads at once;
 - a client's own requests in their order of arrival, at most ``queue`` of them waiting
   (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
   seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
@@ -22,9 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import Counter, OrderedDict, deque
 
 LANES = ("site", "public")
+USAGE_HALF_LIFE = 10.0  # seconds: how quickly a client's past use of threads is forgiven
+MIN_CHARGE = 0.001  # seconds a request is charged at least (its turn itself)
+TRACKED = 10_000  # clients whose use is remembered; past it the least are forgotten
 
 
 class Busy(Exception):
@@ -52,15 +60,31 @@ class Admission:
         self.running: Counter[str | None] = Counter()
         self.waiting: dict[str, OrderedDict[str | None, deque[asyncio.Future]]] = {
             lane: OrderedDict() for lane in LANES}
+        self.usage: dict[str | None, tuple[float, float]] = {}  # thread-seconds, as of
 
     @contextlib.asynccontextmanager
     async def slot(self, client: str | None, public: bool):
         """Hold one application thread for ``client`` for the ``async with`` block."""
         await self._enter(client, public)
+        started = _now()
         try:
             yield
         finally:
+            self._charge(client, _now() - started)
             self._leave(client, public)
+
+    def used(self, client: str | None, now: float | None = None) -> float:
+        """The client's thread-seconds lately (halved every ``USAGE_HALF_LIFE``)."""
+        seconds, stamp = self.usage.get(client, (0.0, 0.0))
+        now = _now() if now is None else now
+        return seconds * 0.5 ** ((now - stamp) / USAGE_HALF_LIFE)
+
+    def _charge(self, client: str | None, seconds: float) -> None:
+        now = _now()
+        self.usage[client] = (self.used(client, now) + max(seconds, MIN_CHARGE), now)
+        if len(self.usage) > TRACKED:  # many addresses: keep the heaviest users
+            heaviest = sorted(self.usage, key=lambda c: self.used(c, now))[TRACKED // 2:]
+            self.usage = {c: self.usage[c] for c in heaviest}
 
     def _may_run(self, client: str | None, public: bool) -> bool:
         return (self.free > 0 and self.running[client] < self.per_client
@@ -119,17 +143,25 @@ class Admission:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Start waiting requests while threads are free: site before public, client by
-        client in turn."""
+        """Start waiting requests while threads are free: site before public, the
+        client that used threads least lately first."""
         for lane in LANES:
+            public = lane == "public"
             queues = self.waiting[lane]
-            for client in list(queues):
-                if self.free == 0:
-                    return
-                if not self._may_run(client, lane == "public"):
-                    continue
+            while self.free > 0:
+                now = _now()
+                ready = [client for client in queues if self._may_run(client, public)]
+                if not ready:
+                    break
+                client = min(ready, key=lambda c: self.used(c, now))  # first if tied
                 line = queues.pop(client)
-                self._start(client, lane == "public")
+                self._start(client, public)
                 line.popleft().set_result(None)
                 if line:
-                    queues[client] = line  # back of the round
+                    queues[client] = line  # behind the others who wait
+            if self.free == 0:
+                return
+
+
+def _now() -> float:
+    return time.monotonic()
