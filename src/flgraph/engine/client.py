@@ -7,23 +7,24 @@ a query for ``/health?deep=1``), so a web process holds no copy of the data.
 ``current()`` reads which version the engine serves, from ``current.json``.
 
 The public lane degrades first. A /sparql query that has used more than
-``COSTLY_CPU_SECONDS`` of its worker's CPU is *costly*: it goes on only if it finds one of
-the lane's few places for costly queries (``CostlyPlaces``, half the lane, machine-wide),
-its worker lowered to the least CPU priority so that cheap queries and pages run before
-it; with every place taken it is stopped at once (503). Costly queries from any number of
-addresses therefore hold at most half of the public workers, and the CPU only when nothing
-else wants it (bench/load_test.py: before, 6 attacking addresses took every public
-worker, and the normal clients' own queries got 429 and 503).
+``COSTLY_CPU_SECONDS`` of its worker's CPU, or held it ``COSTLY_WALL_SECONDS``, is
+*costly*: it goes on only if it finds one of the web process's few places for costly
+queries (``CostlyPlaces``, half its share of the lane), its worker lowered to the least
+CPU priority so that cheap queries and pages run before it; with every place taken it is
+stopped at once (503). Costly queries from any number of addresses therefore hold at most
+half of the public workers, and the CPU only when nothing else wants it
+(bench/load_test.py: before, 6 attacking addresses took every public worker, and the
+normal clients' own queries got 429 and 503).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ from .resources import cpu_seconds
 from .worker import Job
 
 COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costly
+COSTLY_WALL_SECONDS = 1.0  # ... or that has held its worker this long
 COSTLY_CHECK_SECONDS = 0.05  # how often a running public query's CPU time is read
 LEAST_PRIORITY = 19  # nice(1): a costly query's worker runs when nothing else wants the CPU
 
@@ -69,41 +71,35 @@ class CurrentVersion:
 
 
 class CostlyPlaces:
-    """The places for costly queries of a lane, shared by every web process: ``count``
-    lock files in the engine's directory, a place held as an ``flock`` on one of them
-    (released by the kernel if the holder dies, so no place is ever lost)."""
+    """A web process's places for costly queries: ``count`` of them, one held by each
+    costly query this process runs. Counted per web process (half of its share of the
+    lane), so that costly queries never hold every public thread of one web process
+    while another has places free."""
 
-    def __init__(self, directory: Path, lane: str, count: int) -> None:
-        self.paths = [directory / f"{lane}-costly-{n}.lock" for n in range(max(1, count))]
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self._free = threading.BoundedSemaphore(self.count)
 
-    def take(self) -> int | None:
-        """A held place (a descriptor to ``give_back``), or None when all are taken."""
-        for path in self.paths:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            return fd
-        return None
+    def take(self) -> bool:
+        """Whether a place was free (then it is held until ``give_back``)."""
+        return self._free.acquire(blocking=False)
 
-    @staticmethod
-    def give_back(fd: int) -> None:
-        os.close(fd)  # closing the descriptor releases its lock
+    def give_back(self) -> None:
+        self._free.release()
 
 
 class EngineLane:
     """The workers of one lane (``site`` or ``public``), shared by every web process.
-    ``costly``: the lane's places for costly queries (the public lane), or None."""
+    ``costly_places``: how many costly queries this web process may run at once in the
+    lane (the public lane), or 0 when queries are not told apart by cost."""
 
     def __init__(self, directory: Path, lane: str, limits: Limits, size: int,
-                 queue_wait: float | None = None) -> None:
+                 queue_wait: float | None = None, costly_places: int = 0) -> None:
         self.address = str(directory / f"{lane}.sock")
         self.limits = limits
         self.size = size
         self.queue_wait = limits.queue_wait if queue_wait is None else queue_wait
-        self.costly = CostlyPlaces(directory, lane, size // 2) if lane == "public" else None
+        self.costly = CostlyPlaces(costly_places) if costly_places else None
 
     def run(self, request: QueryRequest, limit: int, graphs: frozenset[str],
             started: float | None = None) -> Result:
@@ -150,26 +146,25 @@ class EngineLane:
         no place is stopped here (``QueryTooCostly``)."""
         if self.costly is None:
             return conn.poll(max(deadline - time.monotonic(), 0.0))
-        spent = cpu_seconds(pid)
-        while cpu_seconds(pid) - spent < COSTLY_CPU_SECONDS:
+        spent, started = cpu_seconds(pid), time.monotonic()
+        while not _costly(cpu_seconds(pid) - spent, time.monotonic() - started):
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
                 return True
-        place = self.costly.take()
-        if place is None:
+        if not self.costly.take():
             _kill(pid)
             raise QueryTooCostly(
-                f"the query was stopped: it used more than {COSTLY_CPU_SECONDS:g} s of CPU "
-                f"while the endpoint already runs as many long queries as it may "
-                f"({len(self.costly.paths)}); try again later")
+                f"the query was stopped: it ran past {COSTLY_CPU_SECONDS:g} s of CPU or "
+                f"{COSTLY_WALL_SECONDS:g} s while the endpoint already runs as many long "
+                "queries as it may; try again later")
         try:
             with contextlib.suppress(OSError):  # the worker may have just ended
                 os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
             return conn.poll(max(deadline - time.monotonic(), 0.0))
         finally:
-            self.costly.give_back(place)
+            self.costly.give_back()
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""
@@ -191,6 +186,12 @@ class EngineLane:
 
     def close(self) -> None:
         """Nothing to release: the engine owns the workers."""
+
+
+def _costly(cpu: float, seconds: float) -> bool:
+    """Whether a running query is costly: by its CPU time on a quiet machine, by the time
+    it has held its worker on a busy one (where its CPU comes too slowly to tell)."""
+    return cpu >= COSTLY_CPU_SECONDS or seconds >= COSTLY_WALL_SECONDS
 
 
 def _kill(pid: int) -> None:

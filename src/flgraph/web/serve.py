@@ -88,10 +88,12 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
     # needs no pickling
     trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
     deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
+    public = config.get("FLGRAPH_PUBLIC_WORKERS") or None  # per web process
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()
-        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline)
+        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline,
+                         public_threads=public)
 
     if on_reload is not None:
         server.on_reload(on_reload)  # before granian starts the web processes anew

@@ -78,7 +78,9 @@ class Services:
         sizes = config.get("FLGRAPH_ENGINE_LANES", {})
         site = EngineLane(directory, "site", limits, sizes.get("site", 0))
         public = EngineLane(directory, "public", limits, sizes["public"],
-                            queue_wait=limits.public_queue_wait) if "public" in sizes else None
+                            queue_wait=limits.public_queue_wait,
+                            costly_places=max(1, config["FLGRAPH_PUBLIC_WORKERS"] // 2)
+                            ) if "public" in sizes else None
         current = CurrentVersion(directory)
         now = current.get()
         store = EngineStore(site)
