@@ -3,12 +3,13 @@ half of its workers, each at the least CPU priority, and a cheap query from anot
 address is still answered while they run.
 
 Four addresses each send a cartesian product (minutes of work) at once; the public lane
-has four workers (``--workers 2`` × ``--public-workers 2``), so before, these four held
-all of them until their deadline and every other client's query waited, then got 429.
-Now a query that has used a quarter of a second of CPU (or held its worker a second)
-needs one of the places for costly queries, one per web process: at most two of the four
-run on (niced to 19) until their deadline, the others are stopped at once, and their
-workers are forked anew."""
+had four workers (``--workers 2`` × ``--public-workers 2``; now a spare each too), so
+these four held all of them until their deadline and every other client's query waited,
+then got 429.
+Now a query that has used a quarter of a second of CPU (or held its worker a fifth of
+its deadline) needs one of the places for costly queries, one per web process: at most
+two of the four run on (niced to 19) until their deadline, the others are stopped at
+once, and their workers are forked anew."""
 
 from __future__ import annotations
 
@@ -92,4 +93,4 @@ def test_a_worker_lowered_for_a_costly_query_is_replaced(server):
     while _lowered(server) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _lowered(server) == 0
-    assert len(_workers(server)) == 8  # the site's four and the public lane's four
+    assert len(_workers(server)) == 10  # the site's four, the public lane's four + 2 spares

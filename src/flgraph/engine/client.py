@@ -7,7 +7,7 @@ a query for ``/health?deep=1``), so a web process holds no copy of the data.
 ``current()`` reads which version the engine serves, from ``current.json``.
 
 The public lane degrades first. A /sparql query that has used more than
-``COSTLY_CPU_SECONDS`` of its worker's CPU, or held it ``COSTLY_WALL_SECONDS``, is
+``COSTLY_CPU_SECONDS`` of its worker's CPU, or held it a fifth of its deadline, is
 *costly*: it goes on only if it finds one of the web process's few places for costly
 queries (``CostlyPlaces``, half its share of the lane), its worker lowered to the least
 CPU priority so that cheap queries and pages run before it; with every place taken it is
@@ -37,7 +37,7 @@ from .resources import cpu_seconds
 from .worker import Job
 
 COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costly
-COSTLY_WALL_SECONDS = 1.0  # ... or that has held its worker this long
+COSTLY_WALL_SHARE = 0.2  # ... or held its worker this share of the deadline (1 s of 5)
 COSTLY_CHECK_SECONDS = 0.05  # how often a running public query's CPU time is read
 LEAST_PRIORITY = 19  # nice(1): a costly query's worker runs when nothing else wants the CPU
 
@@ -147,7 +147,8 @@ class EngineLane:
         if self.costly is None:
             return conn.poll(max(deadline - time.monotonic(), 0.0))
         spent, started = cpu_seconds(pid), time.monotonic()
-        while not _costly(cpu_seconds(pid) - spent, time.monotonic() - started):
+        held = self.limits.timeout * COSTLY_WALL_SHARE
+        while not _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
@@ -157,8 +158,8 @@ class EngineLane:
             _kill(pid)
             raise QueryTooCostly(
                 f"the query was stopped: it ran past {COSTLY_CPU_SECONDS:g} s of CPU or "
-                f"{COSTLY_WALL_SECONDS:g} s while the endpoint already runs as many long "
-                "queries as it may; try again later")
+                f"{held:g} s while the endpoint already runs as many long queries as it "
+                "may; try again later")
         try:
             with contextlib.suppress(OSError):  # the worker may have just ended
                 os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
@@ -188,10 +189,10 @@ class EngineLane:
         """Nothing to release: the engine owns the workers."""
 
 
-def _costly(cpu: float, seconds: float) -> bool:
+def _costly(cpu: float, seconds: float, held: float) -> bool:
     """Whether a running query is costly: by its CPU time on a quiet machine, by the time
     it has held its worker on a busy one (where its CPU comes too slowly to tell)."""
-    return cpu >= COSTLY_CPU_SECONDS or seconds >= COSTLY_WALL_SECONDS
+    return cpu >= COSTLY_CPU_SECONDS or seconds >= held
 
 
 def _kill(pid: int) -> None:
