@@ -7,13 +7,14 @@ are handed out again in this order:
 - the site's own requests (pages, ``/health``, downloads) before queries typed at
   ``/sparql``, which may never hold more than all threads but one: the public lane
   degrades first, and the pages keep a thread whatever the endpoint's load;
-- within each lane, to the waiting client that has held threads least lately (their
-  thread-seconds, halved every ``USAGE_HALF_LIFE`` seconds; ties in order of arrival),
-  so a client with many requests waiting gets one thread when each of the others gets
-  one, a client sending slow queries from many addresses waits behind the readers whose
-  queries are quick (bench/load_test.py: in arrival order their /sparql queries waited
-  behind the attackers' and got 503), and a client never holds more than ``per_client``
-  threads at once;
+- within each lane, to the waiting client whose requests lately held a thread least
+  long on average (thread-seconds per request, both halved every ``USAGE_HALF_LIFE``
+  seconds; a new client first; ties in order of arrival): the shortest work first, so a
+  client sending slow queries waits behind readers whose requests are quick however
+  many requests each sends (bench/load_test.py: in arrival order the readers' /sparql
+  queries waited behind the attackers' and got 503; by total thread-seconds a busy
+  reader weighed as much as an attacker), and a client never holds more than
+  ``per_client`` threads at once;
 - a client's own requests in their order of arrival, at most ``queue`` of them waiting
   (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
   seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
@@ -65,7 +66,8 @@ class Admission:
         self.running: Counter[str | None] = Counter()
         self.waiting: dict[str, OrderedDict[str | None, deque[asyncio.Future]]] = {
             lane: OrderedDict() for lane in LANES}
-        self.usage: dict[str | None, tuple[float, float]] = {}  # thread-seconds, as of
+        # thread-seconds, requests, as of when
+        self.usage: dict[str | None, tuple[float, float, float]] = {}
 
     @contextlib.asynccontextmanager
     async def slot(self, client: str | None, public: bool):
@@ -78,18 +80,26 @@ class Admission:
             self._charge(client, _now() - started)
             self._leave(client, public)
 
-    def used(self, client: str | None, now: float | None = None) -> float:
-        """The client's thread-seconds lately (halved every ``USAGE_HALF_LIFE``)."""
-        seconds, stamp = self.usage.get(client, (0.0, 0.0))
+    def used(self, client: str | None, now: float | None = None) -> tuple[float, float]:
+        """The client's thread-seconds and requests lately (halved every
+        ``USAGE_HALF_LIFE``)."""
+        seconds, requests, stamp = self.usage.get(client, (0.0, 0.0, 0.0))
         now = _now() if now is None else now
-        return seconds * 0.5 ** ((now - stamp) / USAGE_HALF_LIFE)
+        kept = 0.5 ** ((now - stamp) / USAGE_HALF_LIFE)
+        return seconds * kept, requests * kept
+
+    def cost(self, client: str | None, now: float | None = None) -> float:
+        """Thread-seconds per request lately: 0 for a client not seen lately."""
+        seconds, requests = self.used(client, now)
+        return seconds / requests if requests else 0.0
 
     def _charge(self, client: str | None, seconds: float) -> None:
         now = _now()
-        self.usage[client] = (self.used(client, now) + max(seconds, MIN_CHARGE), now)
-        if len(self.usage) > TRACKED:  # many addresses: keep the heaviest users
-            heaviest = sorted(self.usage, key=lambda c: self.used(c, now))[TRACKED // 2:]
-            self.usage = {c: self.usage[c] for c in heaviest}
+        held, requests = self.used(client, now)
+        self.usage[client] = (held + max(seconds, MIN_CHARGE), requests + 1, now)
+        if len(self.usage) > TRACKED:  # many addresses: keep the costliest
+            costliest = sorted(self.usage, key=lambda c: self.cost(c, now))[TRACKED // 2:]
+            self.usage = {c: self.usage[c] for c in costliest}
 
     def _may_run(self, client: str | None, public: bool) -> bool:
         return (self.free > 0 and self.running[client] < self.per_client
@@ -149,7 +159,7 @@ class Admission:
 
     def _dispatch(self) -> None:
         """Start waiting requests while threads are free: site before public, the
-        client that used threads least lately first."""
+        client whose requests lately were quickest first."""
         for lane in LANES:
             public = lane == "public"
             queues = self.waiting[lane]
@@ -158,7 +168,7 @@ class Admission:
                 ready = [client for client in queues if self._may_run(client, public)]
                 if not ready:
                     break
-                client = min(ready, key=lambda c: self.used(c, now))  # first if tied
+                client = min(ready, key=lambda c: self.cost(c, now))  # first if tied
                 line = queues.pop(client)
                 self._start(client, public)
                 line.popleft().set_result(None)

@@ -88,7 +88,9 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
     # needs no pickling
     trusted = trusted_networks(config.get("FLGRAPH_TRUSTED_PROXIES", ()))
     deadline = config["FLGRAPH_LIMITS"].timeout if "FLGRAPH_LIMITS" in config else 5.0
-    public = config.get("FLGRAPH_PUBLIC_WORKERS") or None  # per web process
+    # /sparql requests at once per web process: its public workers and its spare
+    workers = config.get("FLGRAPH_PUBLIC_WORKERS")
+    public = workers + 1 if workers else None
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()
