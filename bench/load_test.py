@@ -27,6 +27,7 @@ with longer phases (``--seconds 120``).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -296,18 +297,21 @@ def main() -> None:
         sampler.sample()
         start_workers, start_rss = len(sampler.workers), sampler.web_rss[-1]
         sampler.start()
+        loads = [os.getloadavg()[0]]  # the machine is shared: say how busy it was
         progress(f"normal clients alone, {args.seconds:g} s")
         quiet_pages, loud_pages = Tally(), Tally()
         quiet_health, loud_health = Tally(), Tally()
         quiet, _ = run_phase(server.url, paths, args.seconds, args.clients, 0, args.fresh,
                              pages=quiet_pages, health=quiet_health)
         quiet_workers, quiet_rss = len(sampler.workers), max(sampler.web_rss)
+        loads.append(os.getloadavg()[0])
         progress(f"normal clients under attack, {args.seconds:g} s")
         with slow_sockets(server.url, args.slow_sockets, read_path="/queries/table-1") as held:
             loud, attack = run_phase(server.url, paths, args.seconds, args.clients,
                                      args.attackers, args.fresh, args.attack_addresses,
                                      loud_pages, loud_health)
             slow = len(held)
+        loads.append(os.getloadavg()[0])
         sampler.stopped.set()
         sampler.join()
         alive = server.process.poll() is None
@@ -359,6 +363,8 @@ def main() -> None:
         f"{len(sampler.workers) - quiet_workers} under it. Web processes' RSS (total): "
         f"{start_rss / 2**20:.0f} MB at the start, peak {quiet_rss / 2**20:.0f} MB without "
         f"the attack, {max(sampler.web_rss) / 2**20:.0f} MB under it (target: ≤ +50 MB).",
+        f"Load average (1 min; {os.cpu_count()} cores) at the start of each phase and at the "
+        f"end: {', '.join(f'{load:.1f}' for load in loads)}.",
     ])
     print(body)
     if not args.no_record:
