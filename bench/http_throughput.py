@@ -5,11 +5,13 @@ query each sustain ≥ 50 % of the requests per second of ``/health`` on the sam
 measured with wrk on loopback in the same run, with p99 ≤ 50 ms at that load.
 
     python bench/http_throughput.py [--seconds 10] [--connections 8] [--rounds 3]
+        [--http-server granian --http-server gunicorn]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -83,21 +85,41 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--http-server", action="append", choices=("granian", "gunicorn"),
+                        help="The server(s) in front (repeat for several, measured in "
+                             "interleaved rounds of the same run); default granian.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package wrk)")
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in TARGETS}
-    with Server() as server:
-        for path in TARGETS.values():
-            if path != "/health":  # never cached
-                warm(server.url + path, args.connections)
+    servers = args.http_server or ["granian"]
+    results = {(front, name): [] for front in servers for name in TARGETS}
+    with contextlib.ExitStack() as stack:
+        urls = {front: stack.enter_context(Server("--http-server", front)).url
+                for front in servers}
+        for url in urls.values():
+            for path in TARGETS.values():
+                if path != "/health":  # never cached
+                    warm(url + path, args.connections)
         for _ in range(args.rounds):  # interleaved rounds: noise hits every target alike
-            for name, path in TARGETS.items():
-                results[name].append(wrk(server.url + path, args.seconds, args.connections))
+            for front, url in urls.items():
+                for name, path in TARGETS.items():
+                    results[front, name].append(wrk(url + path, args.seconds,
+                                                    args.connections))
+    tables = [table(front, {name: results[front, name] for name in TARGETS}, args)
+              for front in servers]
+    if len(servers) > 1:
+        tables.append(comparison(servers, results))
+    text = "\n\n".join(tables)
+    print(text)
+    record("HTTP throughput of cached answers", text)
+
+
+def table(front: str, results: dict[str, list[tuple[float, float, int]]], args) -> str:
     ceiling = statistics.median(r[0] for r in results["/health (ceiling)"])
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds, "
-        "medians; `flgraph serve` (2 processes × 4 threads) on loopback.",
+        f"medians; `flgraph serve --http-server {front}` (2 processes × 4 threads) on "
+        "loopback.",
         "",
         "| target | requests/s | vs /health | p99 (ms) | errors | ≥ 50 % and p99 ≤ 50 ms |",
         "|---|---:|---:|---:|---:|---|",
@@ -112,9 +134,20 @@ def main() -> None:
             else ("met" if rps >= 0.5 * ceiling and p99 <= 50 and not errors else "NOT met")
         )
         lines.append(f"| {name} | {rps:,.0f} | {rps / ceiling:.0%} | {p99:.1f} | {errors} | {ok} |")
-    table = "\n".join(lines)
-    print(table)
-    record("HTTP throughput of cached answers", table)
+    return "\n".join(lines)
+
+
+def comparison(servers: list[str], results: dict) -> str:
+    """Each target's requests per second under each server against the first's."""
+    first = servers[0]
+    lines = [f"| target | {' | '.join(f'{s} / {first}' for s in servers[1:])} |",
+             "|---|" + "---:|" * (len(servers) - 1)]
+    for name in TARGETS:
+        base = statistics.median(r[0] for r in results[first, name])
+        ratios = [statistics.median(r[0] for r in results[s, name]) / base
+                  for s in servers[1:]]
+        lines.append(f"| {name} | {' | '.join(f'{r:.2f}×' for r in ratios)} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ with longer phases (``--seconds 120``).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -131,12 +132,19 @@ def client(url: str, paths: list[str], until: float, tally: Tally, seed: int,
         try:
             response = session.get(url + path, timeout=30)
             if response.status_code != 200:
-                error = f"{response.status_code} {path.split('?')[0]}"
+                error = f"{response.status_code} {path.split('?')[0]} ({reason(response)})"
         except requests.RequestException as err:
             error = type(err).__name__
         tally.add(time.monotonic() - started, error)
         if pages is not None and not path.startswith("/sparql"):
             pages.add(time.monotonic() - started, error)
+
+
+def reason(response: requests.Response) -> str:
+    """The first words of an error's text: which refusal it was (a share, a busy lane,
+    a deadline)."""
+    text = re.sub(r"<[^>]+>", " ", response.text)
+    return " ".join(text.split()[:8])[:60]
 
 
 def attack_address(n: int, addresses: int) -> str:
@@ -167,8 +175,9 @@ def attacker(url: str, until: float, tally: Tally, seed: int, addresses: int = 1
 
 
 class Sampler(threading.Thread):
-    """Once a second: the web processes' RSS (children of the server's main process) and
-    the query workers' pids (their children)."""
+    """Once a second: the web processes' RSS (the server's children, the engine apart) and
+    the query workers' pids (the engine's generations' children: a new pid is a worker
+    forked anew, after a kill at its deadline or a memory cap)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -181,9 +190,12 @@ class Sampler(threading.Thread):
         import psutil
 
         try:
-            web = psutil.Process(self.pid).children()
+            children = psutil.Process(self.pid).children()
+            engines = [p for p in children if "flgraph.query.engine.server" in p.cmdline()]
+            web = [p for p in children if p not in engines]
             rss = sum(process.memory_info().rss for process in web)
-            workers = {child.pid for process in web for child in process.children()}
+            workers = {worker.pid for engine in engines for generation in engine.children()
+                       for worker in generation.children()}
         except psutil.Error:
             return
         self.web_rss.append(rss)
@@ -194,16 +206,35 @@ class Sampler(threading.Thread):
             self.sample()
 
 
+def health_probe(url: str, until: float, tally: Tally) -> None:
+    """``/health`` five times a second from an address of its own (127.0.3.1), as a
+    monitor would ask it."""
+    session = session_from("127.0.3.1")
+    while time.monotonic() < until:
+        started = time.monotonic()
+        error = None
+        try:
+            response = session.get(url + "/health", timeout=30)
+            if response.status_code != 200:
+                error = f"{response.status_code} /health"
+        except requests.RequestException as err:
+            error = type(err).__name__
+        tally.add(time.monotonic() - started, error)
+        time.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
+
+
 def run_phase(url: str, paths: list[str], seconds: float, clients: int, attackers: int,
-              fresh: float = 0.0, addresses: int = 1,
-              pages: Tally | None = None) -> tuple[Tally, Tally]:
+              fresh: float = 0.0, addresses: int = 1, pages: Tally | None = None,
+              health: Tally | None = None) -> tuple[Tally, Tally]:
     """The normal clients' and the attackers' tallies (``pages``: the normal clients'
-    requests of pages, apart from their /sparql queries)."""
+    requests of pages, apart from their /sparql queries; ``health``: a monitor's)."""
     until = time.monotonic() + seconds
     normal, attack = Tally(), Tally()
     threads = [threading.Thread(target=client, args=(url, paths, until, normal, i, fresh,
                                                       pages))
                for i in range(clients)]
+    if health is not None:
+        threads.append(threading.Thread(target=health_probe, args=(url, until, health)))
     threads += [threading.Thread(target=attacker, args=(url, until, attack, i + 1, addresses))
                 for i in range(attackers)]
     for thread in threads:
@@ -266,17 +297,21 @@ def main() -> None:
         sampler.sample()
         start_workers, start_rss = len(sampler.workers), sampler.web_rss[-1]
         sampler.start()
+        loads = [os.getloadavg()[0]]  # the machine is shared: say how busy it was
         progress(f"normal clients alone, {args.seconds:g} s")
         quiet_pages, loud_pages = Tally(), Tally()
+        quiet_health, loud_health = Tally(), Tally()
         quiet, _ = run_phase(server.url, paths, args.seconds, args.clients, 0, args.fresh,
-                             pages=quiet_pages)
+                             pages=quiet_pages, health=quiet_health)
         quiet_workers, quiet_rss = len(sampler.workers), max(sampler.web_rss)
+        loads.append(os.getloadavg()[0])
         progress(f"normal clients under attack, {args.seconds:g} s")
         with slow_sockets(server.url, args.slow_sockets, read_path="/queries/table-1") as held:
             loud, attack = run_phase(server.url, paths, args.seconds, args.clients,
                                      args.attackers, args.fresh, args.attack_addresses,
-                                     loud_pages)
+                                     loud_pages, loud_health)
             slow = len(held)
+        loads.append(os.getloadavg()[0])
         sampler.stopped.set()
         sampler.join()
         alive = server.process.poll() is None
@@ -290,7 +325,18 @@ def main() -> None:
                      args.seconds)[0],
              summary("… of which pages (not /sparql), under attack", loud_pages,
                      args.seconds)[0]]
+    _, quiet_pages_p99 = summary("", quiet_pages, args.seconds)
+    _, loud_pages_p99 = summary("", loud_pages, args.seconds)
+    health_rows = [summary("/health (a monitor, 5 per s), no attacker", quiet_health,
+                           args.seconds),
+                   summary("/health (a monitor, 5 per s), under attack", loud_health,
+                           args.seconds)]
+    rows += [row for row, _ in health_rows]
     ratio = loud_p99 / quiet_p99 if quiet_p99 else float("inf")
+    pages_ratio = loud_pages_p99 / quiet_pages_p99 if quiet_pages_p99 else float("inf")
+    health_ratio = (health_rows[1][1] / health_rows[0][1] if health_rows[0][1]
+                    else float("inf"))
+    health_errors = sum(quiet_health.errors.values()) + sum(loud_health.errors.values())
     errors = sum(quiet.errors.values()) + sum(loud.errors.values())
     verdict = "met" if errors == 0 and ratio <= 2 and alive else "MISSED"
     body = "\n".join([
@@ -311,10 +357,14 @@ def main() -> None:
         f"Normal clients' errors: {dict(quiet.errors + loud.errors) or 'none'}.",
         f"p99 under attack / p99 without: **{ratio:.2f}** (target ≤ 2, zero errors): "
         f"{verdict}; server alive afterwards: {alive}.",
+        f"Pages' p99 under attack / without: **{pages_ratio:.2f}**; /health's: "
+        f"**{health_ratio:.2f}** ({health_errors} /health errors) (target ≤ 2 each).",
         f"Query workers restarted: {quiet_workers - start_workers} without the attack, "
         f"{len(sampler.workers) - quiet_workers} under it. Web processes' RSS (total): "
         f"{start_rss / 2**20:.0f} MB at the start, peak {quiet_rss / 2**20:.0f} MB without "
         f"the attack, {max(sampler.web_rss) / 2**20:.0f} MB under it (target: ≤ +50 MB).",
+        f"Load average (1 min; {os.cpu_count()} cores) at the start of each phase and at the "
+        f"end: {', '.join(f'{load:.1f}' for load in loads)}.",
     ])
     print(body)
     if not args.no_record:

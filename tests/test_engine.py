@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow  # each starts the engine or a server
 ORIGINAL = b"More than 400 victims"  # the report's own words
 EDITED = b"More than 500 victims"
 WORKERS = 2  # --workers: web processes
-PUBLIC = WORKERS * 2  # the public lane's workers: --public-workers 2 per web process
+PUBLIC = WORKERS * (2 + 1)  # the public lane's: --public-workers 2 per web process + a spare
 LANES = WORKERS * 2 + PUBLIC  # and the site's: --query-workers 2
 #: these tests are about versions of the data, not deadlines: on a loaded machine a fresh
 #: worker's first query can take seconds

@@ -85,8 +85,34 @@ def test_clients_take_turns_and_a_client_beyond_its_line_is_told_busy():
         await asyncio.gather(*tasks)
         return log
 
-    # b's one request is not kept behind both of a's: a, then b, then a again
-    assert asyncio.run(scenario()) == ["a0", "a1", "b0", "a2"]
+    # b's one request is not kept behind a's: a has just held the thread, b has not
+    assert asyncio.run(scenario()) == ["a0", "b0", "a1", "a2"]
+
+
+def test_a_client_whose_requests_held_threads_long_waits_behind_a_quicker_one():
+    """Slow queries from one client, then a quick reader arrives last: the thread goes
+    to the reader first, though the slow client's next request came before it."""
+
+    async def scenario():
+        admission = Admission(threads=1, per_client=1, wait=5)
+        log: list[str] = []
+        for _ in range(3):  # the slow client's earlier requests, 20 ms each
+            async with admission.slot("slow", True):
+                await asyncio.sleep(0.02)
+        release = asyncio.Event()
+        tasks = [asyncio.create_task(_hold(admission, "slow", True, log, "s0", release))]
+        await asyncio.sleep(0)
+        for client, name in (("slow", "s1"), ("quick", "q0")):  # in this order
+            tasks.append(asyncio.create_task(_hold(admission, client, True, log, name,
+                                                   release)))
+            await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(*tasks)
+        return log, admission.cost("slow"), admission.cost("quick")
+
+    log, slow, quick = asyncio.run(scenario())
+    assert log == ["s0", "q0", "s1"]
+    assert slow >= 0.01 > quick > 0  # s0 was held while q0 and s1 arrived: 3 × 20 ms + it
 
 
 def test_a_request_waits_no_longer_than_its_limit():

@@ -71,7 +71,9 @@ def _engine(settings: Settings) -> Backend:
     sizes = settings.engine_lanes
     site = EngineLane(directory, "site", limits, sizes.get("site", 0))
     public = EngineLane(directory, "public", limits, sizes["public"],
-                        queue_wait=limits.public_queue_wait) if "public" in sizes else None
+                        queue_wait=limits.public_queue_wait,
+                        costly_places=max(1, settings.public_workers // 2)
+                        ) if "public" in sizes else None
     current = CurrentVersion(directory)
     now = current.get()
     return Backend(QueryService(LaneStore(site), limits, site, public), now.version,

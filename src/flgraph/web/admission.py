@@ -7,9 +7,14 @@ are handed out again in this order:
 - the site's own requests (pages, ``/health``, downloads) before queries typed at
   ``/sparql``, which may never hold more than all threads but one: the public lane
   degrades first, and the pages keep a thread whatever the endpoint's load;
-- within each lane, client by client in turn (round robin), so a client with many
-  requests waiting gets one thread when each of the others gets one, and a client never
-  holds more than ``per_client`` threads at once;
+- within each lane, to the waiting client whose requests lately held a thread least
+  long on average (thread-seconds per request, both halved every ``USAGE_HALF_LIFE``
+  seconds; a new client first; ties in order of arrival): the shortest work first, so a
+  client sending slow queries waits behind readers whose requests are quick however
+  many requests each sends (bench/load_test.py: in arrival order the readers' /sparql
+  queries waited behind the attackers' and got 503; by total thread-seconds a busy
+  reader weighed as much as an attacker), and a client never holds more than
+  ``per_client`` threads at once;
 - a client's own requests in their order of arrival, at most ``queue`` of them waiting
   (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
   seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
@@ -22,9 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import Counter, OrderedDict, deque
 
 LANES = ("site", "public")
+USAGE_HALF_LIFE = 10.0  # seconds: how quickly a client's past use of threads is forgiven
+MIN_CHARGE = 0.001  # seconds a request is charged at least (its turn itself)
+TRACKED = 10_000  # clients whose use is remembered; past it the least are forgotten
 
 
 class Busy(Exception):
@@ -38,12 +47,17 @@ class Busy(Exception):
 
 class Admission:
     """``wait`` bounds a site request's wait, ``public_wait`` a /sparql query's (its
-    deadline: a query that waited that long would be stopped anyway)."""
+    deadline: a query that waited that long would be stopped anyway). ``public_threads``:
+    at most this many /sparql requests at once (the web process's share of the public
+    workers), so that they wait here, in the order above, and not in the engine's queue
+    of connections, first come first served (bench/load_test.py: there the normal
+    clients' queries waited behind the attackers' and got 429)."""
 
     def __init__(self, threads: int, per_client: int, queue: int = 8,
-                 wait: float = 10.0, public_wait: float = 5.0) -> None:
+                 wait: float = 10.0, public_wait: float = 5.0,
+                 public_threads: int | None = None) -> None:
         self.free = threads
-        self.public_cap = max(1, threads - 1)
+        self.public_cap = max(1, min(threads - 1, public_threads or threads))
         self.per_client = max(1, per_client)
         self.queue = queue
         self.wait = wait
@@ -52,15 +66,40 @@ class Admission:
         self.running: Counter[str | None] = Counter()
         self.waiting: dict[str, OrderedDict[str | None, deque[asyncio.Future]]] = {
             lane: OrderedDict() for lane in LANES}
+        # thread-seconds, requests, as of when
+        self.usage: dict[str | None, tuple[float, float, float]] = {}
 
     @contextlib.asynccontextmanager
     async def slot(self, client: str | None, public: bool):
         """Hold one application thread for ``client`` for the ``async with`` block."""
         await self._enter(client, public)
+        started = _now()
         try:
             yield
         finally:
+            self._charge(client, _now() - started)
             self._leave(client, public)
+
+    def used(self, client: str | None, now: float | None = None) -> tuple[float, float]:
+        """The client's thread-seconds and requests lately (halved every
+        ``USAGE_HALF_LIFE``)."""
+        seconds, requests, stamp = self.usage.get(client, (0.0, 0.0, 0.0))
+        now = _now() if now is None else now
+        kept = 0.5 ** ((now - stamp) / USAGE_HALF_LIFE)
+        return seconds * kept, requests * kept
+
+    def cost(self, client: str | None, now: float | None = None) -> float:
+        """Thread-seconds per request lately: 0 for a client not seen lately."""
+        seconds, requests = self.used(client, now)
+        return seconds / requests if requests else 0.0
+
+    def _charge(self, client: str | None, seconds: float) -> None:
+        now = _now()
+        held, requests = self.used(client, now)
+        self.usage[client] = (held + max(seconds, MIN_CHARGE), requests + 1, now)
+        if len(self.usage) > TRACKED:  # many addresses: keep the costliest
+            costliest = sorted(self.usage, key=lambda c: self.cost(c, now))[TRACKED // 2:]
+            self.usage = {c: self.usage[c] for c in costliest}
 
     def _may_run(self, client: str | None, public: bool) -> bool:
         return (self.free > 0 and self.running[client] < self.per_client
@@ -119,17 +158,25 @@ class Admission:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Start waiting requests while threads are free: site before public, client by
-        client in turn."""
+        """Start waiting requests while threads are free: site before public, the
+        client whose requests lately were quickest first."""
         for lane in LANES:
+            public = lane == "public"
             queues = self.waiting[lane]
-            for client in list(queues):
-                if self.free == 0:
-                    return
-                if not self._may_run(client, lane == "public"):
-                    continue
+            while self.free > 0:
+                now = _now()
+                ready = [client for client in queues if self._may_run(client, public)]
+                if not ready:
+                    break
+                client = min(ready, key=lambda c: self.cost(c, now))  # first if tied
                 line = queues.pop(client)
-                self._start(client, lane == "public")
+                self._start(client, public)
                 line.popleft().set_result(None)
                 if line:
-                    queues[client] = line  # back of the round
+                    queues[client] = line  # behind the others who wait
+            if self.free == 0:
+                return
+
+
+def _now() -> float:
+    return time.monotonic()

@@ -60,11 +60,12 @@ class FrontDoor:
     names the client (web/clients.py)."""
 
     def __init__(self, app: Callable, threads: int, trusted: tuple = (),
-                 per_client: int | None = None, query_seconds: float = 5.0) -> None:
+                 per_client: int | None = None, query_seconds: float = 5.0,
+                 public_threads: int | None = None) -> None:
         self.app = app
         self.trusted = trusted
         self.admission = Admission(threads, per_client or max(1, threads // 2),
-                                   public_wait=query_seconds)
+                                   public_wait=query_seconds, public_threads=public_threads)
         # more threads than the admission hands out: the rest read streamed answers
         self.threads = ThreadPoolExecutor(2 * threads, thread_name_prefix="flgraph-web")
 

@@ -104,10 +104,13 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
     settings = Settings.from_config(config)
     trusted = trusted_networks(settings.trusted_proxies)
     deadline = settings.limits.timeout
+    # /sparql requests at once per web process: its public workers and its spare
+    public = settings.public_workers + 1 if settings.public_workers else None
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()
-        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline)
+        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline,
+                         public_threads=public)
 
     if on_reload is not None:
         server.on_reload(on_reload)  # before granian starts the web processes anew

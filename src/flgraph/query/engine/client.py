@@ -5,6 +5,16 @@ does not care which it has: the deadline, the queue wait and the errors are the 
 Its ``call`` asks a worker about the store itself (its count, its graphs): a web
 process sees the served store through ``query.lanes.LaneStore`` and holds no copy.
 ``current()`` reads which version the engine serves, from ``current.json``.
+
+The public lane degrades first. A /sparql query that has used more than
+``COSTLY_CPU_SECONDS`` of its worker's CPU, or held it a fifth of its deadline, is
+*costly*: it goes on only if it finds one of the web process's few places for costly
+queries (``CostlyPlaces``, half its share of the lane), its worker lowered to the least
+CPU priority so that cheap queries and pages run before it; with every place taken it is
+stopped at once (503). Costly queries from any number of addresses therefore hold at most
+half of the public workers, and the CPU only when nothing else wants it
+(bench/load_test.py: before, 6 attacking addresses took every public worker, and the
+normal clients' own queries got 429 and 503).
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import json
 import os
 import signal
 import socket
+import threading
 import time
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -23,7 +34,13 @@ from ...config import Limits
 from ...store import Result, StoreUnavailable
 from ..errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
 from ..service import QueryRequest
+from .resources import cpu_seconds
 from .worker import Job
+
+COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costly
+COSTLY_WALL_SHARE = 0.2  # ... or held its worker this share of the deadline (1 s of 5)
+COSTLY_CHECK_SECONDS = 0.05  # how often a running public query's CPU time is read
+LEAST_PRIORITY = 19  # nice(1): a costly query's worker runs when nothing else wants the CPU
 
 
 @dataclass(frozen=True)
@@ -54,15 +71,36 @@ class CurrentVersion:
         return self._current
 
 
+class CostlyPlaces:
+    """A web process's places for costly queries: ``count`` of them, one held by each
+    costly query this process runs. Counted per web process (half of its share of the
+    lane), so that costly queries never hold every public thread of one web process
+    while another has places free."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self._free = threading.BoundedSemaphore(self.count)
+
+    def take(self) -> bool:
+        """Whether a place was free (then it is held until ``give_back``)."""
+        return self._free.acquire(blocking=False)
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
 class EngineLane:
-    """The workers of one lane (``site`` or ``public``), shared by every web process."""
+    """The workers of one lane (``site`` or ``public``), shared by every web process.
+    ``costly_places``: how many costly queries this web process may run at once in the
+    lane (the public lane), or 0 when queries are not told apart by cost."""
 
     def __init__(self, directory: Path, lane: str, limits: Limits, size: int,
-                 queue_wait: float | None = None) -> None:
+                 queue_wait: float | None = None, costly_places: int = 0) -> None:
         self.address = str(directory / f"{lane}.sock")
         self.limits = limits
         self.size = size
         self.queue_wait = limits.queue_wait if queue_wait is None else queue_wait
+        self.costly = CostlyPlaces(costly_places) if costly_places else None
 
     def run(self, request: QueryRequest, limit: int, graphs: frozenset[str],
             started: float | None = None) -> Result:
@@ -86,7 +124,7 @@ class EngineLane:
             if not conn.poll(wait):
                 raise self._busy()
             _, pid = conn.recv()
-            if not conn.poll(max(deadline - time.monotonic(), 0.0)):
+            if not self._answered(conn, pid, deadline):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
                                    "was stopped")
@@ -100,6 +138,32 @@ class EngineLane:
         if status == "ok":
             return payload
         raise from_wire(*payload)
+
+    def _answered(self, conn: Connection, pid: int, deadline: float) -> bool:
+        """Whether the worker ``pid`` answered by ``deadline``; a costly query that finds
+        no place is stopped here (``QueryTooCostly``)."""
+        if self.costly is None:
+            return conn.poll(max(deadline - time.monotonic(), 0.0))
+        spent, started = cpu_seconds(pid), time.monotonic()
+        held = self.limits.timeout * COSTLY_WALL_SHARE
+        while not _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
+                return True
+        if not self.costly.take():
+            _kill(pid)
+            raise QueryTooCostly(
+                f"the query was stopped: it ran past {COSTLY_CPU_SECONDS:g} s of CPU or "
+                f"{held:g} s while the endpoint already runs as many long queries as it "
+                "may; try again later")
+        try:
+            with contextlib.suppress(OSError):  # the worker may have just ended
+                os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
+            return conn.poll(max(deadline - time.monotonic(), 0.0))
+        finally:
+            self.costly.give_back()
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""
@@ -121,6 +185,12 @@ class EngineLane:
 
     def close(self) -> None:
         """Nothing to release: the engine owns the workers."""
+
+
+def _costly(cpu: float, seconds: float, held: float) -> bool:
+    """Whether a running query is costly: by its CPU time on a quiet machine, by the time
+    it has held its worker on a busy one (where its CPU comes too slowly to tell)."""
+    return cpu >= COSTLY_CPU_SECONDS or seconds >= held
 
 
 def _kill(pid: int) -> None:

@@ -73,14 +73,19 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
     workers; None otherwise), with ``config`` pointed at it; stopped on leaving.
 
     Lanes hold as many workers as every web process had of its own before (``--workers``
-    times ``--query-workers``, and the same for ``--public-workers``), now shared."""
+    times ``--query-workers``, and the same for ``--public-workers`` plus a spare), now
+    shared."""
     settings = Settings.from_config(config)
     if not StoreSpec.parse(settings.store).in_memory or not settings.query_workers:
         yield None
         return
     lanes = [Lane("site", web_processes * settings.query_workers)]
     if settings.public_workers:
-        lanes.append(Lane("public", web_processes * settings.public_workers, PUBLIC_NICE))
+        # one spare per web process: a costly query stopped kills its worker, and the next
+        # query (admitted up to --public-workers per web process) finds the spare instead
+        # of waiting for the replacement to be forked, slowly on a busy machine
+        lanes.append(Lane("public", web_processes * (settings.public_workers + 1),
+                          PUBLIC_NICE))
     directory = Path(tempfile.mkdtemp(prefix="flgraph-engine-"))
     owner = os.getpid()
     engine = None

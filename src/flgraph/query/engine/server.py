@@ -75,6 +75,7 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
         _report(report, {"error": str(err)})
         return
     from .resources import private_limit, worker_memory
+    from .worker import serve_lane  # noqa: F401  imported once here, not in every fork
 
     _warm(store)
     total = sum(lane.size for lane in lanes)

@@ -59,7 +59,8 @@ def _retire(_signum, _frame) -> None:
 def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | None,
                private_limit: int) -> None:
     """The worker's whole life; it never returns (the caller ``os._exit``s after it).
-    It leaves once it holds more than ``private_limit`` bytes alone (resources.py)."""
+    It leaves once it holds more than ``private_limit`` bytes alone (resources.py), or
+    after a costly query (its priority lowered)."""
     from ..allocator import settle
     from ..pool import PARSER_RECURSION_LIMIT
     from ..sandbox import deny_network
@@ -71,6 +72,7 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
     limit_worker(memory_bytes)
     if nice:
         os.nice(nice)
+    priority = os.getpriority(os.PRIO_PROCESS, 0)
     sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     deny_network()  # the engine may not reach out, whatever the query (see sandbox)
     answered = 0
@@ -86,10 +88,17 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
         finally:
             conn.close()
             _State.busy = False
-        if _State.retiring or (_may_have_copied(time.monotonic() - started, answered)
-                               and private_bytes() > private_limit):
+        if _State.retiring or _lowered(priority) or (
+                _may_have_copied(time.monotonic() - started, answered)
+                and private_bytes() > private_limit):
             os._exit(0)  # the generation forks a fresh one, sharing the store again
         settle()  # the answer is sent and freed: sort its blocks now, not in the next query
+
+
+def _lowered(priority: int) -> bool:
+    """Whether the web process lowered this worker's CPU priority for a costly query
+    (engine/client.py): a worker cannot raise it again, so a fresh fork takes its place."""
+    return os.getpriority(os.PRIO_PROCESS, 0) > priority
 
 
 def _may_have_copied(seconds: float, answered: int) -> bool:

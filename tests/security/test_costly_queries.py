@@ -1,0 +1,96 @@
+"""The public lane degrades first: costly /sparql queries from many addresses hold at most
+half of its workers, each at the least CPU priority, and a cheap query from another
+address is still answered while they run.
+
+Four addresses each send a cartesian product (minutes of work) at once; the public lane
+had four workers (``--workers 2`` × ``--public-workers 2``; now a spare each too), so
+these four held all of them until their deadline and every other client's query waited,
+then got 429.
+Now a query that has used a quarter of a second of CPU (or held its worker a fifth of
+its deadline) needs one of the places for costly queries, one per web process: at most
+two of the four run on (niced to 19) until their deadline, the others are stopped at
+once, and their workers are forked anew."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import pytest
+import requests
+
+from tests.conftest import start_server, stop_server
+from tests.helpers import session_from
+
+from .slow_clients import address
+from .test_costs import EXPENSIVE
+
+COSTLY = EXPENSIVE["cartesian product"]
+DEADLINE = 15  # --timeout: seconds a query may run (a costly one gets CPU slowly on a busy machine)
+PLACES = 2  # half of the public lane's four workers: one per web process
+LEAST_PRIORITY = 19
+
+
+@pytest.fixture(scope="module")
+def server(dataset_file, security_home):
+    live = start_server("--data", str(dataset_file), "--timeout", str(DEADLINE),
+                        env={"FLGRAPH_HOME": str(security_home)})
+    yield live
+    stop_server(live)
+
+
+def _workers(server) -> list[psutil.Process]:
+    """The engine's query workers (children of its generations)."""
+    engines = [p for p in psutil.Process(server.process.pid).children()
+               if "flgraph.query.engine.server" in " ".join(p.cmdline())]
+    return [worker for engine in engines for generation in engine.children()
+            for worker in generation.children()]
+
+
+def _lowered(server) -> int:
+    count = 0
+    for worker in _workers(server):
+        with contextlib.suppress(psutil.Error):  # it just ended
+            count += worker.nice() == LEAST_PRIORITY
+    return count
+
+
+def _costly(url: str, n: int) -> requests.Response:
+    return session_from(address(n)).get(url + "/sparql", timeout=DEADLINE + 30,
+                                        params={"query": f"{COSTLY} # {n} {time.time()}"})
+
+
+def test_costly_queries_hold_at_most_half_the_lane_and_a_cheap_one_answers(server):
+    with ThreadPoolExecutor(4) as pool:
+        attacks = [pool.submit(_costly, server.url, n) for n in range(4)]
+        lowered, until = 0, time.monotonic() + DEADLINE - 1
+        while time.monotonic() < until and not lowered:
+            time.sleep(0.1)
+            lowered = _lowered(server)
+        # a question new to every cache: a public worker must answer it
+        cheap = session_from(address(100)).get(
+            server.url + "/sparql", timeout=30,
+            params={"query": f"ASK {{ ?s ?p ?o }} # {time.time()}"},
+            headers={"Accept": "application/sparql-results+json"})
+        answers = [attack.result() for attack in attacks]
+    assert cheap.status_code == 200, cheap.text[:300]
+    assert cheap.json()["boolean"] is True
+    assert 1 <= lowered <= PLACES
+    assert [answer.status_code for answer in answers] == [503] * 4
+    texts = [answer.text for answer in answers]
+    stopped = [text for text in texts if "as many long queries as it may" in text]
+    timed_out = [text for text in texts if "ran longer than" in text]
+    assert len(timed_out) <= PLACES and len(stopped) + len(timed_out) == 4, texts
+
+
+def test_a_worker_lowered_for_a_costly_query_is_replaced(server):
+    """After its query a lowered worker leaves and the engine forks a fresh one, at the
+    lane's own priority: no worker stays at the least priority."""
+    _costly(server.url, 7)
+    deadline = time.monotonic() + 10
+    while _lowered(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _lowered(server) == 0
+    assert len(_workers(server)) == 10  # the site's four, the public lane's four + 2 spares
