@@ -94,3 +94,48 @@ def test_media_types_with_parameters_are_accepted(server, accept):
     answer = server.get("/id/country/ZMB", headers={"Accept": accept})
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
         accept.split(";")[0])
+
+
+@pytest.fixture(scope="module")
+def dump(server) -> list | dict:
+    answer = server.get("/download/flgraph.jsonld")
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def countries_in_file(dataset_file) -> set[str]:
+    """Every flg:Country of the dataset file, read by rdflib: the oracle for framing."""
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import RDF
+
+    every_graph = Dataset().parse(dataset_file, format="trig")
+    return {str(s) for s, _, _, _ in every_graph.quads((None, RDF.type, URIRef(FLG + "Country"),
+                                                         None))}
+
+
+def test_the_dump_writes_types_as_type(dump):
+    assert dump["@context"]["Country"] == "flg:Country"
+    text = str(dump)
+    assert "rdf:type" not in text and "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" \
+        not in text
+
+
+def test_expand_the_dump_by_its_url(server, loader):
+    expanded = jsonld.expand(server.url + "/download/flgraph.jsonld",
+                             {"documentLoader": loader})
+    nodes = [node for graph in expanded for node in graph.get("@graph", [graph])]
+    [zambia] = [node for node in nodes if node["@id"] == ZAMBIA and "@type" in node]
+    assert FLG + "Country" in zambia["@type"]
+
+
+def test_compact_and_frame_the_dump_by_type(server, loader, dump, dataset_file):
+    options = {"documentLoader": loader}
+    compacted = jsonld.compact(dump, BASE + "context.jsonld", options)
+    assert compacted["@context"] == BASE + "context.jsonld"
+    framed = jsonld.frame(dump, {"@context": BASE + "context.jsonld", "@type": "Country"},
+                          options)
+    nodes = framed["@graph"]
+    assert {node["@id"].replace("id:", BASE + "id/", 1) for node in nodes} == \
+        countries_in_file(dataset_file)
+    [zambia] = [node for node in nodes if node["@id"] == "id:country/ZMB"]
+    assert zambia["skos:prefLabel"]["@value"] == "Zambia"
