@@ -1,4 +1,5 @@
-"""The dataset as a whole (``id/dataset``): its version, date, licence and rights.
+"""The dataset as a whole (``id/dataset``): its version, date, licence and rights, its
+creator and publisher.
 
 Added by the build after the rest of the data is written, since the version carries the
 content hash of that data. The licence covers what this project made — the graph's
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from .. import namespaces as ns
 from ..release import Release
 from .iri import Minter
-from .terms import DCTERMS, FLG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
+from .terms import DCTERMS, FLG, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, XSD
 
 DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#Dataset")
 
@@ -33,6 +35,9 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
     g.add((dataset, DCTERMS.license, URIRef(release.licence)))
     g.add((dataset, SCHEMA.license, URIRef(release.licence)))
     g.add((dataset, DCTERMS.rights, Literal(release.rights, lang="en")))
+    project = add_project(g, iri)
+    for predicate in (DCTERMS.creator, DCTERMS.publisher, SCHEMA.creator, SCHEMA.publisher):
+        g.add((dataset, predicate, project))
     for source in sources:
         g.add((dataset, DCTERMS.source, source))
     for report in reports:
@@ -40,3 +45,21 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
     if activity is not None:
         g.add((dataset, PROV.wasGeneratedBy, activity))
     return dataset
+
+
+def add_project(g: Graph, iri: Minter) -> URIRef:
+    """The project that makes and publishes the dataset, as the organisation catalogues
+    expect (DCAT, schema.org: creator and publisher are agents with names, not strings).
+
+    The project, not the ILO: the ILO published the report (the report's own
+    ``dcterms:publisher``, from its imprint page), not this graph of it, and claims
+    nothing in it; the release number is the project's (data/release.yaml). Named only
+    by what the project is called; its home is the site the dataset is served from."""
+    project = iri.project()
+    g.add((project, RDF.type, FOAF.Organization))
+    g.add((project, RDF.type, SCHEMA.Organization))
+    g.add((project, RDFS.label, Literal("flgraph project", lang="en")))
+    g.add((project, FOAF.name, Literal("flgraph project", lang="en")))
+    g.add((project, SCHEMA.name, Literal("flgraph project", lang="en")))
+    g.add((project, FOAF.homepage, URIRef(ns.BASE)))
+    return project
