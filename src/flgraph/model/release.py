@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
-from .. import namespaces as ns
 from ..release import Release
 from .iri import Minter
-from .terms import DCTERMS, FLG, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, XSD
+from .terms import DCTERMS, FLG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
 
 DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#Dataset")
 
@@ -48,18 +47,13 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
 
 
 def add_project(g: Graph, iri: Minter) -> URIRef:
-    """The project that makes and publishes the dataset, as the organisation catalogues
-    expect (DCAT, schema.org: creator and publisher are agents with names, not strings).
+    """The project that makes and publishes the dataset: an organisation with a name, as
+    catalogues expect (DCAT, schema.org: creator and publisher are agents, not strings).
 
     The project, not the ILO: the ILO published the report (the report's own
     ``dcterms:publisher``, from its imprint page), not this graph of it, and claims
-    nothing in it; the release number is the project's (data/release.yaml). Named only
-    by what the project is called; its home is the site the dataset is served from."""
-    project = iri.project()
-    g.add((project, RDF.type, FOAF.Organization))
-    g.add((project, RDF.type, SCHEMA.Organization))
-    g.add((project, RDFS.label, Literal("flgraph project", lang="en")))
-    g.add((project, FOAF.name, Literal("flgraph project", lang="en")))
-    g.add((project, SCHEMA.name, Literal("flgraph project", lang="en")))
-    g.add((project, FOAF.homepage, URIRef(ns.BASE)))
-    return project
+    nothing in it; the release number is the project's (data/release.yaml). The node is
+    described once, in the ontology (ontology/flgraph.ttl, whose creator and publisher
+    it is too): described here as well, its triples would sit in two graphs of the
+    dataset, and outside the data the version's hash covers."""
+    return iri.project()
