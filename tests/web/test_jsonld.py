@@ -39,7 +39,7 @@ def test_expand_a_document_by_its_url(server, loader):
     expanded = jsonld.expand(server.url + "/id/country/ZMB", {"documentLoader": loader})
     [zambia] = [node for node in expanded if node["@id"] == ZAMBIA]
     assert FLG + "Country" in zambia["@type"]
-    assert zambia[FLG + "iso3166Alpha3"] == [{"@value": "ZMB"}]
+    assert zambia[FLG + "iso3166Alpha3"] == [{"@value": "ZMB", "@type": FLG + "ISO3166Alpha3Code"}]
 
 
 def test_compact_and_frame_by_type(server, loader):
@@ -48,7 +48,7 @@ def test_compact_and_frame_by_type(server, loader):
     [zambia] = [n for n in compacted["@graph"] if n["@id"] == "id:country/ZMB"]
     # a member State is a Country, and a CountryOrTerritory (what a Table 1 cell lists)
     assert set(zambia["@type"]) == {"Country", "CountryOrTerritory"}
-    assert zambia["iso3166Alpha3"] == "ZMB"
+    assert zambia["iso3166Alpha3"] == "ZMB"  # the context gives the code's datatype
     framed = jsonld.frame(server.url + "/id/country/ZMB",
                           {"@context": BASE + "context.jsonld", "@type": "Country"}, options)
     nodes = framed.get("@graph", [framed])
@@ -59,7 +59,8 @@ def test_compact_and_frame_by_type(server, loader):
 def test_a_construct_answer_uses_the_context(server, loader):
     query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX flg: <" + FLG + "> "
              "CONSTRUCT { ?c a flg:Country ; skos:prefLabel ?name } WHERE { "
-             "?c a flg:Country ; flg:iso3166Alpha3 \"ZMB\" ; skos:prefLabel ?name }")
+             "?c a flg:Country ; flg:iso3166Alpha3 \"ZMB\"^^flg:ISO3166Alpha3Code ; "
+             "skos:prefLabel ?name }")
     answer = requests.get(server.url + "/sparql", params={"query": query}, timeout=30,
                           headers={"Accept": "application/ld+json; charset=utf-8"})
     assert answer.status_code == 200
