@@ -58,7 +58,7 @@ SHAPE_MUTATIONS = {
     "drop a country from every column": lambda v: dict(remove=_peru_everywhere(v)),
     "unpad an M49 code": lambda v: dict(
         remove=[(iri("country/BRA"), flg("m49"), None)],
-        add=[(iri("country/BRA"), flg("m49"), Literal("76"))]),
+        add=[(iri("country/BRA"), flg("m49"), Literal("76", datatype=flg("M49Code")))]),
     "swap a region": lambda v: dict(
         remove=[(iri("country/JOR"), flg("iloRegion"), None)],
         add=[(iri("country/JOR"), flg("iloRegion"), iri("region/asia-and-the-pacific"))]),

@@ -97,7 +97,8 @@ MUTATIONS = {
         remove=[(iri("chain/15/ZMB"), URIRef(RDFS + "label"), None)]),
     "sh:pattern: a lower-case ISO code": lambda v: dict(
         remove=[(iri("country/BRA"), flg("iso3166Alpha3"), None)],
-        add=[(iri("country/BRA"), flg("iso3166Alpha3"), Literal("bra"))]),
+        add=[(iri("country/BRA"), flg("iso3166Alpha3"),
+              Literal("bra", datatype=flg("ISO3166Alpha3Code")))]),
     "sh:class: evidence that is not flg:Evidence": lambda v: dict(
         add=[(iri("chain/15/ZMB"), URIRef(PROV + "wasDerivedFrom"), iri("country/BRA"))]),
     "sh:lessThan: a selector starting after its end": lambda v: dict(

@@ -100,3 +100,35 @@ def test_the_site_s_truncation_link_is_a_defined_term(ontology):
     # the link a cut SPARQL JSON/XML result carries (web/renderers.py)
     term = URIRef(FLG + "TruncatedResult")
     assert (term, RDF.type, OWL.Class) in ontology
+
+
+PROJECT = URIRef("https://w3id.org/flgraph/id/project")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SCHEMA = Namespace("https://schema.org/")
+DATASET = URIRef("https://w3id.org/flgraph/id/dataset")
+
+
+def _is_named_organisation(graph, node) -> bool:
+    return ({FOAF.Organization, SCHEMA.Organization} <= set(graph.objects(node, RDF.type))
+            and graph.value(node, FOAF.name) is not None
+            and graph.value(node, SCHEMA.name) is not None)
+
+
+def test_the_ontology_names_its_creator_and_publisher_as_organisations(ontology):
+    for predicate in (DCTERMS.creator, DCTERMS.publisher):
+        agent = ontology.value(ONTOLOGY, predicate)
+        assert agent == PROJECT, predicate
+        assert _is_named_organisation(ontology, agent)
+
+
+def test_the_dataset_names_its_creator_and_publisher_and_the_reports():
+    data = Dataset(default_union=True).parse(DATA, format="trig")
+    for predicate in (DCTERMS.creator, DCTERMS.publisher, SCHEMA.creator, SCHEMA.publisher):
+        [agent] = {o for _, _, o, _ in data.quads((DATASET, predicate, None, None))}
+        assert agent == PROJECT and _is_named_organisation(data, agent), predicate
+    # the report's imprint: published by the International Labour Office, of the ILO
+    [report] = {o for _, _, o, _ in data.quads((DATASET, URIRef(
+        "http://www.w3.org/ns/prov#hadPrimarySource"), None, None))}
+    [publisher] = {o for _, _, o, _ in data.quads((report, DCTERMS.publisher, None, None))}
+    names = {str(o) for _, _, o, _ in data.quads((publisher, RDFS.label, None, None))}
+    assert names == {"International Labour Organization"}

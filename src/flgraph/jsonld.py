@@ -27,24 +27,35 @@ _TYPE = ns.RDF + "type"
 #: Triples above which an answer is not compacted (pyld: about 2 s per 5,000 triples).
 COMPACT_LIMIT = 2_000
 _OBJECT_PROPERTY = ns.OWL + "ObjectProperty"
+_DATATYPE = ns.RDFS + "Datatype"
+_RANGE = ns.RDFS + "range"
 
 
 @lru_cache(maxsize=4)
 def context(ontology: Path) -> dict[str, Any]:
     """The ``@context``: every prefix, and every term of the ontology by its local name
-    (object properties typed ``@id``, so their values compact to plain strings)."""
+    (object properties typed ``@id``, and properties whose range is one of the
+    ontology's datatypes typed with it, so their values compact to plain strings:
+    ``"iso3166Alpha3": "ZMB"``)."""
     terms: dict[str, Any] = {"@version": 1.1, **ns.PREFIXES}
     triples = list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
     kinds: dict[str, set[str]] = {}
+    ranges: dict[str, str] = {}
     for t in triples:
         if t.predicate.value == _TYPE and t.subject.value.startswith(ns.FLG):
             kinds.setdefault(t.subject.value, set()).add(t.object.value)
+        if t.predicate.value == _RANGE and t.object.value.startswith(ns.FLG):
+            ranges[t.subject.value] = t.object.value
     for iri in sorted(kinds):
         name = iri[len(ns.FLG):]
         if name in terms:
             continue
-        terms[name] = ({"@id": f"flg:{name}", "@type": "@id"}
-                       if _OBJECT_PROPERTY in kinds[iri] else f"flg:{name}")
+        if _OBJECT_PROPERTY in kinds[iri]:
+            terms[name] = {"@id": f"flg:{name}", "@type": "@id"}
+        elif _DATATYPE in kinds.get(ranges.get(iri, ""), ()):
+            terms[name] = {"@id": f"flg:{name}", "@type": "flg:" + ranges[iri][len(ns.FLG):]}
+        else:
+            terms[name] = f"flg:{name}"
     return {"@context": terms}
 
 

@@ -51,10 +51,26 @@ def write_quads(quads: Iterable[ox.Quad], target: Path | None, fmt: Format) -> b
                              key=lambda t: sort_key(ox.Quad(t.subject, t.predicate, t.object)))
     else:
         items = ordered
+    if fmt.rdf_format == ox.RdfFormat.JSON_LD:
+        return _write_jsonld(items, target)
     prefixes = FILE_PREFIXES if fmt.rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE,
                                                    ox.RdfFormat.RDF_XML) else None
     return ox.serialize(items, str(target) if target else None, fmt.rdf_format,
                         prefixes=prefixes)
+
+
+def _write_jsonld(quads: list[ox.Quad], target: Path | None) -> bytes | None:
+    """The JSON-LD dump as every JSON-LD answer of the site: under the published context,
+    types as ``@type`` (``jsonld.shape``). pyoxigraph alone writes ``rdf:type`` as a
+    property, and framing the dump by type (``pyld.jsonld.frame``) found nothing."""
+    from . import jsonld, paths
+
+    body = jsonld.shape(ox.serialize(quads, None, ox.RdfFormat.JSON_LD),
+                        paths.ontology_dir() / "flgraph.ttl", triples=len(quads))
+    if target is None:
+        return body
+    target.write_bytes(body)
+    return None
 
 
 def read_quads(path: Path, fmt: Format | None = None) -> list[ox.Quad]:

@@ -20,11 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 import pytest
 import requests
+from testbed.loopback import session_from
+from testbed.slow_clients import address
 
 from tests.conftest import start_server, stop_server
-from tests.helpers import session_from
 
-from .slow_clients import address
 from .test_costs import EXPENSIVE
 
 COSTLY = EXPENSIVE["cartesian product"]

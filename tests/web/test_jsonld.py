@@ -40,7 +40,7 @@ def test_expand_a_document_by_its_url(server, loader):
     expanded = jsonld.expand(server.url + "/id/country/ZMB", {"documentLoader": loader})
     [zambia] = [node for node in expanded if node["@id"] == ZAMBIA]
     assert FLG + "Country" in zambia["@type"]
-    assert zambia[FLG + "iso3166Alpha3"] == [{"@value": "ZMB"}]
+    assert zambia[FLG + "iso3166Alpha3"] == [{"@value": "ZMB", "@type": FLG + "ISO3166Alpha3Code"}]
 
 
 def test_compact_and_frame_by_type(server, loader):
@@ -49,7 +49,7 @@ def test_compact_and_frame_by_type(server, loader):
     [zambia] = [n for n in compacted["@graph"] if n["@id"] == "id:country/ZMB"]
     # a member State is a Country, and a CountryOrTerritory (what a Table 1 cell lists)
     assert set(zambia["@type"]) == {"Country", "CountryOrTerritory"}
-    assert zambia["iso3166Alpha3"] == "ZMB"
+    assert zambia["iso3166Alpha3"] == "ZMB"  # the context gives the code's datatype
     framed = jsonld.frame(server.url + "/id/country/ZMB",
                           {"@context": BASE + "context.jsonld", "@type": "Country"}, options)
     nodes = framed.get("@graph", [framed])
@@ -60,7 +60,8 @@ def test_compact_and_frame_by_type(server, loader):
 def test_a_construct_answer_uses_the_context(server, loader):
     query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX flg: <" + FLG + "> "
              "CONSTRUCT { ?c a flg:Country ; skos:prefLabel ?name } WHERE { "
-             "?c a flg:Country ; flg:iso3166Alpha3 \"ZMB\" ; skos:prefLabel ?name }")
+             "?c a flg:Country ; flg:iso3166Alpha3 \"ZMB\"^^flg:ISO3166Alpha3Code ; "
+             "skos:prefLabel ?name }")
     answer = requests.get(server.url + "/sparql", params={"query": query}, timeout=30,
                           headers={"Accept": "application/ld+json; charset=utf-8"})
     assert answer.status_code == 200
@@ -95,3 +96,48 @@ def test_media_types_with_parameters_are_accepted(site, accept):
     answer = site.get("/id/country/ZMB", headers={"Accept": accept})
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
         accept.split(";")[0])
+
+
+@pytest.fixture(scope="module")
+def dump(server) -> list | dict:
+    answer = server.get("/download/flgraph.jsonld")
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def countries_in_file(dataset_file) -> set[str]:
+    """Every flg:Country of the dataset file, read by rdflib: the oracle for framing."""
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import RDF
+
+    every_graph = Dataset().parse(dataset_file, format="trig")
+    return {str(s) for s, _, _, _ in every_graph.quads((None, RDF.type, URIRef(FLG + "Country"),
+                                                         None))}
+
+
+def test_the_dump_writes_types_as_type(dump):
+    assert dump["@context"]["Country"] == "flg:Country"
+    text = str(dump)
+    assert "rdf:type" not in text and "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" \
+        not in text
+
+
+def test_expand_the_dump_by_its_url(server, loader):
+    expanded = jsonld.expand(server.url + "/download/flgraph.jsonld",
+                             {"documentLoader": loader})
+    nodes = [node for graph in expanded for node in graph.get("@graph", [graph])]
+    [zambia] = [node for node in nodes if node["@id"] == ZAMBIA and "@type" in node]
+    assert FLG + "Country" in zambia["@type"]
+
+
+def test_compact_and_frame_the_dump_by_type(server, loader, dump, dataset_file):
+    options = {"documentLoader": loader}
+    compacted = jsonld.compact(dump, BASE + "context.jsonld", options)
+    assert compacted["@context"] == BASE + "context.jsonld"
+    framed = jsonld.frame(dump, {"@context": BASE + "context.jsonld", "@type": "Country"},
+                          options)
+    nodes = framed["@graph"]
+    assert {node["@id"].replace("id:", BASE + "id/", 1) for node in nodes} == \
+        countries_in_file(dataset_file)
+    [zambia] = [node for node in nodes if node["@id"] == "id:country/ZMB"]
+    assert zambia["skos:prefLabel"]["@value"] == "Zambia"

@@ -68,7 +68,8 @@ def test_country_by_accept_header(site, ext):
     g = parse(response)
     zmb = ID["country/ZMB"]
     assert (zmb, SKOS.prefLabel, Literal("Zambia", lang="en")) in g
-    assert (zmb, FLG.iso3166Alpha3, Literal("ZMB")) in g
+    # a code typed by its code system
+    assert (zmb, FLG.iso3166Alpha3, Literal("ZMB", datatype=FLG.ISO3166Alpha3Code)) in g
     # Incoming: Zambia's Table 1 result and its Table 2 results-chain example.
     assert (ID["result/15.1/ZMB"], FLG.country, zmb) in g
     assert (ID["chain/15/ZMB"], FLG.country, zmb) in g

@@ -202,5 +202,9 @@ class Minter:
     def dataset(self) -> URIRef:
         return self._iri("dataset")
 
+    def project(self) -> URIRef:
+        """The flgraph project: creator and publisher of the dataset and the ontology."""
+        return self._iri("project")
+
     def reference_table(self, name: str) -> URIRef:
         return self._iri("reference", name)

@@ -34,9 +34,7 @@ def add_reference(g: Graph, iri: Minter, reference: Reference, table: URIRef) ->
         for alias in country.aliases:
             if alias != country.name:
                 g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
-        g.add((node, FLG.iso3166Alpha2, Literal(country.iso2)))
-        g.add((node, FLG.iso3166Alpha3, Literal(country.iso3)))
-        g.add((node, FLG.m49, Literal(country.m49)))
+        _add_codes(g, node, country)
         if country.region:
             g.add((node, FLG.iloRegion, iri.region(country.region)))
         for match in _external(country):
@@ -56,10 +54,20 @@ def add_territories(g: Graph, iri: Minter, territories: list, table: URIRef) -> 
         g.add((node, SKOS.prefLabel, Literal(territory.name, lang="en")))
         for alias in territory.aliases:
             g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
-        g.add((node, FLG.iso3166Alpha2, Literal(territory.iso2)))
-        g.add((node, FLG.iso3166Alpha3, Literal(territory.iso3)))
-        g.add((node, FLG.m49, Literal(territory.m49)))
+        _add_codes(g, node, territory)
         g.add((node, PROV.wasDerivedFrom, table))
+
+
+#: Each code system's datatype (SKOS: a notation is typed by its notation system), so a
+#: code says which system it is from: "076"^^flg:M49Code is Brazil, "076" alone nothing.
+CODE_DATATYPES = {"iso2": (FLG.iso3166Alpha2, FLG.ISO3166Alpha2Code),
+                  "iso3": (FLG.iso3166Alpha3, FLG.ISO3166Alpha3Code),
+                  "m49": (FLG.m49, FLG.M49Code)}
+
+
+def _add_codes(g: Graph, node: URIRef, place) -> None:
+    for field_name, (predicate, datatype) in CODE_DATATYPES.items():
+        g.add((node, predicate, Literal(getattr(place, field_name), datatype=datatype)))
 
 
 def _external(country) -> list[URIRef]:

@@ -1,4 +1,5 @@
-"""The dataset as a whole (``id/dataset``): its version, date, licence and rights.
+"""The dataset as a whole (``id/dataset``): its version, date, licence and rights, its
+creator and publisher.
 
 Added by the build after the rest of the data is written, since the version carries the
 content hash of that data. The licence covers what this project made — the graph's
@@ -33,6 +34,9 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
     g.add((dataset, DCTERMS.license, URIRef(release.licence)))
     g.add((dataset, SCHEMA.license, URIRef(release.licence)))
     g.add((dataset, DCTERMS.rights, Literal(release.rights, lang="en")))
+    project = add_project(g, iri)
+    for predicate in (DCTERMS.creator, DCTERMS.publisher, SCHEMA.creator, SCHEMA.publisher):
+        g.add((dataset, predicate, project))
     for source in sources:
         g.add((dataset, DCTERMS.source, source))
     for report in reports:
@@ -40,3 +44,16 @@ def add_release(g: Graph, iri: Minter, release: Release, *, version: str, digest
     if activity is not None:
         g.add((dataset, PROV.wasGeneratedBy, activity))
     return dataset
+
+
+def add_project(g: Graph, iri: Minter) -> URIRef:
+    """The project that makes and publishes the dataset: an organisation with a name, as
+    catalogues expect (DCAT, schema.org: creator and publisher are agents, not strings).
+
+    The project, not the ILO: the ILO published the report (the report's own
+    ``dcterms:publisher``, from its imprint page), not this graph of it, and claims
+    nothing in it; the release number is the project's (data/release.yaml). The node is
+    described once, in the ontology (ontology/flgraph.ttl, whose creator and publisher
+    it is too): described here as well, its triples would sit in two graphs of the
+    dataset, and outside the data the version's hash covers."""
+    return iri.project()

@@ -97,14 +97,20 @@ def write_solutions(answer: ox.QuerySolutions, fmt: str, limit: int | None,
     writer = _write_capped(answer, ox.QueryResultsFormat.XML, _RESULT, limit, max_bytes)
     xml = bytes(writer.buffer)
     if writer.cut:
-        xml = _close_after_last_result(xml)
+        xml = _close_after_last_result(xml, max_bytes - _ROOM_AFTER_CUT)
     body = xml if fmt == "xml" else _convert_results(xml, fmt)
     return _finish("select", fmt, body, writer.cut)
 
 
-def _close_after_last_result(xml: bytes) -> bytes:
-    """The document up to the last whole solution, closed."""
-    end = xml.rfind(b"</result>")
+#: Bytes kept free below the cap for what a cut answer gains: the closing tags and the
+#: truncation link in its head (``state_truncation``). Without it an answer cut right
+#: after a solution ending at the cap came out 33 bytes over 16 MiB.
+_ROOM_AFTER_CUT = 256
+
+
+def _close_after_last_result(xml: bytes, up_to: int | None = None) -> bytes:
+    """The document up to the last whole solution that ends by ``up_to``, closed."""
+    end = xml.rfind(b"</result>", 0, None if up_to is None else up_to - len(b"</result>"))
     if end < 0:
         head = xml.find(b"<results>")
         return xml[: head + len(b"<results>")] + _CLOSE
