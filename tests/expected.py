@@ -317,7 +317,8 @@ def check_programmes(rows: Rows) -> None:
         ("E-learning tool", "tool", None, None),
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
-        ("tripartite conference", "event", None, None),
+        # "a tripartite conference in Amman, Jordan": the venue's country
+        ("tripartite conference", "event", None, "Jordan"),
         # India: "Memorandums of Understanding (MoU)", "two new MoUs", "sign the MoUs"
         ("Memorandums of Understanding", "agreement", "MoU", "India"),
         # described, not named: "held a workshop" (Zambia), "facilitated more than 20

@@ -117,7 +117,8 @@ def test_programmes_surveys_tools_and_events(store):
         ("E-learning tool", "tool", None, None),                          # Table 3
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
-        ("tripartite conference", "event", None, None),                   # in Amman, Jordan
+        # Table 3: "a tripartite conference in Amman, Jordan": Jordan, the venue's country
+        ("tripartite conference", "event", None, "JOR"),
         # India: "two new MoUs", defined in a contribution as "Memorandums of Understanding
         # (MoU)"
         ("Memorandums of Understanding", "agreement", "MoU", "IND"),
@@ -160,7 +161,10 @@ def test_actors_named_in_lower_case_are_types_not_names(store):
         # organizations and government entities"
         ("employers' organizations", "output/15/policy-advice-and-technical-services/1"),
         ("workers' organizations", "output/15/policy-advice-and-technical-services/1"),
-        ("government entities", "output/15/policy-advice-and-technical-services/1")}
+        ("government entities", "output/15/policy-advice-and-technical-services/1"),
+        # Table 3, Nigeria: "A training manual … was produced and disseminated to 40 law
+        # enforcement agents"
+        ("law enforcement agents", "output/15/capacity-building/2")}
 
 
 def test_every_mention_cites_exactly_the_words_that_name_its_thing(store):
@@ -178,10 +182,16 @@ def test_subjects_and_the_organisation_named_inside_a_name(store):
         ?c skos:inScheme <https://w3id.org/flgraph/id/scheme/subject> ; skos:prefLabel ?label }""")
     # India: "on the following topics: knowledge sharing, inter-state coordination, training
     # and capacity building on how to tackle …"; Table 3: '"Tricked and Trapped Study" on
-    # Human Trafficking in the Middle East'
-    assert {r["label"] for r in rows} == {"knowledge sharing", "inter-state coordination",
-                                          "training", "capacity building",
-                                          "Human Trafficking in the Middle East"}
+    # Human Trafficking in the Middle East'; Zambia's result: "Its results provided the
+    # government and stakeholders with sex disaggregated data and information on the
+    # incidence and prevalence of Forced labour"; Brazil's fourth contribution: "a
+    # publication which aimed to provide other states or municipalities in Brazil with the
+    # methodology and steps needed to replicate the program"
+    assert {r["label"] for r in rows} == {
+        "knowledge sharing", "inter-state coordination", "training", "capacity building",
+        "Human Trafficking in the Middle East", "sex disaggregated data",
+        "information on the incidence and prevalence of Forced labour", "methodology",
+        "steps needed to replicate the program"}
     [row] = select(store, """SELECT ?parent WHERE { ?o skos:prefLabel
         "Pastoral Mission for Migrants of the Catholic Church"@en ;
         org:subOrganizationOf/skos:prefLabel ?parent }""")

@@ -46,8 +46,9 @@ def held(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def _is_a_naming(store: ox.Store, subject) -> bool:
-    """Mentions, citations and involvements carry the name too, but are not the thing."""
-    namings = {"Mention", "Citation", "Involvement", "Evidence"}
+    """Mentions, citations, involvements and attributions carry the name too, but are not
+    the thing."""
+    namings = {"Mention", "Citation", "Involvement", "Attribution", "Evidence"}
     return any(q.object.value.rsplit("#", 1)[-1] in namings for q in store.quads_for_pattern(
         subject, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None))
 

@@ -1,0 +1,91 @@
+"""What a statement attributes to the programmes, surveys, tools, events and publications
+it names: a date or period, or the part an organisation (the ILO included) or a kind of
+actor takes in it.
+
+Each is a ``flg:Attribution`` in the source's graph, with the words that say it as its
+evidence ("The Government of Zambia implemented its first National Labour Force Survey"),
+the statement it is in, and the thing (``flg:about``). A date links to the period node
+the statement already describes (``flg:period``; ``flg:launchedIn`` where the text says
+the thing was launched or initiated then); a part links to the organisation or kind of
+actor and a role of the organisation role scheme. The thing also links to each of its
+attributions (``flg:attribution``), so that "when and by whom" is one step from it.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..extract.records import InitiativeMention, Statement, ThingLink
+from .context import Context
+from .named import initiative_iri
+from .terms import DCTERMS, FLG, RDF
+
+
+def add_links(ctx: Context, statement: URIRef, said: Statement) -> None:
+    for link in said.links:
+        _attribution(ctx, statement, link)
+    _described_subjects(ctx, said)
+
+
+def thing_iri(ctx: Context, thing) -> URIRef:
+    from .statements import publication_iri  # statements imports this module
+    if isinstance(thing, InitiativeMention):
+        return initiative_iri(ctx, thing)
+    return publication_iri(ctx, thing)
+
+
+def _attribution(ctx: Context, statement: URIRef, link: ThingLink) -> URIRef:
+    source = link.evidence.source.name
+    thing = thing_iri(ctx, link.thing)
+    other = link.period or link.organisation or link.actor_type
+    other_start = (other.evidence.spans[0].start if other is not None
+                   else link.evidence.spans[0].start)
+    node = ctx.iri.attribution(source, link.thing.evidence.spans[0].start, other_start)
+    ctx.add(node, RDF.type, FLG.Attribution)
+    ctx.add(node, FLG.about, thing)
+    ctx.add(node, FLG.statement, statement)
+    ctx.add(thing, FLG.attribution, node)
+    if link.period is not None:
+        period = ctx.iri.period(source, link.period.evidence.spans[0].start)
+        prop = FLG.launchedIn if link.relation == "launched" else FLG.period
+        ctx.add(node, prop, period)
+        ctx.label(node, f"{_name(link)}: {link.period.phrase}")
+    else:
+        ctx.add(node, FLG.role, ctx.iri.role(link.relation))
+        if link.actor_type is not None:
+            ctx.add(node, FLG.organisationType, ctx.iri.organisation_type(link.actor_type.label))
+            who = link.actor_type.label
+        elif link.organisation is not None:
+            ctx.add(node, FLG.organisation,
+                    ctx.iri.organisation(link.organisation.name, link.organisation.country))
+            who = link.organisation.name
+        else:
+            ctx.add(node, FLG.organisation, ctx.iri.ilo())
+            who = "ILO"
+        ctx.label(node, f"{_name(link)}: {who} ({link.relation})")
+    ctx.derived(node, link.evidence)
+    return node
+
+
+def _name(link: ThingLink) -> str:
+    return getattr(link.thing, "name", None) or link.thing.title
+
+
+def _described_subjects(ctx: Context, said: Statement) -> None:
+    """What an untitled publication is about: the subjects named inside its description
+    ("… to provide … with the methodology and steps needed to replicate the program")."""
+    from .statements import publication_iri
+    for publication in said.publications:
+        if publication.described_at is None or not publication.evidence.spans:
+            continue
+        first, last = publication.evidence.spans[0], publication.evidence.spans[-1]
+        if first.start != publication.described_at:
+            continue  # "this publication": a later naming
+        for subject in said.subjects:
+            at = subject.evidence.spans[0]
+            if first.start <= at.start and at.end <= last.end:
+                ctx.describe(publication_iri(ctx, publication), DCTERMS.subject,
+                             ctx.iri.subject(subject.label))
+
+
+__all__ = ["add_links", "thing_iri"]
