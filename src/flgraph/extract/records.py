@@ -202,6 +202,9 @@ class ThingLink:
     period: Period | None = None
     organisation: OrganisationMention | None = None
     ilo: bool = False  # the ILO itself, which is never an organisation mention
+    #: the ILO's part by the table's definition of the statement ("outputs delivered by the
+    #: Office"), the sentence naming no one else: its evidence is the thing and the verb
+    implied: bool = False
     actor_type: ActorTypeMention | None = None
 
 

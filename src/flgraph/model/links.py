@@ -21,6 +21,11 @@ from .named import initiative_iri
 from .terms import DCTERMS, FLG, RDF
 
 
+#: Said of an attribution to the ILO that the sentence does not name it in.
+IMPLIED = ("The Office's by the table's definition of the statement (outputs delivered by "
+           "the Office); the sentence names no one else who did it.")
+
+
 def add_links(ctx: Context, statement: URIRef, said: Statement) -> None:
     for link in said.links:
         _attribution(ctx, statement, link)
@@ -62,6 +67,8 @@ def _attribution(ctx: Context, statement: URIRef, link: ThingLink) -> URIRef:
         else:
             ctx.add(node, FLG.organisation, ctx.iri.ilo())
             who = "ILO"
+            if link.implied:
+                ctx.text(node, DCTERMS.description, IMPLIED)
         ctx.label(node, f"{_name(link)}: {who} ({link.relation})")
     ctx.derived(node, link.evidence)
     return node

@@ -276,7 +276,7 @@ def _office_links(text: TextMap, evidence: Evidence, things: list[_At], agents: 
         if verb and k == 0 and not any(a.start < thing.start for a in agents):
             out.append(ThingLink(thing.item, verb.lastgroup, _span(
                 text, evidence, _At(start + opening.start("verb"), start + opening.end(),
-                                    None), thing), ilo=True))
+                                    None), thing), ilo=True, implied=True))
             continue
         after = text.text[thing.end : end]
         match = _VERB.search(after[:MAX_GAP])
@@ -286,5 +286,5 @@ def _office_links(text: TextMap, evidence: Evidence, things: list[_At], agents: 
                             for t in things):
             out.append(ThingLink(thing.item, match.lastgroup, _span(
                 text, evidence, thing, _At(thing.end + match.start(),
-                                           thing.end + match.end(), None)), ilo=True))
+                                           thing.end + match.end(), None)), ilo=True, implied=True))
     return out

@@ -27,9 +27,9 @@ _BRACKETED = re.compile(rf"\b(?P<kind>{_NOUN})\b[^()]{{0,80}}\((?P<title>[A-Z][^
                         re.I)
 _TITLE_NOUN = re.compile(rf"\b(?P<kind>{_NOUN})\b", re.I)
 #: "a publication which aimed to …": a publication noun, then a relative clause to the end
-#: of the sentence (an abbreviation's dot followed by a digit does not end it).
+#: of the sentence or a comma (an abbreviation's dot followed by a digit does not end it).
 _DESCRIBED = re.compile(rf"\b(?i:an?)\s+(?P<desc>(?P<kind>(?i:{_NOUN}))\s+(?:which|that)\s+"
-                        r"(?:[^.!?]|\.(?=\s*[\d(a-z]))+)")
+                        r"(?:[^.!?,;]|\.(?=\s*[\d(a-z]))+)")
 _ANAPHOR = re.compile(rf"\b(?:this|that|the\s+said)\s+(?P<kind>{_NOUN})\b", re.I)
 _PRODUCED = re.compile(r"\b(?:produced|published|issued|launched|released)\s*$", re.I)
 
