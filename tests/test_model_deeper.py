@@ -244,7 +244,7 @@ def test_every_attribution_cites_the_words_that_link_its_two_things(store):
     for r in rows:
         quote = r["quote"].replace(" … ", " ")  # a page break inside the words
         assert r["thing"] in quote or (r.get("alt") and r["alt"] in quote) or \
-            r["thing"].startswith("publication which") and "publication" in quote, r
+            (r["thing"].startswith("publication which") and "publication" in quote), r
         other = r.get("phrase") or r.get("other")
         if other == "International Labour Organization":
             other = "ILO"

@@ -20,7 +20,6 @@ from .context import Context
 from .named import initiative_iri
 from .terms import DCTERMS, FLG, RDF
 
-
 #: Said of an attribution to the ILO that the sentence does not name it in.
 IMPLIED = ("The Office's by the table's definition of the statement (outputs delivered by "
            "the Office); the sentence names no one else who did it.")
