@@ -221,7 +221,8 @@ def test_the_untitled_publication_is_a_resource_known_by_its_description(store):
     assert launched == {"phrase": "Nov. 2012", "begins": "2012-11"}
     subjects = select(store, f"""SELECT ?label WHERE {{ <{row['p']}>
         <http://purl.org/dc/terms/subject>/skos:prefLabel ?label }}""")
-    assert {r["label"] for r in subjects} == {"methodology", "steps needed to replicate the program"}
+    assert {r["label"] for r in subjects} == {"methodology",
+                                              "steps needed to replicate the program"}
     parts = select(store, f"""SELECT ?role ?who WHERE {{ ?a flg:about <{row['p']}> ;
         flg:role/skos:prefLabel ?role ; flg:organisation/skos:altLabel ?who }}""")
     # the ILO revised and commented on it; who launched it, the text does not say
