@@ -253,3 +253,20 @@ def test_every_attribution_cites_the_words_that_link_its_two_things(store):
                 assert r["kind"].rsplit("#")[-1] in ("Output", "Contribution"), r
                 continue
         assert other in quote, r
+
+
+def test_what_a_titled_publication_is_about(store):
+    # Table 3, Policy dialogue and advocacy, second output: '"Tricked and Trapped Study" on
+    # Human Trafficking in the Middle East published and presented …'
+    rows = select(store, """SELECT ?title ?subject WHERE { ?p a flg:Publication ;
+        <http://purl.org/dc/terms/title> ?title ;
+        <http://purl.org/dc/terms/subject>/skos:prefLabel ?subject }""")
+    assert {(r["title"], r["subject"]) for r in rows} == {
+        ("Tricked and Trapped Study", "Human Trafficking in the Middle East")}
+
+
+def test_table_3_evidence_names_no_column(store):
+    # Table 3 (lines 32-37) has no header row: a row is a typology, then its outputs
+    rows = select(store, """SELECT ?column WHERE { ?e flg:table "Table 3" ; flg:column ?column }""")
+    assert rows == []
+    assert select(store, """SELECT ?e WHERE { ?e flg:table "Table 3" }""")

@@ -13,6 +13,8 @@ attributions (``flg:attribution``), so that "when and by whom" is one step from 
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 
 from ..extract.records import InitiativeMention, Statement, ThingLink
@@ -20,6 +22,8 @@ from .context import Context
 from .named import initiative_iri
 from .terms import DCTERMS, FLG, RDF
 
+#: Between a quoted title and the subject named after it: '" on ', '” about '.
+_AFTER_TITLE = re.compile(r"[\"”]?\s+(?:on|about)\s+")
 #: Said of an attribution to the ILO that the sentence does not name it in.
 IMPLIED = ("The Office's by the table's definition of the statement (outputs delivered by "
            "the Office); the sentence names no one else who did it.")
@@ -28,7 +32,7 @@ IMPLIED = ("The Office's by the table's definition of the statement (outputs del
 def add_links(ctx: Context, statement: URIRef, said: Statement) -> None:
     for link in said.links:
         _attribution(ctx, statement, link)
-    _described_subjects(ctx, said)
+    _publication_subjects(ctx, said)
 
 
 def thing_iri(ctx: Context, thing) -> URIRef:
@@ -77,19 +81,27 @@ def _name(link: ThingLink) -> str:
     return getattr(link.thing, "name", None) or link.thing.title
 
 
-def _described_subjects(ctx: Context, said: Statement) -> None:
-    """What an untitled publication is about: the subjects named inside its description
-    ("… to provide … with the methodology and steps needed to replicate the program")."""
+def _publication_subjects(ctx: Context, said: Statement) -> None:
+    """What a publication is about, as the statement says: a subject named right after
+    its quoted title ('"Tricked and Trapped Study" on Human Trafficking in the Middle
+    East'), or inside the description of an untitled one ("… to provide … with the
+    methodology and steps needed to replicate the program")."""
     from .statements import publication_iri
+    text = said.evidence.source.text if said.evidence.source else ""
     for publication in said.publications:
-        if publication.described_at is None or not publication.evidence.spans:
+        spans = publication.evidence.spans
+        if not spans:
             continue
-        first, last = publication.evidence.spans[0], publication.evidence.spans[-1]
-        if first.start != publication.described_at:
+        first, last = spans[0], spans[-1]
+        described = publication.described_at is not None
+        if described and first.start != publication.described_at:
             continue  # "this publication": a later naming
         for subject in said.subjects:
             at = subject.evidence.spans[0]
-            if first.start <= at.start and at.end <= last.end:
+            inside = described and first.start <= at.start and at.end <= last.end
+            after_title = (not described
+                           and _AFTER_TITLE.fullmatch(text[last.end : at.start]) is not None)
+            if inside or after_title:
                 ctx.describe(publication_iri(ctx, publication), DCTERMS.subject,
                              ctx.iri.subject(subject.label))
 
