@@ -9,6 +9,9 @@ the statement already describes (``flg:period``; ``flg:launchedIn`` where the te
 the thing was launched or initiated then); a part links to the organisation or kind of
 actor and a role of the organisation role scheme. The thing also links to each of its
 attributions (``flg:attribution``), so that "when and by whom" is one step from it.
+
+What a publication is about is described with it (``dcterms:subject``): the subject named
+right after its quoted title, or inside the description of an untitled one.
 """
 
 from __future__ import annotations

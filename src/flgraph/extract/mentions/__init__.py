@@ -1,5 +1,7 @@
 """What a piece of report text mentions: counts, dates, organisations, publications,
-conventions, places, programmes and events, and actors named in lower case.
+conventions, places, programmes and events, actors named in lower case and subjects; and
+what each sentence says of the programmes, events and publications it names (``links``:
+their dates, and who took which part).
 
 Each finder reads clean text (a ``TextMap``) and returns records whose evidence is the
 exact source span of the words found. ``statement`` bundles them for one block of text.
