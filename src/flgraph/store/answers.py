@@ -97,14 +97,20 @@ def write_solutions(answer: ox.QuerySolutions, fmt: str, limit: int | None,
     writer = _write_capped(answer, ox.QueryResultsFormat.XML, _RESULT, limit, max_bytes)
     xml = bytes(writer.buffer)
     if writer.cut:
-        xml = _close_after_last_result(xml)
+        xml = _close_after_last_result(xml, max_bytes)
     body = xml if fmt == "xml" else _convert_results(xml, fmt)
     return _finish("select", fmt, body, writer.cut)
 
 
-def _close_after_last_result(xml: bytes) -> bytes:
-    """The document up to the last whole solution, closed."""
-    end = xml.rfind(b"</result>")
+#: Room kept under the byte cap for the closing tags and the truncation link.
+_TAIL_ROOM = len(_CLOSE) + 256
+
+
+def _close_after_last_result(xml: bytes, max_bytes: int) -> bytes:
+    """The document up to the last whole solution that ends within ``max_bytes`` (the
+    engine writes in chunks: the one that passed the cap may hold whole solutions past
+    it), closed."""
+    end = xml.rfind(b"</result>", 0, max(0, max_bytes - _TAIL_ROOM))
     if end < 0:
         head = xml.find(b"<results>")
         return xml[: head + len(b"<results>")] + _CLOSE
