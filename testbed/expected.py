@@ -317,7 +317,8 @@ def check_programmes(rows: Rows) -> None:
         ("E-learning tool", "tool", None, None),
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
-        ("tripartite conference", "event", None, None),
+        # "a tripartite conference in Amman, Jordan": the venue's country
+        ("tripartite conference", "event", None, "Jordan"),
         # India: "Memorandums of Understanding (MoU)", "two new MoUs", "sign the MoUs"
         ("Memorandums of Understanding", "agreement", "MoU", "India"),
         # described, not named: "held a workshop" (Zambia), "facilitated more than 20
@@ -329,6 +330,92 @@ def check_programmes(rows: Rows) -> None:
     # Integration Action Programme (IAP) which …", "The IAP is based on …")
     iap = Counter(r["statement"].rsplit("/", 2)[-2] for r in rows if r.get("acronym") == "IAP")
     assert iap == Counter({"contribution": 4, "result": 2})
+
+
+ILO = "International Labour Organization"
+DESCRIBED = ("publication which aimed to provide other states or municipalities in Brazil with "
+             "the methodology and steps needed to replicate the program")
+
+
+def check_when_and_by_whom(rows: Rows) -> None:
+    got = Counter((r["name"], r["part"], r.get("when"), r.get("whoName"),
+                   r["statement"].rsplit("/id/", 1)[-1]) for r in rows)
+    iap, bra = "Integration Action Programme", "chain/15/BRA/"
+    partnership = ["labour inspectorates", "labour prosecutors office",
+                   "regional office of the ministry of labour", "business",
+                   "vocational training schools",
+                   "Pastoral Mission for Migrants of the Catholic Church", "civil society partners"]
+    assert got == Counter([
+        # Zambia: "The ILO held a workshop with the Central Statistical Office (CSO) in
+        # conjunction with the Ministry of Labour and Social Security (MLSS)"
+        ("workshop", "organiser", None, ILO, "chain/15/ZMB/contribution/1"),
+        ("workshop", "participant", None, "Central Statistical Office",
+         "chain/15/ZMB/contribution/1"),
+        ("workshop", "participant", None, "Ministry of Labour and Social Security",
+         "chain/15/ZMB/contribution/1"),
+        # "The Government of Zambia implemented its first National Labour Force Survey in
+        # November/December 2012"
+        ("National Labour Force Survey", "implementer", None, "Government of Zambia",
+         "chain/15/ZMB/result/1"),
+        ("National Labour Force Survey", "date", "November/December 2012", None,
+         "chain/15/ZMB/result/1"),
+        # India: "Between 2012 and 2013 the ILO facilitated more than 20 workshops with over
+        # 200 tripartite constituents"; "Organized convening sessions"
+        ("workshops", "date", "Between 2012 and 2013", None, "chain/15/IND/contribution/1"),
+        ("workshops", "organiser", None, ILO, "chain/15/IND/contribution/1"),
+        ("workshops", "participant", None, "tripartite constituents",
+         "chain/15/IND/contribution/1"),
+        ("convening sessions", "organiser", None, ILO, "chain/15/IND/contribution/3"),
+        # "the Ministry of Labour and Employment (MoLE) and 6 States Governments signed two
+        # new MoUs"
+        ("Memorandums of Understanding", "signatory", None, "Ministry of Labour and Employment",
+         "chain/15/IND/result/1"),
+        ("Memorandums of Understanding", "signatory", None, "States Governments",
+         "chain/15/IND/result/1"),
+        # Brazil: "The Integration Action Programme (IAP) project was initiated by the Ministry
+        # of Labour, with ILO support, in 2008."
+        (iap, "initiator", None, "Ministry of Labour", bra + "contribution/1"),
+        (iap, "supporter", None, ILO, bra + "contribution/1"),
+        (iap, "launched", "2008", None, bra + "contribution/1"),
+        # "The ILO technically supported … the strategic planning of the IAP for the year
+        # 2013, and also for their longer term plan (2013 - 2016)"
+        (iap, "supporter", None, ILO, bra + "contribution/2"),
+        (iap, "date", "2013", None, bra + "contribution/2"),
+        (iap, "date", "2013 - 2016", None, bra + "contribution/2"),
+        (iap, "supporter", None, ILO, bra + "contribution/3"),  # "the ILO helped the IAP"
+        # "ILO technically supported the systematization of the IAP in Mato Grosso by
+        # revising and commenting on a publication which … The launching of this publication
+        # (Nov. 2012) also represented the launch of the "Movement Integrated Action""
+        (iap, "supporter", None, ILO, bra + "contribution/4"),
+        (DESCRIBED, "reviewer", None, ILO, bra + "contribution/4"),
+        (DESCRIBED, "launched", "Nov. 2012", None, bra + "contribution/4"),
+        ("Movement Integrated Action", "launched", "Nov. 2012", None, bra + "contribution/4"),
+        # "The IAP which benefits victims of forced labour …", "The IAP is based on a unique
+        # partnership between the labour inspectorates, …"
+        (iap, "beneficiary", None, "victims of forced labour", bra + "result/1"),
+        *[(iap, "partner", None, partner, bra + "result/1") for partner in partnership],
+        # Table 3, outputs of the Office: "E-learning tool … developed", "A training manual …
+        # was produced and disseminated to 40 law enforcement agents", "ILO report entitled
+        # "Caught at Sea: …" produced in 2013 and presented … at ILO's Global Dialogue
+        # Forum …", '"Tricked and Trapped Study" … published'
+        ("E-learning tool", "developer", None, ILO, "output/15/capacity-building/1"),
+        ("Training Manual on Human Trafficking for Law Enforcement Agents 'Victim Focused'",
+         "developer", None, ILO, "output/15/capacity-building/2"),
+        ("Training Manual on Human Trafficking for Law Enforcement Agents 'Victim Focused'",
+         "beneficiary", None, "law enforcement agents", "output/15/capacity-building/2"),
+        ("Caught at Sea: Forced labour and trafficking in fisheries", "developer", None, ILO,
+         "output/15/policy-dialogue-and-advocacy/1"),
+        ("Caught at Sea: Forced labour and trafficking in fisheries", "date", "2013", None,
+         "output/15/policy-dialogue-and-advocacy/1"),
+        ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
+         "(No. 188)", "organiser", None, ILO, "output/15/policy-dialogue-and-advocacy/1"),
+        ("Tricked and Trapped Study", "publisher", None, ILO,
+         "output/15/policy-dialogue-and-advocacy/2"),
+    ])
+    # every date at the precision the report gives: "November/December 2012" is two months
+    survey = next(r for r in rows if r.get("when") == "November/December 2012")
+    assert (survey["begins"], survey["ends"]) == ("2012-11", "2012-12")
+    assert all(r["evidence"].startswith(ID + "evidence/") for r in rows)
 
 
 EXPECTED: dict[str, list[Expectation]] = {
@@ -356,4 +443,5 @@ EXPECTED: dict[str, list[Expectation]] = {
     "outputs-and-results-by-instrument": [Expectation({}, check_by_instrument)],
     "places-below-country-level": [Expectation({}, check_places)],
     "programmes-and-surveys": [Expectation({}, check_programmes)],
+    "when-and-by-whom": [Expectation({}, check_when_and_by_whom)],
 }

@@ -230,7 +230,13 @@ def result(rng: random.Random, country: str, sentences: int, place: str | None =
             f"and presented it to {quantity(rng)}."
         ),
     )
-    return " ".join(rng.choice(forms)() for _ in range(sentences))
+    said = []
+    for k in range(sentences):
+        form = rng.choice(forms)
+        if k == 0 and place:  # the state or province is named in every such row
+            form = forms[3]
+        said.append(form())
+    return " ".join(said)
 
 
 def output(rng: random.Random, country: str) -> str:

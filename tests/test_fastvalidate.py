@@ -584,9 +584,10 @@ def test_queries_pre_binding_cannot_express_are_refused(tmp_path):
 
 def test_the_project_shapes_compile():
     validator = FastValidator(shapes_file())
-    # 28, and 10 for what the text names (quantity kinds, evidence parts, editorial marks,
-    # instruments, places, cities, initiatives, organisation types, languages, mentions)
-    assert len(validator.shapes.targeted()) == 38
+    # 28, and 11 for what the text names (quantity kinds, evidence parts, editorial marks,
+    # instruments, places, cities, initiatives, organisation types, languages, mentions,
+    # attributions)
+    assert len(validator.shapes.targeted()) == 39
 
 
 def test_unknown_engine_is_an_error(valid):

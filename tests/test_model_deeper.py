@@ -13,6 +13,7 @@ PREFIXES = """
 PREFIX flg: <https://w3id.org/flgraph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX id: <https://w3id.org/flgraph/id/>
@@ -117,7 +118,8 @@ def test_programmes_surveys_tools_and_events(store):
         ("E-learning tool", "tool", None, None),                          # Table 3
         ("Global Dialogue Forum for the Promotion of the Work in Fishing Convention, 2007 "
          "(No. 188)", "event", None, None),
-        ("tripartite conference", "event", None, None),                   # in Amman, Jordan
+        # Table 3: "a tripartite conference in Amman, Jordan": Jordan, the venue's country
+        ("tripartite conference", "event", None, "JOR"),
         # India: "two new MoUs", defined in a contribution as "Memorandums of Understanding
         # (MoU)"
         ("Memorandums of Understanding", "agreement", "MoU", "IND"),
@@ -160,7 +162,10 @@ def test_actors_named_in_lower_case_are_types_not_names(store):
         # organizations and government entities"
         ("employers' organizations", "output/15/policy-advice-and-technical-services/1"),
         ("workers' organizations", "output/15/policy-advice-and-technical-services/1"),
-        ("government entities", "output/15/policy-advice-and-technical-services/1")}
+        ("government entities", "output/15/policy-advice-and-technical-services/1"),
+        # Table 3, Nigeria: "A training manual … was produced and disseminated to 40 law
+        # enforcement agents"
+        ("law enforcement agents", "output/15/capacity-building/2")}
 
 
 def test_every_mention_cites_exactly_the_words_that_name_its_thing(store):
@@ -178,11 +183,90 @@ def test_subjects_and_the_organisation_named_inside_a_name(store):
         ?c skos:inScheme <https://w3id.org/flgraph/id/scheme/subject> ; skos:prefLabel ?label }""")
     # India: "on the following topics: knowledge sharing, inter-state coordination, training
     # and capacity building on how to tackle …"; Table 3: '"Tricked and Trapped Study" on
-    # Human Trafficking in the Middle East'
-    assert {r["label"] for r in rows} == {"knowledge sharing", "inter-state coordination",
-                                          "training", "capacity building",
-                                          "Human Trafficking in the Middle East"}
+    # Human Trafficking in the Middle East'; Zambia's result: "Its results provided the
+    # government and stakeholders with sex disaggregated data and information on the
+    # incidence and prevalence of Forced labour"; Brazil's fourth contribution: "a
+    # publication which aimed to provide other states or municipalities in Brazil with the
+    # methodology and steps needed to replicate the program"
+    assert {r["label"] for r in rows} == {
+        "knowledge sharing", "inter-state coordination", "training", "capacity building",
+        "Human Trafficking in the Middle East", "sex disaggregated data",
+        "information on the incidence and prevalence of Forced labour", "methodology",
+        "steps needed to replicate the program"}
     [row] = select(store, """SELECT ?parent WHERE { ?o skos:prefLabel
         "Pastoral Mission for Migrants of the Catholic Church"@en ;
         org:subOrganizationOf/skos:prefLabel ?parent }""")
     assert row["parent"] == "Catholic Church"
+
+
+def test_the_untitled_publication_is_a_resource_known_by_its_description(store):
+    # Brazil, fourth contribution (lines 19): "ILO technically supported the
+    # systematization of the IAP in Mato Grosso by revising and commenting on a publication
+    # which aimed to provide other states or municipalities in Brazil with the methodology
+    # and steps needed to replicate the program. The launching of this publication (Nov.
+    # 2012) also represented the launch of the "Movement Integrated Action" …"
+    described = ("publication which aimed to provide other states or municipalities in Brazil "
+                 "with the methodology and steps needed to replicate the program")
+    row = one(select(store, f"""SELECT ?p WHERE {{ ?p a flg:Publication ;
+        skos:prefLabel "{described}"@en .
+        FILTER NOT EXISTS {{ ?p <http://purl.org/dc/terms/title> ?title }} }}"""))
+    evidence = select(store, f"""SELECT ?quote ?line WHERE {{ <{row['p']}> prov:wasDerivedFrom ?e .
+        ?e flg:quote ?quote ; flg:line ?line }}""")
+    assert {(r["quote"], r["line"]) for r in evidence} == {(described, "19"),
+                                                            ("this publication", "19")}
+    launched = one(select(store, f"""SELECT ?phrase ?begins WHERE {{ ?a a flg:Attribution ;
+        flg:about <{row['p']}> ; flg:launchedIn ?period . ?period flg:phrase ?phrase ;
+        <http://www.w3.org/2006/time#hasBeginning>/<http://www.w3.org/2006/time#inXSDgYearMonth>
+        ?begins }}"""))
+    assert launched == {"phrase": "Nov. 2012", "begins": "2012-11"}
+    subjects = select(store, f"""SELECT ?label WHERE {{ <{row['p']}>
+        <http://purl.org/dc/terms/subject>/skos:prefLabel ?label }}""")
+    assert {r["label"] for r in subjects} == {"methodology",
+                                              "steps needed to replicate the program"}
+    parts = select(store, f"""SELECT ?role ?who WHERE {{ ?a flg:about <{row['p']}> ;
+        flg:role/skos:prefLabel ?role ; flg:organisation/skos:altLabel ?who }}""")
+    # the ILO revised and commented on it; who launched it, the text does not say
+    assert {(r["role"], r["who"]) for r in parts} == {("reviewer", "ILO")}
+    # "this publication" names the same one
+    namings = select(store, f"""SELECT ?quote WHERE {{ ?c a flg:Citation ;
+        flg:publication <{row['p']}> ; prov:wasDerivedFrom/flg:quote ?quote }}""")
+    assert sorted(r["quote"] for r in namings) == sorted([described, "this publication"])
+
+
+def test_every_attribution_cites_the_words_that_link_its_two_things(store):
+    rows = select(store, """SELECT ?a ?quote ?thing ?alt ?other ?phrase ?implied ?kind WHERE {
+        ?a a flg:Attribution ; flg:about/rdfs:label ?thing ;
+           prov:wasDerivedFrom/flg:quote ?quote ; flg:statement/rdf:type ?kind .
+        OPTIONAL { ?a <http://purl.org/dc/terms/description> ?implied }
+        OPTIONAL { ?a flg:about/skos:altLabel ?alt }
+        OPTIONAL { ?a (flg:period|flg:launchedIn)/flg:phrase ?phrase }
+        OPTIONAL { ?a (flg:organisation|flg:organisationType)/skos:prefLabel ?other } }""")
+    assert len({r["a"] for r in rows}) == 37
+    for r in rows:
+        quote = r["quote"].replace(" … ", " ")  # a page break inside the words
+        assert r["thing"] in quote or (r.get("alt") and r["alt"] in quote) or \
+            (r["thing"].startswith("publication which") and "publication" in quote), r
+        other = r.get("phrase") or r.get("other")
+        if other == "International Labour Organization":
+            other = "ILO"
+            if r.get("implied"):  # "E-learning tool … developed", in an output of the Office
+                assert r["kind"].rsplit("#")[-1] in ("Output", "Contribution"), r
+                continue
+        assert other in quote, r
+
+
+def test_what_a_titled_publication_is_about(store):
+    # Table 3, Policy dialogue and advocacy, second output: '"Tricked and Trapped Study" on
+    # Human Trafficking in the Middle East published and presented …'
+    rows = select(store, """SELECT ?title ?subject WHERE { ?p a flg:Publication ;
+        <http://purl.org/dc/terms/title> ?title ;
+        <http://purl.org/dc/terms/subject>/skos:prefLabel ?subject }""")
+    assert {(r["title"], r["subject"]) for r in rows} == {
+        ("Tricked and Trapped Study", "Human Trafficking in the Middle East")}
+
+
+def test_table_3_evidence_names_no_column(store):
+    # Table 3 (lines 32-37) has no header row: a row is a typology, then its outputs
+    rows = select(store, """SELECT ?column WHERE { ?e flg:table "Table 3" ; flg:column ?column }""")
+    assert rows == []
+    assert select(store, """SELECT ?e WHERE { ?e flg:table "Table 3" }""")

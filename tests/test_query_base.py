@@ -7,8 +7,8 @@ names (``nodeID://b10017``) read as labels. The W3C suites on Virtuoso
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flgraph.query.service import QueryRequest
 
+from flgraph.query.service import QueryRequest
 from flgraph.store.remote import labelled_blank_nodes
 
 SITE = "https://w3id.org/flgraph/"

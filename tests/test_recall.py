@@ -22,10 +22,12 @@ LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
           "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://www.w3.org/2004/02/skos/core#altLabel",
           "http://purl.org/dc/terms/title")
-#: The recall measured when this test was written: 73 of 79 things (39 of 79 before
-#: conventions, places, programmes, actor types, languages and subjects became
-#: resources). A change that loses a resource fails here.
-FLOOR = 0.92
+#: The recall measured: 78 of 79 things (39 of 79 before conventions, places,
+#: programmes, actor types, languages and subjects became resources; 73 before counted
+#: and participating kinds of actors, what something is provided with, and the untitled
+#: publication). The one left is the Middle East, a region that is no ILO region and no
+#: country. A change that loses a resource fails here.
+FLOOR = 78 / 79
 
 
 def named_things() -> list[dict[str, str]]:
@@ -46,8 +48,9 @@ def held(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def _is_a_naming(store: ox.Store, subject) -> bool:
-    """Mentions, citations and involvements carry the name too, but are not the thing."""
-    namings = {"Mention", "Citation", "Involvement", "Evidence"}
+    """Mentions, citations, involvements and attributions carry the name too, but are not
+    the thing."""
+    namings = {"Mention", "Citation", "Involvement", "Attribution", "Evidence"}
     return any(q.object.value.rsplit("#", 1)[-1] in namings for q in store.quads_for_pattern(
         subject, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None))
 

@@ -60,8 +60,11 @@ def test_a_store_given_a_writer_loads_like_the_cli(virtuoso, trig_quads):
 def test_virtuosos_own_graphs_are_not_the_dataset(virtuoso_store, trig_quads):
     """Its default graph includes its own graphs (RDF views: thousands of triples); the
     store runs queries over the dataset's graphs, so counts agree with Oxigraph's."""
-    raw, headers = virtuoso_store._run("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                       "SELECT")  # as sent: no dataset of ours
+    # as sent: no dataset of ours; typed subjects, not every triple: listing the graphs of
+    # every triple scans Virtuoso's RDF views (76M rows read), past its time limit on a
+    # loaded machine, and it answers "incomplete results" with none
+    raw, headers = virtuoso_store._run("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?o } }",
+                                       "SELECT")
     assert headers["Server"].startswith("Virtuoso")
     assert VIRTRDF in {row[0].value for row in raw.rows}
     assert VIRTRDF not in virtuoso_store.graph_names()

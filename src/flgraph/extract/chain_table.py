@@ -75,7 +75,8 @@ def _example(doc: SourceDocument, table: RawTable, row: Row, columns: dict[str, 
         col = columns[key]
         cell = row.cells[col]
         base = evidence(doc, table, cell, written, labels[col])
-        return tuple(statement(block.text, base, reference, iso3) for block in cell.blocks)
+        return tuple(statement(block.text, base, reference, iso3, by_office=key == "contribution")
+                     for block in cell.blocks)
 
     return ChainExample(
         iso3=iso3,

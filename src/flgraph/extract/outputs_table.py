@@ -52,7 +52,7 @@ def _output(block: Block, typology: Typology, ordinal: int, base, reference: Ref
     country = scope.code if scope and scope.kind == "country" else None
     return Output(typology=typology, ordinal=ordinal, scope=scope,
                   statement=statement(body if scope else text, base, reference, country,
-                                      cited=text))
+                                      cited=text, by_office=True))
 
 
 def _scope(text: TextMap, reference: Reference) -> tuple[Scope | None, TextMap]:

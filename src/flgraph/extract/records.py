@@ -117,6 +117,10 @@ class PublicationMention:
     year: str | None
     by_ilo: bool  # the text says the ILO produced it
     evidence: Evidence
+    #: An untitled publication the text describes ("a publication which aimed to …"):
+    #: where it is first described (source offset), its one identity in every naming
+    #: ("this publication"); None for a titled one.
+    described_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,24 @@ class SubjectMention:
 
 
 @dataclass(frozen=True)
+class ThingLink:
+    """What a sentence says of a programme, survey, tool, event or publication it names:
+    a date ("initiated … in 2008"), or an organisation, the ILO or a kind of actor and the
+    part it takes ("The Government of Zambia implemented its … Survey": implementer)."""
+
+    thing: InitiativeMention | PublicationMention
+    relation: str  # date | launched, or a role: organiser, implementer, initiator …
+    evidence: Evidence  # the words that say it: from the first of the two to the last
+    period: Period | None = None
+    organisation: OrganisationMention | None = None
+    ilo: bool = False  # the ILO itself, which is never an organisation mention
+    #: the ILO's part by the table's definition of the statement ("outputs delivered by the
+    #: Office"), the sentence naming no one else: its evidence is the thing and the verb
+    implied: bool = False
+    actor_type: ActorTypeMention | None = None
+
+
+@dataclass(frozen=True)
 class Statement:
     """A sentence-level piece of report text and what is mentioned in it."""
 
@@ -201,6 +223,7 @@ class Statement:
     initiatives: tuple[InitiativeMention, ...] = ()
     actor_types: tuple[ActorTypeMention, ...] = ()
     subjects: tuple[SubjectMention, ...] = ()
+    links: tuple[ThingLink, ...] = ()
 
 
 @dataclass(frozen=True)

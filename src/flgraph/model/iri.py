@@ -127,6 +127,11 @@ class Minter:
     def involvement(self, source: str, start: int) -> URIRef:
         return self._iri("involvement", source_key(source), str(start))
 
+    def attribution(self, source: str, thing: int, other: int) -> URIRef:
+        """What a sentence attributes to a thing it names, by where each of the two is
+        written."""
+        return self._iri("attribution", source_key(source), f"{thing}-{other}")
+
     def citation(self, source: str, start: int) -> URIRef:
         return self._iri("citation", source_key(source), str(start))
 

@@ -38,11 +38,12 @@ INITIATIVE_CLASSES = {
     "event": (SCHEMA.Event,),
     "agreement": (FLG.Agreement, SCHEMA.CreativeWork),
 }
-ACTOR_RELATIONS = {"partner": FLG.partnerType, "beneficiary": FLG.beneficiary}
+ACTOR_RELATIONS = {"partner": FLG.partnerType, "beneficiary": FLG.beneficiary,
+                   "participant": FLG.participantType, "actor": FLG.actorType}
 
 
 def add_named(ctx: Context, statement: URIRef, said: Statement) -> None:
-    places = {p.name: _place(ctx, statement, p) for p in said.places}
+    places = {p.name: (_place(ctx, statement, p), p.country) for p in said.places}
     instruments = [(c, _instrument(ctx, statement, c)) for c in said.conventions]
     for initiative in said.initiatives:
         _initiative(ctx, statement, initiative, places, instruments)
@@ -115,12 +116,16 @@ def _place(ctx: Context, statement: URIRef, p: PlaceMention) -> URIRef:
     return node
 
 
-def _initiative(ctx: Context, statement: URIRef, m: InitiativeMention,
-                places: dict[str, URIRef], instruments: list) -> URIRef:
+def initiative_iri(ctx: Context, m: InitiativeMention) -> URIRef:
+    """A named thing by its kind, country and name; a described one by where it is."""
     if m.named:
-        node = ctx.iri.initiative(m.kind, m.name, m.country)
-    else:
-        node = ctx.iri.described(m.kind, m.evidence.source.name, m.evidence.spans[0].start)
+        return ctx.iri.initiative(m.kind, m.name, m.country)
+    return ctx.iri.described(m.kind, m.evidence.source.name, m.evidence.spans[0].start)
+
+
+def _initiative(ctx: Context, statement: URIRef, m: InitiativeMention,
+                places: dict[str, tuple[URIRef, str]], instruments: list) -> URIRef:
+    node = initiative_iri(ctx, m)
     for cls in INITIATIVE_CLASSES[m.kind]:
         ctx.describe(node, RDF.type, cls)
     ctx.describe(node, FLG.initiativeKind, Literal(m.kind, lang="en"))
@@ -133,7 +138,10 @@ def _initiative(ctx: Context, statement: URIRef, m: InitiativeMention,
     if m.country:
         ctx.describe(node, FLG.country, ctx.iri.country(m.country))
     if m.venue and m.venue in places:
-        ctx.describe(node, SCHEMA.location, places[m.venue])
+        venue, venue_country = places[m.venue]
+        ctx.describe(node, SCHEMA.location, venue)
+        if not m.country:  # "a tripartite conference in Amman, Jordan": the venue's country
+            ctx.describe(node, FLG.country, ctx.iri.country(venue_country))
     if m.format:
         ctx.describe(node, FLG["format"], Literal(m.format))
     span = m.evidence.spans

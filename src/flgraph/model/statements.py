@@ -7,6 +7,7 @@ from rdflib import Literal, URIRef
 
 from ..extract.records import OrganisationMention, Period, PublicationMention, Quantity, Statement
 from .context import Context
+from .links import add_links
 from .named import add_named
 from .terms import DCTERMS, FLG, ORG, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
@@ -29,6 +30,7 @@ def add_statement(ctx: Context, node: URIRef, kind: URIRef, said: Statement, lab
         ctx.add(node, FLG.publication, _publication(ctx, node, publication))
         ctx.add(node, FLG.citation, _citation(ctx, node, publication))
     add_named(ctx, node, said)
+    add_links(ctx, node, said)
 
 
 def _quantity(ctx: Context, statement: URIRef, q: Quantity) -> URIRef:
@@ -99,10 +101,22 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
     return node
 
 
+def publication_iri(ctx: Context, p: PublicationMention) -> URIRef:
+    """A titled publication by its title; an untitled one by where it is described."""
+    if p.described_at is not None:
+        return ctx.iri.described("publication", p.evidence.source.name, p.described_at)
+    return ctx.iri.publication(p.title)
+
+
 def _publication(ctx: Context, statement: URIRef, p: PublicationMention) -> URIRef:
-    node = ctx.iri.publication(p.title)
+    node = publication_iri(ctx, p)
     ctx.describe(node, RDF.type, FLG.Publication)
-    ctx.describe(node, DCTERMS.title, Literal(p.title, lang="en"))
+    if p.described_at is None:
+        ctx.describe(node, DCTERMS.title, Literal(p.title, lang="en"))
+    else:  # no title is invented: it is known by the words that describe it
+        ctx.describe(node, DCTERMS.description,
+                     Literal("Described, not named, by the report", lang="en"))
+        ctx.describe(node, SKOS.prefLabel, Literal(p.title, lang="en"))
     ctx.describe(node, RDFS.label, Literal(p.title, lang="en"))
     ctx.describe(node, FLG.publicationKind, Literal(p.kind, lang="en"))
     if p.year:
@@ -124,7 +138,7 @@ def _citation(ctx: Context, statement: URIRef, p: PublicationMention) -> URIRef:
     node = ctx.iri.citation(p.evidence.source.name, p.evidence.spans[0].start)
     ctx.add(node, RDF.type, FLG.Citation)
     ctx.label(node, p.title)
-    ctx.add(node, FLG.publication, ctx.iri.publication(p.title))
+    ctx.add(node, FLG.publication, publication_iri(ctx, p))
     ctx.add(node, FLG.statement, statement)
     ctx.derived(node, p.evidence)
     return node

@@ -4,8 +4,10 @@ training schools", "beneficiaries including employers' organizations, workers'
 organizations and government entities", "which benefits victims of forced labour".
 
 These are organisation types or roles, not proper names: each listed item that is all in
-lower case becomes one, with the relation the list's opening words give (partner or
-beneficiary). A capitalised item is a proper name, left to the organisation finder.
+lower case becomes one, with the relation the list's opening words give (partner,
+beneficiary, or participant: "workshops with over 200 tripartite constituents"). A
+capitalised item is a proper name, left to the organisation finder, unless it is counted:
+"6 States Governments" are six of a kind, not one body (relation "actor").
 """
 
 from __future__ import annotations
@@ -15,13 +17,21 @@ from dataclasses import replace
 
 from ..records import ActorTypeMention, Evidence
 from ..textmap import TextMap
+from .organisations import KINDS as ORGANISATION_KINDS
 
 _TRIGGERS = {
     "partner": r"partnership\s+(?:between|among|with)|in\s+(?:cooperation|collaboration)\s+"
                r"with|partners\s+(?:such\s+as|including)",
     "beneficiary": r"beneficiaries\s+(?:including|such\s+as|are|were)|benefits?|"
-                   r"benefiting|for\s+the\s+benefit\s+of",
+                   r"benefiting|for\s+the\s+benefit\s+of|(?:disseminated|distributed)\s+to"
+                   r"(?:\s+(?:over|more\s+than|some|about|nearly|at\s+least))?(?:\s+\d[\d,]*)?",
+    "participant": r"with\s+(?:(?:over|more\s+than|some|about|nearly|at\s+least)\s+)?\d[\d,]*",
 }
+#: Nouns that say someone took part but not who: no kind of actor.
+_ANYONE = {"participants", "people", "persons", "individuals", "members"}
+#: "6 States Governments": a number, then capitalised words ending in the plural of a
+#: kind of organisation.
+_COUNTED = re.compile(r"\b\d[\d,]*\s+(?P<label>(?:[A-Z][a-z]+\s+){0,3}[A-Z][a-z]+s)\b")
 _ANY_TRIGGER = "|".join(_TRIGGERS.values())
 #: A list runs to the end of its clause, or to where another list opens ("… and local
 #: governments, and benefits indigenous workers").
@@ -39,12 +49,20 @@ MAX_ITEM_WORDS = 8
 def find_actor_types(text: TextMap, evidence: Evidence) -> tuple[ActorTypeMention, ...]:
     found: list[ActorTypeMention] = []
     for match in _LIST.finditer(text.text):
-        relation = "partner" if match["partner"] else "beneficiary"
+        relation = next(k for k in _TRIGGERS if match[k])
         for start, label in list_phrases(match["list"], match.start("list")):
+            if label in _ANYONE:
+                continue
             found.append(ActorTypeMention(
                 label=label, relation=relation,
                 evidence=replace(evidence, spans=text.spans(start, start + len(label)))))
-    return tuple(found)
+    for match in _COUNTED.finditer(text.text):
+        if match["label"].split()[-1].lower()[:-1] in ORGANISATION_KINDS:
+            found.append(ActorTypeMention(
+                label=match["label"], relation="actor",
+                evidence=replace(evidence, spans=text.spans(match.start("label"),
+                                                            match.end("label")))))
+    return tuple(sorted(found, key=lambda m: m.evidence.spans[0].start))
 
 
 def list_phrases(listed: str, offset: int) -> list[tuple[int, str]]:

@@ -3,7 +3,9 @@ after a publication noun ("a training manual … (Training Manual on …)"), and
 names whose head is a publication noun ("ILO Global Estimate of Forced Labour").
 
 A quoted phrase with no publication noun near it ("Movement Integrated Action") is not a
-publication; an unnamed one ("a publication which aimed …") has no title to record.
+publication. An untitled one the text describes ("a publication which aimed to provide …")
+is one too, named by its description (no title is invented for it); "this publication"
+later in the same text is the same one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ _BEFORE_QUOTE = re.compile(rf"\b(?P<kind>{_NOUN})\b(?:\s+(?:entitled|titled|call
 _BRACKETED = re.compile(rf"\b(?P<kind>{_NOUN})\b[^()]{{0,80}}\((?P<title>[A-Z][^()]{{10,300}})\)",
                         re.I)
 _TITLE_NOUN = re.compile(rf"\b(?P<kind>{_NOUN})\b", re.I)
+#: "a publication which aimed to …": a publication noun, then a relative clause to the end
+#: of the sentence or a comma (an abbreviation's dot followed by a digit does not end it).
+_DESCRIBED = re.compile(rf"\b(?i:an?)\s+(?P<desc>(?P<kind>(?i:{_NOUN}))\s+(?:which|that)\s+"
+                        r"(?:[^.!?,;]|\.(?=\s*[\d(a-z]))+)")
+_ANAPHOR = re.compile(rf"\b(?:this|that|the\s+said)\s+(?P<kind>{_NOUN})\b", re.I)
 _PRODUCED = re.compile(r"\b(?:produced|published|issued|launched|released)\s*$", re.I)
 
 
@@ -43,7 +50,30 @@ def find_publications(text: TextMap, evidence: Evidence,
         noun = _TITLE_NOUN.search(run.text)
         if noun and noun.group(0)[:1].isupper() and len(run.words) >= 3:
             found.append((run.start, run.end, run.text, noun["kind"].lower()))
-    return tuple(_mention(text, evidence, periods, item) for item in _distinct(found))
+    mentions = [_mention(text, evidence, periods, item) for item in _distinct(found)]
+    mentions += _described(text, evidence, [(m.evidence.spans[0].start, m.evidence.spans[-1].end)
+                                            for m in mentions])
+    return tuple(sorted(mentions, key=lambda m: m.evidence.spans[0].start))
+
+
+def _described(text: TextMap, evidence: Evidence,
+               taken: list[tuple[int, int]]) -> list[PublicationMention]:
+    """Untitled publications the text describes, and each later "this publication"."""
+    out: list[PublicationMention] = []
+    for match in _DESCRIBED.finditer(text.text):
+        spans = text.spans(match.start("desc"), match.end("desc"))
+        if any(s <= spans[0].start < e for s, e in taken):
+            continue
+        kind = match["kind"].lower()
+        described = PublicationMention(
+            title=match["desc"], kind=kind, year=None, by_ilo=False,
+            evidence=replace(evidence, spans=spans), described_at=spans[0].start)
+        out.append(described)
+        for anaphor in _ANAPHOR.finditer(text.text, match.end("desc")):
+            if anaphor["kind"].lower() == kind:
+                out.append(replace(described, evidence=replace(
+                    evidence, spans=text.spans(anaphor.start(), anaphor.end()))))
+    return out
 
 
 def _distinct(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
