@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from flgraph.queries import bind_params, load_queries
-from flgraph.service import QueryRequest, QueryService
+from testbed.expected import EXPECTED
+
+from flgraph.query.saved import bind_params, load_queries
+from flgraph.query.service import QueryRequest, QueryService
 
 from .conftest import DATA
-from .expected import EXPECTED
 
 EDITORIAL = "https://w3id.org/flgraph/id/graph/editorial"
 OUTCOME = "https://w3id.org/flgraph/id/outcome/15"

@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from ..extract.records import InitiativeMention, Statement, ThingLink
 from .context import Context
-from .named import initiative_iri
+from .named import initiative_iri, publication_iri
 from .terms import DCTERMS, FLG, RDF
 
 #: Between a quoted title and the subject named after it: '" on ', '” about '.
@@ -39,7 +39,6 @@ def add_links(ctx: Context, statement: URIRef, said: Statement) -> None:
 
 
 def thing_iri(ctx: Context, thing) -> URIRef:
-    from .statements import publication_iri  # statements imports this module
     if isinstance(thing, InitiativeMention):
         return initiative_iri(ctx, thing)
     return publication_iri(ctx, thing)
@@ -89,7 +88,6 @@ def _publication_subjects(ctx: Context, said: Statement) -> None:
     its quoted title ('"Tricked and Trapped Study" on Human Trafficking in the Middle
     East'), or inside the description of an untitled one ("… to provide … with the
     methodology and steps needed to replicate the program")."""
-    from .statements import publication_iri
     text = said.evidence.source.text if said.evidence.source else ""
     for publication in said.publications:
         spans = publication.evidence.spans

@@ -21,6 +21,7 @@ from ..extract.records import (
     InitiativeMention,
     LanguageMention,
     PlaceMention,
+    PublicationMention,
     Statement,
     SubjectMention,
 )
@@ -189,3 +190,10 @@ def _subject(ctx: Context, statement: URIRef, s: SubjectMention) -> URIRef:
     ctx.add(statement, DCTERMS.subject, node)
     _mention(ctx, statement, node, s.label, s.evidence)
     return node
+
+
+def publication_iri(ctx: Context, p: PublicationMention) -> URIRef:
+    """A titled publication by its title; an untitled one by where it is described."""
+    if p.described_at is not None:
+        return ctx.iri.described("publication", p.evidence.source.name, p.described_at)
+    return ctx.iri.publication(p.title)

@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 from ..extract.records import OrganisationMention, Period, PublicationMention, Quantity, Statement
 from .context import Context
 from .links import add_links
-from .named import add_named
+from .named import add_named, publication_iri
 from .terms import DCTERMS, FLG, ORG, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 
 
@@ -99,13 +99,6 @@ def _involvement(ctx: Context, statement: URIRef, m: OrganisationMention, role: 
     ctx.derived(node, m.evidence)
     ctx.derived(organisation, m.evidence)
     return node
-
-
-def publication_iri(ctx: Context, p: PublicationMention) -> URIRef:
-    """A titled publication by its title; an untitled one by where it is described."""
-    if p.described_at is not None:
-        return ctx.iri.described("publication", p.evidence.source.name, p.described_at)
-    return ctx.iri.publication(p.title)
 
 
 def _publication(ctx: Context, statement: URIRef, p: PublicationMention) -> URIRef:
