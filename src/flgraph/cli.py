@@ -59,6 +59,15 @@ def reports_errors(command):
     return wrapper
 
 
+def data_and_store(command):
+    """``--data`` and ``--store``, as every command that reads the served data takes them
+    (``data``, ``store_spec``)."""
+    command = click.option("--store", "store_spec", default="memory", show_default=True,
+                           help="memory, oxigraph:PATH or sparql:URL.")(command)
+    return click.option("--data", type=click.Path(path_type=Path),
+                        help="Dataset file (default: data/flgraph.trig).")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flgraph")
 def main() -> None:
@@ -129,10 +138,7 @@ def validate(data: Path | None, fmt: str, engine: str) -> None:
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the saved query (repeatable).")
-@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
-              "data/flgraph.trig).")
-@click.option("--store", "store_spec", default="memory", show_default=True,
-              help="memory, oxigraph:PATH or sparql:URL.")
+@data_and_store
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
               default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Most rows to return.")
@@ -167,10 +173,7 @@ def query(name: str, params: tuple[str, ...], data: Path | None, store_spec: str
 
 @main.command()
 @click.argument("text", metavar="QUERY")
-@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
-              "data/flgraph.trig).")
-@click.option("--store", "store_spec", default="memory", show_default=True,
-              help="memory, oxigraph:PATH or sparql:URL.")
+@data_and_store
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True,
@@ -210,10 +213,7 @@ def search(text: str, data: Path | None, store_spec: str, fmt: str, limit: int) 
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "bibtex", "ris", "csl-json", "cff"]),
               help="cff: the repository's CITATION.cff (the dataset, at its release number).")
-@click.option("--data", type=click.Path(path_type=Path), help="Dataset file (default: "
-              "data/flgraph.trig).")
-@click.option("--store", "store_spec", default="memory", show_default=True,
-              help="memory, oxigraph:PATH or sparql:URL.")
+@data_and_store
 @click.option("--site", default="http://127.0.0.1:8000/", show_default=True,
               help="The site serving the saved queries (their shareable URLs).")
 @reports_errors
