@@ -1,5 +1,6 @@
 """New queries, side by side: ``flgraph serve`` against ``oxigraph serve`` (the same engine
-with no Python in front, in memory and on disk) on the same data, in one run.
+with no Python in front, in memory and on disk) and Virtuoso's own endpoint, on the same
+data, in one run.
 
     python bench/engine_throughput.py [--data FILE] [--seconds 5] [--rounds 2]
 
@@ -11,12 +12,19 @@ ceiling of its HTTP layer, same server, same run). wrk: 2 threads, 8 connections
 127.0.0.1; flgraph runs with ``--per-client 0`` (else one address runs one /sparql query
 at a time, by design). Targets rotate within each round, so load from elsewhere on the
 machine falls on all of them. Reported: requests per second and p50, and flgraph's ratio
-to ``oxigraph serve`` in memory and to its own ``/health``.
+to ``oxigraph serve`` in memory, to Virtuoso and to its own ``/health``.
+
+Virtuoso is the benchmarks' throw-away server (bench/virtuoso_server.py: 1.3 GB of
+buffers, loaded by ``flgraph load`` through its bulk loader); its default graph is the
+union of the graphs, as flgraph's is. Every server the run starts is stopped however the
+run ends: one that fails part-way (e.g. without the ``oxigraph`` binary) leaves none
+running.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -33,6 +41,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 
 import requests
 
+from bench import virtuoso_server
 from bench.common import ROOT, Server, free_port, record
 
 QUERIES = {
@@ -68,8 +77,15 @@ class Oxigraph:
     def __init__(self, data: Path, disk: bool) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
         self.directory = Path(tempfile.mkdtemp(prefix="bench-oxigraph-"))
-        binary = oxigraph_binary()
+        try:
+            self._start(oxigraph_binary(), data, disk)
+        except BaseException:  # a half-started server is not left behind
+            self.stop()
+            raise
+
+    def _start(self, binary: str, data: Path, disk: bool) -> None:
         bind = ["--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
         if disk:
             subprocess.run([binary, "load", "--location", str(self.directory), "--file",
@@ -95,9 +111,33 @@ class Oxigraph:
         raise RuntimeError("oxigraph serve did not start")
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> Oxigraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def virtuoso(data: Path):
+    """Virtuoso loaded with ``data``: the URL of its /sparql endpoint; stopped and its
+    files deleted afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
+    try:
+        with virtuoso_server.server(directory) as instance:
+            virtuoso_server.load(instance, data)
+            yield instance.sparql
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def wrk(url: str, path: str, seconds: int, unique: bool) -> tuple[float, float, int]:
@@ -136,36 +176,43 @@ def check_same_answers(flgraph: str, others: dict[str, str]) -> None:
 
 
 def run(data: Path, seconds: int, rounds: int, before: Path | None) -> str:
-    flgraph = Server("--data", str(data), "--per-client", "0", wait=600)
-    servers = [flgraph]
-    targets = {"flgraph": (flgraph.url, "/sparql?query=")}
-    if before is not None:  # the same command from another checkout's src/
-        servers.append(Server("--data", str(data), "--per-client", "0", wait=600,
-                              env={"PYTHONPATH": str(before)}))
-        targets["flgraph before"] = (servers[-1].url, "/sparql?query=")
-    memory, disk = Oxigraph(data, disk=False), Oxigraph(data, disk=True)
-    targets |= {
-        "oxigraph serve (memory)": (memory.url, "/query?query="),
-        "oxigraph serve (disk)": (disk.url, "/query?query=")}
-    try:
+    oxigraph_binary()  # before anything starts: a missing binary stops the run at once
+    with contextlib.ExitStack() as servers:  # every server started is stopped, whatever
+        flgraph = servers.enter_context(
+            Server("--data", str(data), "--per-client", "0", wait=600))
+        targets = {"flgraph": (flgraph.url, "/sparql?query=")}
+        if before is not None:  # the same command from another checkout's src/
+            old = servers.enter_context(Server("--data", str(data), "--per-client", "0",
+                                               wait=600, env={"PYTHONPATH": str(before)}))
+            targets["flgraph before"] = (old.url, "/sparql?query=")
+        memory = servers.enter_context(Oxigraph(data, disk=False))
+        disk = servers.enter_context(Oxigraph(data, disk=True))
+        endpoint = servers.enter_context(virtuoso(data))
+        targets |= {
+            "oxigraph serve (memory)": (memory.url, "/query?query="),
+            "oxigraph serve (disk)": (disk.url, "/query?query="),
+            "Virtuoso": (endpoint.removesuffix("/sparql"), "/sparql?query=")}
         check_same_answers(flgraph.url + "/sparql", {
-            name: url + "/query" for name, (url, _) in targets.items()
-            if name.startswith("oxigraph")})
-        samples: dict = {"load": [os.getloadavg()[0]]}
-        for _ in range(rounds):
-            for label, query in QUERIES.items():
-                for name, (url, prefix) in targets.items():
-                    samples.setdefault((name, label), []).append(
-                        wrk(url, prefix + quote(query), seconds, unique=True))
-            samples.setdefault(("flgraph", "/health"), []).append(
-                wrk(flgraph.url, "/health", seconds, unique=False))
-        samples["load"].append(os.getloadavg()[0])
-    finally:
-        for server in servers:
-            server.stop()
-        memory.stop()
-        disk.stop()
+            name: url + prefix.split("?")[0] for name, (url, prefix) in targets.items()
+            if name != "flgraph"})
+        samples = measure(targets, flgraph.url, seconds, rounds)
     return table(data, samples)
+
+
+def measure(targets: dict[str, tuple[str, str]], flgraph: str, seconds: int,
+            rounds: int) -> dict:
+    """wrk samples of every target for every query, rotating within each round, and of
+    flgraph's ``/health``; with the load average at the start and the end."""
+    samples: dict = {"load": [os.getloadavg()[0]]}
+    for _ in range(rounds):
+        for label, query in QUERIES.items():
+            for name, (url, prefix) in targets.items():
+                samples.setdefault((name, label), []).append(
+                    wrk(url, prefix + quote(query), seconds, unique=True))
+        samples.setdefault(("flgraph", "/health"), []).append(
+            wrk(flgraph, "/health", seconds, unique=False))
+    samples["load"].append(os.getloadavg()[0])
+    return samples
 
 
 def table(data: Path, samples) -> str:
@@ -181,16 +228,21 @@ def table(data: Path, samples) -> str:
              f"p50 {health_p50:.2f} ms. Load average (1 min) at start and end: "
              f"{samples['load'][0]:.1f}, {samples['load'][1]:.1f}.", "",
              "| query | server | rps | p50 ms | failed | flgraph / ox-mem rps | "
-             "flgraph p50 − ox-mem | flgraph / its /health rps |",
-             "|---|---|---|---|---|---|---|---|"]
+             "flgraph p50 − ox-mem | flgraph / Virtuoso rps | flgraph p50 − Virtuoso | "
+             "flgraph / its /health rps |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for label in QUERIES:
         ox_rps, ox_p50 = median("oxigraph serve (memory)", label)
+        vi_rps, vi_p50 = median("Virtuoso", label)
         names = ["flgraph", *(["flgraph before"] if ("flgraph before", label) in samples
-                              else []), "oxigraph serve (memory)", "oxigraph serve (disk)"]
+                              else []), "oxigraph serve (memory)", "oxigraph serve (disk)",
+                 "Virtuoso"]
         for name in names:
             rps, p50 = median(name, label)
             ratios = (f"**{rps / ox_rps:.2f}×** | {p50 - ox_p50:+.2f} ms | "
-                      f"**{rps / health_rps:.2f}×**") if name.startswith("flgraph") else " | | "
+                      f"**{rps / vi_rps:.2f}×** | {p50 - vi_p50:+.2f} ms | "
+                      f"**{rps / health_rps:.2f}×**") if name.startswith("flgraph") \
+                else " | | | | "
             lines.append(f"| {label} | {name} | {rps:,.0f} | {p50:.2f} | {failed(name, label)} "
                          f"| {ratios} |")
     return "\n".join(lines)
@@ -207,7 +259,7 @@ def main() -> None:
     body = "\n\n".join(run(data, args.seconds, args.rounds, args.before)
                          for data in args.data)
     print(body)
-    record("New queries against oxigraph serve (bench/engine_throughput.py)",
+    record("New queries against oxigraph serve and Virtuoso (bench/engine_throughput.py)",
            f"wrk -t2 -c8, {args.seconds} s per sample, medians of {args.rounds} rounds; every "
            f"request a new query text (no cache).\n\n{body}")
 
