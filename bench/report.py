@@ -311,9 +311,9 @@ def _variant_table(sizes: dict) -> str:
     return (
         "The same questions asked another way, answers checked equal (ms, median (p90)): "
         "`[substitution]` lets pyoxigraph bind the parameters (`substitutions=`) instead "
-        "of the VALUES block the store now writes; `[OPTIONAL last]` moves quantities.rq's "
-        "OPTIONAL after the patterns it does not feed; `[ORDER BY STR]` sorts on `STR()` "
-        "of the labels.\n\n" + "\n".join(rows)
+        "of the VALUES block the store now writes; `[as before: …]` is a saved query as "
+        "it read before it was rewritten for speed (bench/workload.py, REWRITES).\n\n"
+        + "\n".join(rows)
     )
 
 

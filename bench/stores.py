@@ -57,7 +57,9 @@ MAX_RSS_MB = 8_000
 LOAD_RUNS = 3
 
 
-def measure_store(store: str, size: str, data: Path, repeats: int) -> dict:
+def measure_store(
+    store: str, size: str, data: Path, repeats: int, load_runs: int = LOAD_RUNS
+) -> dict:
     answers = ANSWERS / size / store
     shutil.rmtree(answers, ignore_errors=True)
     args = {
@@ -71,7 +73,7 @@ def measure_store(store: str, size: str, data: Path, repeats: int) -> dict:
     if store == "memory":
         return _worker("oxigraph-memory", args)
     if store == "disk":
-        return _disk(size, data, args)
+        return _disk(size, data, args, load_runs)
     if store == "virtuoso":
         return _virtuoso(size, data, args)
     if store == "rdflib":
@@ -129,14 +131,14 @@ def _mark_stopped(state: Path, why: dict) -> None:
     (state / "now").unlink()
 
 
-def _disk(size: str, data: Path, args: dict) -> dict:
-    """``flgraph load`` LOAD_RUNS times, each beside pyoxigraph's own bulk load of the
+def _disk(size: str, data: Path, args: dict, load_runs: int = LOAD_RUNS) -> dict:
+    """``flgraph load`` ``load_runs`` times, each beside pyoxigraph's own bulk load of the
     same file (bench/oxigraph_load.py) in alternating order; then the last store is
     opened as after a restart and timed."""
     path = synth.WORK / "stores" / f"oxigraph-{size}"
     floor_path = synth.WORK / "stores" / f"floor-{size}"
     loads, floors = [], []
-    for run in range(LOAD_RUNS):
+    for run in range(load_runs):
         for step in ("floor", "flgraph") if run % 2 == 0 else ("flgraph", "floor"):
             os.sync()  # the previous run's writes are not charged to this one
             if step == "floor":
@@ -224,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", default=",".join(STORES))
     parser.add_argument("--repeats", type=int, default=5, help="Timed runs per query.")
     parser.add_argument(
+        "--load-runs",
+        type=int,
+        default=LOAD_RUNS,
+        help="Timed on-disk loads (each beside pyoxigraph's own); 1 when only the "
+        "queries are wanted.",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="Write the report from the results kept under bench/work/.",
@@ -237,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes.split(",")
     stores = args.stores.split(",")
     if not args.report_only:
-        _measure(sizes, stores, args.repeats)
+        _measure(sizes, stores, args.repeats, args.load_runs)
     data = _collect(sizes, stores)
     text = report.render(data)
     print(text)
@@ -246,13 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(sizes: list[str], stores: list[str], repeats: int) -> None:
+def _measure(sizes: list[str], stores: list[str], repeats: int, load_runs: int) -> None:
     from tqdm import tqdm
 
     tasks = [(size, store) for size in sizes for store in stores]
     for size, store in tqdm(tasks, desc="stores × sizes", unit="run", file=sys.stderr):
         meta = synth.ensure(synth.SIZES[size])
-        result = measure_store(store, size, Path(meta.path), repeats)
+        result = measure_store(store, size, Path(meta.path), repeats, load_runs)
         result["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         out = RESULTS / size / f"{store}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
