@@ -137,6 +137,7 @@ def _disk(size: str, data: Path, args: dict, load_runs: int = LOAD_RUNS) -> dict
     opened as after a restart and timed."""
     path = synth.WORK / "stores" / f"oxigraph-{size}"
     floor_path = synth.WORK / "stores" / f"floor-{size}"
+    path.parent.mkdir(parents=True, exist_ok=True)  # pyoxigraph makes the store's folder only
     loads, floors = [], []
     for run in range(load_runs):
         for step in ("floor", "flgraph") if run % 2 == 0 else ("flgraph", "floor"):
