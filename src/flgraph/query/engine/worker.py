@@ -114,7 +114,10 @@ def _serve_one(conn: Connection, store) -> bool:
     job: Job = conn.recv()
     if time.monotonic() > job.accept_by:
         return False  # its client stopped waiting for a worker
-    conn.send(("hello", os.getpid()))
+    # the greeting carries the CPU time used so far: the web process measures a query's
+    # CPU from it, and reads /proc only for a query still running after a while
+    times = os.times()
+    conn.send(("hello", os.getpid(), times.user + times.system))
     if job.op == "count":
         conn.send(("ok", store.count()))
     elif job.op == "graphs":
