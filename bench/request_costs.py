@@ -11,6 +11,9 @@ processes (granian's event loop, the front door, Flask, the hand-off to the engi
 of the engine (its query workers) is read from /proc before and after, and divided by
 the requests answered. ``--before``: the same from another checkout's ``src/``, in the
 same rounds (targets alternate), so that load from elsewhere falls on both.
+``--profile``: py-spy samples every process of each layer during one more look-up run
+(the web processes' threads while they hold the GIL, the workers while they work), and
+the functions that hold most samples are listed per layer.
 
 CPU per request is steadier than requests per second on a shared machine, and it names
 the layer that holds the time: ``/health``'s cost is the ceiling every page and query
@@ -20,9 +23,14 @@ pays, the rest is the query's own.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -83,7 +91,57 @@ def measure(server: Server, label: str, seconds: int) -> dict[str, float]:
     return result
 
 
-def run(data: Path, seconds: int, rounds: int, before: Path | None) -> str:
+#: leaf frames of a process waiting for work, not doing it
+_IDLE = re.compile(r"^(\S*accept|\S*poll|\S*select|\S*wait|_worker|_wait_any|Supervisor.run) \(")
+
+
+def profile(server: Server, seconds: int, top: int = 10) -> str:
+    """Where a look-up run's samples fall, per layer (idle waits left out): the project's
+    functions by inclusive share, and the functions that were running (self)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    groups = layers(server)
+    with tempfile.TemporaryDirectory() as directory:
+        spies = []
+        for name, processes in groups.items():
+            for process in processes:
+                out = Path(directory) / f"{name}-{process.pid}.txt"
+                gil = ["--gil"] if name == "web" else []  # its threads mostly wait
+                spies.append(subprocess.Popen(
+                    [spy, "record", "-p", str(process.pid), "-d", str(seconds), "-r", "200",
+                     "-f", "raw", "-o", str(out), *gil],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wrk(server.url, query_path("look-up"), seconds + 2, unique=True)
+        for spying in spies:
+            spying.wait()
+        return "\n".join(_summary(name, sorted(Path(directory).glob(f"{name}-*.txt")), top)
+                         for name in groups)
+
+
+def _summary(layer: str, files: list[Path], top: int) -> str:
+    inclusive: collections.Counter[str] = collections.Counter()
+    running: collections.Counter[str] = collections.Counter()
+    working = 0
+    for file in files:
+        for line in file.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            frames = [re.sub(r" \((.*?):\d+\)$", r" (\1)", f) for f in stack.split(";")]
+            if not frames or _IDLE.match(frames[-1]):
+                continue
+            working += int(count)
+            running[frames[-1]] += int(count)
+            for frame in dict.fromkeys(frames):
+                inclusive[frame] += int(count)
+    share = lambda n: f"{100 * n / max(working, 1):.0f} %"  # noqa: E731
+    own = [(frame, n) for frame, n in inclusive.most_common()
+           if "flgraph/" in frame and not frame.startswith(("main ", "serve ", "_generation"))]
+    return (f"- {layer} ({working:,} working samples). Project code (inclusive): "
+            + "; ".join(f"{share(n)} `{frame}`" for frame, n in own[:top])
+            + ". Running (self): "
+            + "; ".join(f"{share(n)} `{frame}`" for frame, n in running.most_common(top)))
+
+
+def run(data: Path, seconds: int, rounds: int, before: Path | None,
+        profiled: bool = False) -> str:
     servers = {"flgraph": Server("--data", str(data), "--per-client", "0", wait=600)}
     try:
         if before is not None:
@@ -95,7 +153,11 @@ def run(data: Path, seconds: int, rounds: int, before: Path | None) -> str:
                 for name, server in servers.items():
                     samples.setdefault((name, label), []).append(
                         measure(server, label, seconds))
-        return table(data, samples, seconds, rounds, before)
+        body = table(data, samples, seconds, rounds, before)
+        if profiled:
+            for name, server in servers.items():
+                body += f"\n\nProfile of the look-up, {name}:\n\n" + profile(server, seconds)
+        return body
     finally:
         for server in servers.values():
             server.stop()
@@ -134,8 +196,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", type=Path, help="another checkout's src/ directory")
+    parser.add_argument("--profile", action="store_true",
+                        help="also sample each layer with py-spy during a look-up run")
     args = parser.parse_args()
-    body = run(args.data, args.seconds, args.rounds, args.before)
+    body = run(args.data, args.seconds, args.rounds, args.before, args.profile)
     print(body)
     record("Request costs by layer (bench/request_costs.py)", body)
 
