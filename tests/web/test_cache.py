@@ -144,9 +144,27 @@ def test_the_cache_keeps_within_its_bytes(dataset_file):
 
     big, other = "/queries/organisations.csv", "/queries/quantities.csv"
     assert state(big) == "miss"
-    kept_big = cache.entries.weight  # its body and its gzipped copy
+    kept_big = cache.entries.weight  # its body (no request here accepts gzip)
     assert state(other) == "miss"
     assert kept_big <= budget < kept_big + cache.entries.weight  # each fits alone, not both
     assert state(other) == "hit"
     assert state(big) == "miss"  # it went when the other came in
     assert cache.entries.weight <= budget
+
+
+def test_an_answer_is_compressed_once_a_client_accepts_gzip(dataset_file):
+    """A new answer is kept as it is; its gzip bytes are made (and kept) for the first
+    client that accepts them, not for every answer whoever asks."""
+    app = make_app(dataset_file, FLGRAPH_CACHE=True)
+    client = app.test_client()
+    cache = app.extensions["flgraph-cache"]
+    path = "/queries/organisations.csv"
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    (entry,) = [value for value, _ in cache.entries._entries.values()]
+    assert plain.headers["X-Flgraph-Cache"] == "miss" and entry.gzipped is None
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    (entry,) = [value for value, _ in cache.entries._entries.values()]
+    assert packed.headers["X-Flgraph-Cache"] == "hit"
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data == entry.body
+    assert entry.gzipped == packed.data

@@ -76,10 +76,12 @@ class Shape:
     functions: tuple[str, ...]  # IRIs of non-builtin functions called
 
 
+@lru_cache(maxsize=256)
 def prepare(text: str, limits: Limits) -> str:
     """The text engines will receive, if its size, characters and nesting allow it.
 
-    Cheap (one pass over the text): run it wherever the query arrives.
+    Cheap (one pass over the text): run it wherever the query arrives. Kept for the last
+    texts seen, since a request asks it twice (its form for negotiation, then its run).
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_query_bytes:

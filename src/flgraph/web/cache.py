@@ -3,9 +3,10 @@
 The dataset changes only when it is rebuilt, so a response depends on the request (path,
 query string, negotiated headers, body for POST queries) and on the dataset's version
 only. Cached responses carry an ``ETag`` and ``Last-Modified``; conditional requests are
-answered 304; large bodies are gzip-compressed once, when the client accepts it. A new
-dataset version (a restart on new data, or a remote store reloaded) changes every key,
-so no answer outlives the data it came from.
+answered 304; large bodies are gzip-compressed once, when a client first accepts it
+(most answers to a new /sparql query are asked for once, by a client that may not want
+gzip). A new dataset version (a restart on new data, or a remote store reloaded)
+changes every key, so no answer outlives the data it came from.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formatdate
 
 from flask import Flask, Response, request
@@ -36,8 +37,9 @@ class Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
-    gzipped: bytes | None
+    compressible: bool
     etag: str
+    gzipped: bytes | None = None  # compressed when a client first accepts gzip
 
 
 class ResponseCache:
@@ -98,7 +100,7 @@ def init_app(app: Flask) -> None:
         entry = cache.get(key)
         if entry is None:
             return None
-        return _respond(entry)
+        return _respond(_with_gzip(cache, key, entry))
 
     @app.after_request
     def remember(response: Response) -> Response:
@@ -118,11 +120,22 @@ def init_app(app: Flask) -> None:
         if compressible:
             vary(response, "Accept-Encoding")
         entry = Entry(response.status_code, tuple(response.headers.items()), body,
-                      gzip.compress(body, 6, mtime=0) if compressible else None, etag)
+                      compressible, etag)
         cache.put(key, entry)
+        entry = _with_gzip(cache, key, entry)
         if request.method == "HEAD":
             return response
         return _respond(entry, fresh=response)
+
+
+def _with_gzip(cache: ResponseCache, key: str, entry: Entry) -> Entry:
+    """``entry`` with its gzip bytes, compressed now (and kept) if this client is the
+    first to accept them."""
+    if (entry.compressible and entry.gzipped is None
+            and "gzip" in request.accept_encodings):
+        entry = replace(entry, gzipped=gzip.compress(entry.body, 6, mtime=0))
+        cache.put(key, entry)
+    return entry
 
 
 def _compressible(mimetype: str) -> bool:

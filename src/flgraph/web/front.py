@@ -71,7 +71,9 @@ class FrontDoor:
 
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         try:
-            body = await asyncio.wait_for(read_body(scope, proto), BODY_SECONDS)
+            check_head(scope)
+            body = (await asyncio.wait_for(read_body(scope, proto), BODY_SECONDS)
+                    if has_body(scope.headers) else b"")
         except Refused as refusal:
             return refuse(proto, refusal.status, str(refusal))
         except TimeoutError:
@@ -179,8 +181,8 @@ async def _stream(loop, threads, proto, status: int, headers: list,
         await loop.run_in_executor(threads, chunks.close)
 
 
-async def read_body(scope: Any, proto: Any) -> bytes:
-    """The request body, read on the event loop; ``Refused`` for what RFC 9112 refuses."""
+def check_head(scope: Any) -> None:
+    """``Refused`` for a request line and header fields RFC 9112 refuses, or too large."""
     headers = scope.headers
     if scope.http_version == "1.1" and "host" not in headers:
         raise Refused(400, "the request has no Host header (RFC 9112, section 3.2)")
@@ -190,8 +192,18 @@ async def read_body(scope: Any, proto: Any) -> bytes:
     length = headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_BODY:
         raise Refused(413, f"the request body is larger than {MAX_BODY:,} bytes")
-    if length == "0" or (length is None and "transfer-encoding" not in headers):
-        return b""
+
+
+def has_body(headers: Any) -> bool:
+    """Whether the request announces a body (most are GETs without one: they skip the
+    timed read, a task of its own on the event loop)."""
+    length = headers.get("content-length")
+    return not (length == "0" or (length is None and "transfer-encoding" not in headers))
+
+
+async def read_body(scope: Any, proto: Any) -> bytes:
+    """The request body (announced: ``has_body``), read on the event loop; ``Refused``
+    for a malformed or oversized one."""
     body = bytearray()
     try:
         async for piece in proto:

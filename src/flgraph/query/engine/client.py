@@ -123,8 +123,8 @@ class EngineLane:
             conn.send(job)
             if not conn.poll(wait):
                 raise self._busy()
-            _, pid = conn.recv()
-            if not self._answered(conn, pid, deadline):
+            _, pid, spent = conn.recv()
+            if not self._answered(conn, pid, spent, deadline):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
                                    "was stopped")
@@ -139,19 +139,23 @@ class EngineLane:
             return payload
         raise from_wire(*payload)
 
-    def _answered(self, conn: Connection, pid: int, deadline: float) -> bool:
+    def _answered(self, conn: Connection, pid: int, spent: float, deadline: float) -> bool:
         """Whether the worker ``pid`` answered by ``deadline``; a costly query that finds
-        no place is stopped here (``QueryTooCostly``)."""
+        no place is stopped here (``QueryTooCostly``). ``spent``: the worker's CPU time
+        when it took the job up (its greeting), so that a query answered within
+        ``COSTLY_CHECK_SECONDS`` costs no read of /proc."""
         if self.costly is None:
             return conn.poll(max(deadline - time.monotonic(), 0.0))
-        spent, started = cpu_seconds(pid), time.monotonic()
+        started = time.monotonic()
         held = self.limits.timeout * COSTLY_WALL_SHARE
-        while not _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
+        while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
                 return True
+            if _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
+                break
         if not self.costly.take():
             _kill(pid)
             raise QueryTooCostly(
