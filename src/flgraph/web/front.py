@@ -39,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import io
 import itertools
 import os
@@ -49,6 +50,7 @@ import struct
 import sys
 import tempfile
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -64,6 +66,9 @@ BODY_SECONDS = 10.0  # a request body must arrive within this
 MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
 MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
 STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
+CACHED_ANSWERS = 10_000  # /sparql requests remembered as answered from the response cache
+# the request headers the response cache keys an answer on (web/cache.py), in lower case
+CACHE_KEY_HEADERS = ("accept", "origin", "access-control-request-method", "host", "prefer")
 PIPED_ANSWER = 256 * 1024  # answers larger than this go through a pipe, with a write timeout
 WRITE_SECONDS = 10.0  # a client that takes no piece of its answer for this long is dropped
 PIPE_BYTES = 256 * 1024  # the pipe's buffer: what the loop writes at a time
@@ -89,6 +94,7 @@ class FrontDoor:
                  public_threads: int | None = None, pipes: Path | None = None) -> None:
         self.app = app
         self.pipes = AnswerPipes(pipes)
+        self.cached = CachedAnswers()
         self.trusted = trusted
         self.admission = Admission(threads, per_client or max(1, threads // 2),
                                    public_wait=query_seconds, public_threads=public_threads)
@@ -107,13 +113,17 @@ class FrontDoor:
         environ = wsgi_environ(scope, body)
         environ["REMOTE_ADDR"] = client_address(
             environ["REMOTE_ADDR"], environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
+        key = answer_key(scope, body) if scope.path == "/sparql" else None
+        # a query the response cache answers needs no query worker: not the public lane
+        public = key is not None and key not in self.cached
         try:
-            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]),
-                                           scope.path == "/sparql"):
+            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]), public):
                 status, headers, answer = await loop.run_in_executor(
                     self.threads, self._call, environ)
         except Busy as busy:
             return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
+        if key is not None:
+            self.cached.note(key, status, headers)
         if isinstance(answer, bytes):
             if len(answer) > PIPED_ANSWER:
                 if not await self.pipes.send(proto, status, headers, answer):
@@ -164,6 +174,50 @@ class SentFile:
     pace (a slow reader of a dump would hold all of it in memory)."""
 
     path: str
+
+
+class CachedAnswers:
+    """The /sparql requests lately answered from the web process's response cache (or
+    just put in it), by ``answer_key``: such a request is admitted as a page is, not in
+    the public lane, whose few places are for queries a worker must run
+    (bench/load_test.py: readers' repeated queries, answered in a millisecond from the
+    cache, waited up to seconds behind attackers' queries for a place). A request the
+    cache no longer holds (forgotten, or a new version of the data) runs its query
+    from the site's lane of threads; the engine's public lane still bounds it."""
+
+    def __init__(self, size: int = CACHED_ANSWERS) -> None:
+        self.size = size
+        self._keys: OrderedDict[bytes, None] = OrderedDict()
+
+    def __contains__(self, key: bytes) -> bool:
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return True
+        return False
+
+    def note(self, key: bytes, status: int, headers: list) -> None:
+        """Remember the request if the cache answered it (its ``X-Flgraph-Cache``
+        header), forget it otherwise."""
+        if status in (200, 304) and any(name.lower() == "x-flgraph-cache"
+                                        for name, _ in headers):
+            self._keys[key] = None
+            self._keys.move_to_end(key)
+            if len(self._keys) > self.size:
+                self._keys.popitem(last=False)
+        else:
+            self._keys.pop(key, None)
+
+
+def answer_key(scope: Any, body: bytes) -> bytes:
+    """What the response cache keys an answer on, the data's version apart: the method
+    (HEAD as GET), the path and query string, the headers it varies on, a POST's type
+    and body."""
+    method = "GET" if scope.method == "HEAD" else scope.method
+    parts = [method, scope.path, scope.query_string,
+             *(scope.headers.get(name, "") for name in CACHE_KEY_HEADERS)]
+    if method == "POST":
+        parts += [scope.headers.get("content-type", ""), hashlib.sha256(body).hexdigest()]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
 
 
 class AnswerPipes:
