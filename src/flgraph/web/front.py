@@ -22,11 +22,11 @@ until the client has read them or closes. A file, though, is read as the client 
 So a file (a dump) is handed over as its path, and an answer in memory larger than
 ``PIPED_ANSWER`` through a named pipe (``AnswerPipes``): granian reads the pipe as the
 client reads, the loop writes the answer into it as it empties, and a client that takes
-nothing for ``WRITE_SECONDS`` is dropped — the pipe is closed short of the answer's
-``Content-Length``, hyper closes the connection, and the answer's memory is freed. A
-smaller answer is handed over whole (a non-reader holds at most that much); an answer
-of unknown length (rare: the app's answers have a ``Content-Length``) is streamed, bounded
-by the caps on results (16 MiB) and on cached pages (8 MiB).
+nothing for ``WRITE_SECONDS`` is dropped: the pipe is closed short of the answer, the
+connection reset (``drop_connection``), and the answer's memory freed. A smaller answer
+is handed over whole (a non-reader holds at most that much); an answer of unknown length
+(rare: the app's answers have a ``Content-Length``) is streamed, bounded by the caps on
+results (16 MiB) and on cached pages (8 MiB).
 
 One limit granian does not let us move: a request target longer than 65,534 bytes is
 refused by hyper, before the app sees it, with a bare ``414`` (no body, no headers of
