@@ -36,8 +36,10 @@ TARGETS = {
     "saved-query CSV": "/queries/countries-by-result-typology.csv",
     "resource page (HTML)": "/id/country/ZMB",
     "repeated /sparql query": "/sparql?query=" + quote(SPARQL),
-    # past web/front.py's PIPED_ANSWER: written through a pipe, with the write timeout
-    "large cached answer (445 kB)": "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o }"),
+    # under and past web/front.py's PIPED_ANSWER (1 MiB: written through a pipe, with the
+    # write timeout)
+    "cached answer of 445 kB": "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o }"),
+    "cached answer of 1.9 MB": "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"),
 }
 
 
