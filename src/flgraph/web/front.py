@@ -129,7 +129,9 @@ class FrontDoor:
         if isinstance(answer, bytes):
             if len(answer) > PIPED_ANSWER:
                 if not await self.pipes.send(proto, status, headers, answer):
-                    drop_connection(scope.server, scope.client)
+                    # off the loop: the look through the process's sockets takes a while
+                    await loop.run_in_executor(self.threads, drop_connection, scope.server,
+                                               scope.client)
             else:
                 proto.response_bytes(status, headers, answer)
             return None
