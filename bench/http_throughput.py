@@ -5,7 +5,11 @@ query each sustain ≥ 50 % of the requests per second of ``/health`` on the sam
 measured with wrk on loopback in the same run, with p99 ≤ 50 ms at that load.
 
     python bench/http_throughput.py [--seconds 10] [--connections 8] [--rounds 3]
-        [--http-server granian --http-server gunicorn]
+        [--http-server granian --http-server gunicorn] [--before OLD/src]
+
+``--before``: the same server also run from another copy of the code (the ``src``
+directory of a checkout of the earlier commit), in the same interleaved rounds, and each
+target's throughput after ÷ before.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ TARGETS = {
     "saved-query CSV": "/queries/countries-by-result-typology.csv",
     "resource page (HTML)": "/id/country/ZMB",
     "repeated /sparql query": "/sparql?query=" + quote(SPARQL),
+    # under and past web/front.py's PIPED_ANSWER (1 MiB: written through a pipe, with the
+    # write timeout)
+    "cached answer of 445 kB": "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o }"),
+    "cached answer of 1.9 MB": "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"),
 }
 
 
@@ -88,13 +96,22 @@ def main() -> None:
     parser.add_argument("--http-server", action="append", choices=("granian", "gunicorn"),
                         help="The server(s) in front (repeat for several, measured in "
                              "interleaved rounds of the same run); default granian.")
+    parser.add_argument("--before", type=Path,
+                        help="src directory of the code before a change: its server is "
+                             "measured in the same rounds, as '<server> before'.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package wrk)")
     servers = args.http_server or ["granian"]
+    envs = {front: None for front in servers}
+    if args.before:
+        envs = {**{f"{front} before": {"PYTHONPATH": str(args.before.resolve())}
+                   for front in servers}, **envs}
+        servers = list(envs)
     results = {(front, name): [] for front in servers for name in TARGETS}
     with contextlib.ExitStack() as stack:
-        urls = {front: stack.enter_context(Server("--http-server", front)).url
+        urls = {front: stack.enter_context(Server("--http-server", front.split()[0],
+                                                  env=envs[front])).url
                 for front in servers}
         for url in urls.values():
             for path in TARGETS.values():
@@ -118,8 +135,8 @@ def table(front: str, results: dict[str, list[tuple[float, float, int]]], args) 
     ceiling = statistics.median(r[0] for r in results["/health (ceiling)"])
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds, "
-        f"medians; `flgraph serve --http-server {front}` (2 processes × 4 threads) on "
-        "loopback.",
+        f"medians; `flgraph serve --http-server {front.split()[0]}` (2 processes × 4 "
+        f"threads) on loopback{', the code before' if front.endswith('before') else ''}.",
         "",
         "| target | requests/s | vs /health | p99 (ms) | errors | ≥ 50 % and p99 ≤ 50 ms |",
         "|---|---:|---:|---:|---:|---|",

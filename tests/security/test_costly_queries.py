@@ -100,3 +100,49 @@ def test_a_worker_lowered_for_a_costly_query_is_replaced(server):
         time.sleep(0.2)
     assert _lowered(server) == 0
     assert len(_workers(server)) == 10  # the site's four, the public lane's four + 2 spares
+
+
+@pytest.fixture(scope="module")
+def one_process(dataset_file, security_home):
+    """One web process: one place for costly queries, whichever process a request meets;
+    a long deadline, so that the query holding the place outlasts the test's steps on a
+    busy machine."""
+    live = start_server("--data", str(dataset_file), "--timeout", str(2 * DEADLINE),
+                        "--workers", "1", env={"FLGRAPH_HOME": str(security_home)})
+    yield live
+    stop_server(live)
+
+
+def _settled_workers(server, count: int) -> set[int]:
+    """The workers' pids once ``count`` of them run (a killed one is forked anew)."""
+    deadline = time.monotonic() + 10
+    while len(pids := {w.pid for w in _workers(server)}) != count:
+        assert time.monotonic() < deadline, f"{len(pids)} workers, not {count}"
+        time.sleep(0.05)
+    return pids
+
+
+@pytest.mark.slow
+def test_a_client_of_costly_queries_is_refused_before_a_worker_runs_its_next(one_process):
+    """While the one place is held, a client whose costly query was just stopped sends
+    another: it is refused at once, and no worker runs it (none is stopped and forked
+    anew). Before, each of its queries ran a quarter of a second of CPU first, at the
+    priority of every reader's query, and cost a worker."""
+    server = one_process
+    workers = len(_workers(server))
+    with ThreadPoolExecutor(1) as pool:
+        holder = pool.submit(_costly, server.url, 30)
+        deadline = time.monotonic() + DEADLINE
+        while not _lowered(server):  # it holds the place
+            assert time.monotonic() < deadline, "the costly query was never lowered"
+            time.sleep(0.05)
+        first = _costly(server.url, 31)  # found costly, no place: stopped, worker killed
+        assert first.status_code == 503 and "long queries" in first.text, first.text
+        before = _settled_workers(server, workers)
+        second = _costly(server.url, 31)
+        after = _settled_workers(server, workers)
+        assert second.status_code == 503 and "long queries" in second.text, second.text
+        assert not holder.done(), "the place's query ended during the test: inconclusive"
+        assert after == before, "a worker ran the known client's query and was stopped"
+        assert _lowered(server) == 1  # the holder still runs, alone in its place
+    assert holder.result().status_code == 503  # stopped at its deadline

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import socket
 import time
+from urllib.parse import quote
 
 import pytest
 from testbed.slow_clients import KINDS, probe, slow_sockets
 
+from flgraph.web.front import PIPED_ANSWER, WRITE_SECONDS
 from tests.conftest import start_server, stop_server
 
 PAGE = "/queries/countries-by-result-typology"
@@ -42,6 +44,56 @@ def test_each_kind_of_slow_client_alone(server, kind):
         time.sleep(0.2)
         health = probe(server.url + "/health", 10, timeout=PROBE_TIMEOUT)
     assert health.failed == 0, health.seconds
+
+
+# every statement with a kilobyte of padding: an answer of megabytes (the XML results of
+# the report's thousands of statements), run in a few tenths of a second
+LARGE = ('SELECT ?s ?p ?o (CONCAT(STR(?o), "' + "x" * 1000 + '") AS ?pad) '
+         "WHERE { ?s ?p ?o }")
+XML = "application/sparql-results+xml"
+
+
+def test_a_large_answer_reaches_a_reading_client_whole(server):
+    answer = server.get("/sparql", params={"query": LARGE}, headers={"Accept": XML},
+                        timeout=60)
+    assert answer.status_code == 200, answer.text[:200]
+    assert len(answer.content) > 4 * PIPED_ANSWER  # the answer went through the pipe
+    assert len(answer.content) == int(answer.headers["Content-Length"])
+    assert answer.content.rstrip().endswith(b"</sparql>")
+    assert answer.content.count(b"<result>") > 1000
+
+
+def test_a_client_that_never_reads_a_large_answer_is_dropped(server):
+    """A socket that asks for megabytes and reads nothing: within the write timeout the
+    server closes the connection (its copy of the answer freed) — what the client finds
+    when it finally reads is the start of the answer, then the end of the connection;
+    before, the server kept the whole answer for it and sent it all. The site answers
+    meanwhile."""
+    host, port = server.url.removeprefix("http://").split(":")
+    request = (f"GET /sparql?query={quote(LARGE)} HTTP/1.1\r\nHost: {host}\r\n"
+               f"Accept: {XML}\r\n\r\n").encode()
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting
+        sock.connect((host, int(port)))
+        sock.sendall(request)
+        time.sleep(WRITE_SECONDS + 5)  # the answer is ready within a second or two
+        assert probe(server.url + "/health", 3, timeout=PROBE_TIMEOUT).failed == 0
+        sock.settimeout(10)
+        received, closed = b"", False
+        try:
+            while chunk := sock.recv(1 << 20):
+                received += chunk
+            closed = True
+        except ConnectionResetError:
+            closed = True
+        except TimeoutError:  # the server still holds the connection open
+            pass
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head[:200]
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    assert closed, f"the connection was still open; {len(body):,} of {length:,} bytes came"
+    assert len(body) < length
 
 
 def _raw(server, request: bytes, timeout: float = 10) -> bytes:

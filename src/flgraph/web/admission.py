@@ -15,6 +15,12 @@ are handed out again in this order:
   queries waited behind the attackers' and got 503; by total thread-seconds a busy
   reader weighed as much as an attacker), and a client never holds more than
   ``per_client`` threads at once;
+- of the /sparql places, one is kept for *known readers*: clients seen lately (two
+  requests or more) whose requests held a thread ``CHEAP_SECONDS`` or less on average.
+  Others (new clients, slow ones) may hold all the places but that one, so a reader's
+  query never waits behind a wave of costly ones (bench/load_test.py: from 256 attacking
+  addresses each was a new client, went first, and filled every place; readers' queries
+  waited their 5 s and got 503);
 - a client's own requests in their order of arrival, at most ``queue`` of them waiting
   (past that the client is told 429 with ``Retry-After``) and each for at most ``wait``
   seconds, a query's deadline for /sparql (then 503, as a query past its deadline).
@@ -34,6 +40,8 @@ LANES = ("site", "public")
 USAGE_HALF_LIFE = 10.0  # seconds: how quickly a client's past use of threads is forgiven
 MIN_CHARGE = 0.001  # seconds a request is charged at least (its turn itself)
 TRACKED = 10_000  # clients whose use is remembered; past it the least are forgotten
+CHEAP_SECONDS = 0.1  # thread-seconds per request of a known reader, at most
+KNOWN_REQUESTS = 2.0  # requests lately (halved as the use is) that make a client known
 
 
 class Busy(Exception):
@@ -101,9 +109,21 @@ class Admission:
             costliest = sorted(self.usage, key=lambda c: self.cost(c, now))[TRACKED // 2:]
             self.usage = {c: self.usage[c] for c in costliest}
 
+    def known_reader(self, client: str | None, now: float | None = None) -> bool:
+        """Whether the client was seen lately and its requests were quick."""
+        seconds, requests = self.used(client, now)
+        return requests >= KNOWN_REQUESTS and seconds <= CHEAP_SECONDS * requests
+
     def _may_run(self, client: str | None, public: bool) -> bool:
-        return (self.free > 0 and self.running[client] < self.per_client
-                and (not public or self.public_running < self.public_cap))
+        if self.free <= 0 or self.running[client] >= self.per_client:
+            return False
+        if not public:
+            return True
+        if self.public_running >= self.public_cap:
+            return False
+        # the last place is kept for known readers (when there are two or more)
+        return (self.public_running + 1 < self.public_cap or self.public_cap == 1
+                or self.known_reader(client))
 
     def _start(self, client: str | None, public: bool) -> None:
         self.free -= 1

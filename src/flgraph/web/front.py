@@ -15,22 +15,46 @@ Also the HTTP rules a WSGI app cannot keep itself (RFC 9112): an HTTP/1.1 reques
 ``Host`` is refused (400), a body that is not valid chunked coding is 400, and one past
 the size limit is 413, whether chunked or not.
 
-granian's event loop buffers whatever answer it is handed, however slowly the client
-reads, and has no write timeout: a file (a dump) is therefore handed over as its path,
-which granian reads as the client does; other answers are bounded by the caps on
+granian has no write timeout, and its event loop buffers whatever answer it is handed,
+however slowly the client reads: bytes given to ``response_bytes``, or to a stream's
+``send_bytes`` (an unbounded channel: it never waits for the client), stay in memory
+until the client has read them or closes. A file, though, is read as the client reads.
+So a file (a dump) is handed over as its path, and an answer in memory larger than
+``PIPED_ANSWER`` through a named pipe (``AnswerPipes``): granian reads the pipe as the
+client reads, the loop writes the answer into it as it empties, and a client that takes
+nothing for ``WRITE_SECONDS`` is dropped: the pipe is closed short of the answer, the
+connection reset (``drop_connection``), and the answer's memory freed. A smaller answer
+is handed over whole (a non-reader holds at most that much); an answer of unknown length
+(rare: the app's answers have a ``Content-Length``) is streamed, bounded by the caps on
 results (16 MiB) and on cached pages (8 MiB).
+
+One limit granian does not let us move: a request target longer than 65,534 bytes is
+refused by hyper, before the app sees it, with a bare ``414`` (no body, no headers of
+ours): the ``http`` crate's ``Uri`` holds its offsets in 16 bits, whatever granian's
+``max_buffer_size``. Shorter ones reach the app, which answers its own 414 past its cap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import hashlib
 import io
+import itertools
 import os
+import shutil
+import socket
+import stat
+import struct
 import sys
+import tempfile
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from werkzeug.wsgi import FileWrapper
@@ -42,6 +66,14 @@ BODY_SECONDS = 10.0  # a request body must arrive within this
 MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
 MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
 STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
+CACHED_ANSWERS = 10_000  # /sparql requests remembered as answered from the response cache
+# the request headers the response cache keys an answer on (web/cache.py), in lower case
+CACHE_KEY_HEADERS = ("accept", "origin", "access-control-request-method", "host", "prefer")
+# answers larger than this go through a pipe, with a write timeout (bench/http_throughput.py:
+# at 256 KiB a 445 kB cached answer was served at half the rate of bytes handed over whole)
+PIPED_ANSWER = 1024 * 1024
+WRITE_SECONDS = 10.0  # a client that takes no piece of its answer for this long is dropped
+PIPE_BYTES = 1024 * 1024  # the pipe's buffer (Linux's most, unprivileged): fewer wake-ups
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
                     ("Cache-Control", "no-store")]
 
@@ -61,8 +93,10 @@ class FrontDoor:
 
     def __init__(self, app: Callable, threads: int, trusted: tuple = (),
                  per_client: int | None = None, query_seconds: float = 5.0,
-                 public_threads: int | None = None) -> None:
+                 public_threads: int | None = None, pipes: Path | None = None) -> None:
         self.app = app
+        self.pipes = AnswerPipes(pipes)
+        self.cached = CachedAnswers()
         self.trusted = trusted
         self.admission = Admission(threads, per_client or max(1, threads // 2),
                                    public_wait=query_seconds, public_threads=public_threads)
@@ -83,15 +117,25 @@ class FrontDoor:
         environ = wsgi_environ(scope, body)
         environ["REMOTE_ADDR"] = client_address(
             environ["REMOTE_ADDR"], environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
+        key = answer_key(scope, body) if scope.path == "/sparql" else None
+        # a query the response cache answers needs no query worker: not the public lane
+        public = key is not None and key not in self.cached
         try:
-            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]),
-                                           scope.path == "/sparql"):
+            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]), public):
                 status, headers, answer = await loop.run_in_executor(
                     self.threads, self._call, environ)
         except Busy as busy:
             return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
+        if key is not None:
+            self.cached.note(key, status, headers)
         if isinstance(answer, bytes):
-            proto.response_bytes(status, headers, answer)
+            if len(answer) > PIPED_ANSWER:
+                if not await self.pipes.send(proto, status, headers, answer):
+                    # off the loop: the look through the process's sockets takes a while
+                    await loop.run_in_executor(self.threads, drop_connection, scope.server,
+                                               scope.client)
+            else:
+                proto.response_bytes(status, headers, answer)
             return None
         if isinstance(answer, SentFile):  # read from disk as the client reads
             proto.response_file(status, headers, answer.path)
@@ -136,6 +180,143 @@ class SentFile:
     pace (a slow reader of a dump would hold all of it in memory)."""
 
     path: str
+
+
+class CachedAnswers:
+    """The /sparql requests lately answered from the web process's response cache (or
+    just put in it), by ``answer_key``: such a request is admitted as a page is, not in
+    the public lane, whose few places are for queries a worker must run
+    (bench/load_test.py: readers' repeated queries, answered in a millisecond from the
+    cache, waited up to seconds behind attackers' queries for a place). A request the
+    cache no longer holds (forgotten, or a new version of the data) runs its query
+    from the site's lane of threads; the engine's public lane still bounds it."""
+
+    def __init__(self, size: int = CACHED_ANSWERS) -> None:
+        self.size = size
+        self._keys: OrderedDict[bytes, None] = OrderedDict()
+
+    def __contains__(self, key: bytes) -> bool:
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return True
+        return False
+
+    def note(self, key: bytes, status: int, headers: list) -> None:
+        """Remember the request if the cache answered it (its ``X-Flgraph-Cache``
+        header), forget it otherwise."""
+        if status in (200, 304) and any(name.lower() == "x-flgraph-cache"
+                                        for name, _ in headers):
+            self._keys[key] = None
+            self._keys.move_to_end(key)
+            if len(self._keys) > self.size:
+                self._keys.popitem(last=False)
+        else:
+            self._keys.pop(key, None)
+
+
+def answer_key(scope: Any, body: bytes) -> bytes:
+    """What the response cache keys an answer on, the data's version apart: the method
+    (HEAD as GET), the path and query string, the headers it varies on, a POST's type
+    and body."""
+    method = "GET" if scope.method == "HEAD" else scope.method
+    parts = [method, scope.path, scope.query_string,
+             *(scope.headers.get(name, "") for name in CACHE_KEY_HEADERS)]
+    if method == "POST":
+        parts += [scope.headers.get("content-type", ""), hashlib.sha256(body).hexdigest()]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+
+
+class AnswerPipes:
+    """Named pipes through which large answers reach granian, in ``directory`` (private
+    to the server, shared by its web processes: names carry the process id), or one made
+    on first use."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self._names = itertools.count()
+
+    async def send(self, proto: Any, status: int, headers: list, body: bytes) -> bool:
+        """Answer with ``body`` as fast as the client reads it; whether it took it all
+        (False: it took no piece for ``WRITE_SECONDS`` and was dropped)."""
+        path = self._directory() / f"{os.getpid()}-{next(self._names)}"
+        os.mkfifo(path, 0o600)
+        # read and write: a writer is there from the start, so granian's open of the pipe
+        # never waits for one, and no write fails for want of a reader
+        pipe = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            with contextlib.suppress(OSError):  # a smaller pipe only means more wake-ups
+                fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            proto.response_file(status, headers, str(path))
+            return await write_within(pipe, body, WRITE_SECONDS)
+        finally:
+            os.unlink(path)  # before the close: an open after it fails, it cannot wait
+            os.close(pipe)  # granian reads what is left, then the end of the answer
+
+    def _directory(self) -> Path:
+        if self.directory is None:
+            self.directory = Path(tempfile.mkdtemp(prefix="flgraph-answers-"))
+            weakref.finalize(self, shutil.rmtree, self.directory, True)
+        return self.directory
+
+
+async def write_within(fd: int, body: bytes, seconds: float) -> bool:
+    """Write ``body`` to the non-blocking ``fd`` as it takes it; False if it took nothing
+    for ``seconds``."""
+    loop = asyncio.get_running_loop()
+    view = memoryview(body)
+    while view:
+        try:
+            view = view[os.write(fd, view[:PIPE_BYTES]):]
+            continue
+        except BlockingIOError:
+            pass
+        writable = loop.create_future()
+        loop.add_writer(fd, _settle, writable)
+        try:
+            await asyncio.wait_for(writable, seconds)
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_writer(fd)
+    return True
+
+
+def drop_connection(local: str, peer: str) -> bool:
+    """Shut down this process's TCP connection from ``peer`` to ``local`` (``host:port``
+    each, as granian names them); whether it was found. granian gives the app no handle on
+    a connection, and hyper, its write buffer full, no longer looks at the answer, so it
+    would not see the answer end short: the socket is found among the process's open
+    files by its two addresses. Only a client dropped for not reading comes here."""
+    wanted = (_host_port(local), _host_port(peer))
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if not stat.S_ISSOCK(os.fstat(int(name)).st_mode):
+                continue
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        with sock:  # a copy of the descriptor: closing it leaves the connection
+            try:
+                if sock.type != socket.SOCK_STREAM or wanted != (
+                        sock.getsockname()[:2], sock.getpeername()[:2]):
+                    continue
+                # closed with a reset: the kernel drops what it still holds for it
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.shutdown(socket.SHUT_RDWR)  # hyper's next write fails: it lets go
+                return True
+            except OSError:
+                continue
+    return False
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():  # the loop may call again before the writer is removed
+        future.set_result(None)
 
 
 def _no_write(data: bytes) -> None:  # the WSGI write() callable: the app never uses it

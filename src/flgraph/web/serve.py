@@ -64,15 +64,18 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
     dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
     owner = os.getpid()
     config = {"FLGRAPH_DUMP_DIR": str(dumps), **config}
+    # and the named pipes large answers are written through (web/front.py)
+    pipes = Path(tempfile.mkdtemp(prefix="flgraph-answers-"))
     try:
         if http_server == "gunicorn":
             _gunicorn(config, host, port, workers, threads, access_log, on_reload)
         else:
-            _granian(config, host, port, workers, threads, access_log, on_reload)
+            _granian(config, host, port, workers, threads, access_log, on_reload, pipes)
     finally:
         # a web process may leave through here too (gunicorn forks inside ``run``): only
         # the process that made the directory removes it
         remove_if_owner(dumps, owner)
+        remove_if_owner(pipes, owner)
 
 
 def _app(config: dict[str, Any]):
@@ -82,7 +85,7 @@ def _app(config: dict[str, Any]):
 
 
 def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads: int,
-             access_log: bool, on_reload: Callable[[], Any] | None) -> None:
+             access_log: bool, on_reload: Callable[[], Any] | None, pipes: Path) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
@@ -110,7 +113,7 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()
         return FrontDoor(_app(config), threads, trusted, query_seconds=deadline,
-                         public_threads=public)
+                         public_threads=public, pipes=pipes)
 
     if on_reload is not None:
         server.on_reload(on_reload)  # before granian starts the web processes anew

@@ -15,6 +15,14 @@ stopped at once (503). Costly queries from any number of addresses therefore hol
 half of the public workers, and the CPU only when nothing else wants it
 (bench/load_test.py: before, 6 attacking addresses took every public worker, and the
 normal clients' own queries got 429 and 503).
+
+A client whose query was costly within the last ``COSTLY_MEMORY`` seconds is not given
+those first tenths of a second again: its next query takes a place before it is sent
+(503 at once, no worker touched, when none is free) and its worker is lowered from the
+start, so that it never competes with readers' queries at their priority
+(bench/load_test.py: attackers' queries, each found costly only after its 0.25 s of CPU,
+used most of the machine between them). A query of such a client that ends before it
+would have been found costly clears the mark.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import signal
 import socket
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,6 +50,8 @@ COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costl
 COSTLY_WALL_SHARE = 0.2  # ... or held its worker this share of the deadline (1 s of 5)
 COSTLY_CHECK_SECONDS = 0.05  # how often a running public query's CPU time is read
 LEAST_PRIORITY = 19  # nice(1): a costly query's worker runs when nothing else wants the CPU
+COSTLY_MEMORY = 60.0  # seconds a client is remembered for a costly query
+COSTLY_CLIENTS = 10_000  # clients remembered at most (the oldest forgotten first)
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,37 @@ class CostlyPlaces:
         self._free.release()
 
 
+class CostlyClients:
+    """The clients whose queries were lately costly, and when (thread-safe: a web
+    process's threads share it)."""
+
+    def __init__(self, memory: float = COSTLY_MEMORY, size: int = COSTLY_CLIENTS) -> None:
+        self.memory = memory
+        self.size = size
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, client: str | None) -> bool:
+        if client is None:
+            return False
+        with self._lock:
+            when = self._seen.get(client)
+            return when is not None and time.monotonic() - when < self.memory
+
+    def mark(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._lock:
+            self._seen[client] = time.monotonic()
+            self._seen.move_to_end(client)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+    def clear(self, client: str | None) -> None:
+        with self._lock:
+            self._seen.pop(client, None)
+
+
 class EngineLane:
     """The workers of one lane (``site`` or ``public``), shared by every web process.
     ``costly_places``: how many costly queries this web process may run at once in the
@@ -101,6 +143,7 @@ class EngineLane:
         self.size = size
         self.queue_wait = limits.queue_wait if queue_wait is None else queue_wait
         self.costly = CostlyPlaces(costly_places) if costly_places else None
+        self.costly_clients = CostlyClients()
 
     def run(self, request: QueryRequest, limit: int, graphs: frozenset[str],
             started: float | None = None) -> Result:
@@ -108,14 +151,23 @@ class EngineLane:
         ``started`` (waiting for a worker counts)."""
         started = time.monotonic() if started is None else started
         deadline = started + self.limits.timeout
-        return self._call(Job("query", request, limit, max(deadline - time.monotonic(), 0.1),
-                              frozenset(graphs), self.limits), deadline)
+        job = Job("query", request, limit, max(deadline - time.monotonic(), 0.1),
+                  frozenset(graphs), self.limits)
+        if self.costly is None or request.client not in self.costly_clients:
+            return self._call(job, deadline, request.client)
+        if not self.costly.take():  # a client of costly queries: a place first, or none
+            raise self._no_place()
+        try:
+            return self._call(job, deadline, request.client, placed=True)
+        finally:
+            self.costly.give_back()
 
     def call(self, op: str) -> object:
         """A question about the store itself (``count``, ``graphs``)."""
         return self._call(Job(op, limits=self.limits), time.monotonic() + self.limits.timeout)
 
-    def _call(self, job: Job, deadline: float):
+    def _call(self, job: Job, deadline: float, client: str | None = None,
+              placed: bool = False):
         wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
         job = replace(job, accept_by=time.monotonic() + wait)
         conn = self._connect(wait)
@@ -124,7 +176,9 @@ class EngineLane:
             if not conn.poll(wait):
                 raise self._busy()
             _, pid, spent = conn.recv()
-            if not self._answered(conn, pid, spent, deadline):
+            if placed:
+                _lower(pid)
+            if not self._answered(conn, pid, spent, deadline, client, placed):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
                                    "was stopped")
@@ -139,11 +193,13 @@ class EngineLane:
             return payload
         raise from_wire(*payload)
 
-    def _answered(self, conn: Connection, pid: int, spent: float, deadline: float) -> bool:
+    def _answered(self, conn: Connection, pid: int, spent: float, deadline: float,
+                  client: str | None = None, placed: bool = False) -> bool:
         """Whether the worker ``pid`` answered by ``deadline``; a costly query that finds
         no place is stopped here (``QueryTooCostly``). ``spent``: the worker's CPU time
         when it took the job up (its greeting), so that a query answered within
-        ``COSTLY_CHECK_SECONDS`` costs no read of /proc."""
+        ``COSTLY_CHECK_SECONDS`` costs no read of /proc. ``placed``: the query holds a
+        place already (its client's queries were lately costly)."""
         if self.costly is None:
             return conn.poll(max(deadline - time.monotonic(), 0.0))
         started = time.monotonic()
@@ -153,21 +209,28 @@ class EngineLane:
             if left <= 0:
                 return False
             if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
+                self.costly_clients.clear(client)  # it was not costly after all
                 return True
             if _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
                 break
+        self.costly_clients.mark(client)
+        if placed:
+            return conn.poll(max(deadline - time.monotonic(), 0.0))
         if not self.costly.take():
             _kill(pid)
-            raise QueryTooCostly(
-                f"the query was stopped: it ran past {COSTLY_CPU_SECONDS:g} s of CPU or "
-                f"{held:g} s while the endpoint already runs as many long queries as it "
-                "may; try again later")
+            raise self._no_place()
         try:
-            with contextlib.suppress(OSError):  # the worker may have just ended
-                os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
+            _lower(pid)
             return conn.poll(max(deadline - time.monotonic(), 0.0))
         finally:
             self.costly.give_back()
+
+    def _no_place(self) -> QueryTooCostly:
+        held = self.limits.timeout * COSTLY_WALL_SHARE
+        return QueryTooCostly(
+            f"the query was stopped: it ran past {COSTLY_CPU_SECONDS:g} s of CPU or "
+            f"{held:g} s, or its client's queries lately did, while the endpoint already "
+            "runs as many long queries as it may; try again later")
 
     def _connect(self, wait: float) -> Connection:
         """A connection to the lane (accepted once a worker is idle)."""
@@ -195,6 +258,12 @@ def _costly(cpu: float, seconds: float, held: float) -> bool:
     """Whether a running query is costly: by its CPU time on a quiet machine, by the time
     it has held its worker on a busy one (where its CPU comes too slowly to tell)."""
     return cpu >= COSTLY_CPU_SECONDS or seconds >= held
+
+
+def _lower(pid: int) -> None:
+    """The worker ``pid`` to the least CPU priority (it is replaced after its answer)."""
+    with contextlib.suppress(OSError):  # the worker may have just ended
+        os.setpriority(os.PRIO_PROCESS, pid, LEAST_PRIORITY)
 
 
 def _kill(pid: int) -> None:
