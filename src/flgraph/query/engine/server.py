@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import select
 import signal
 import socket
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,20 +71,25 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     for signum in (signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    parser = threading.Thread(target=_warm_parser, name="warm-parser")
+    parser.start()  # while the bulk loader works without the GIL
     try:
         snapshot, store = load_snapshot(data, directory)
     except SnapshotError as err:
         _report(report, {"error": str(err)})
         return
-    from .resources import private_limit, worker_memory
-    from .worker import serve_lane  # noqa: F401  imported once here, not in every fork
+    finally:
+        parser.join()  # no thread may be running at a fork
+    from .resources import private_limit, return_freed_memory, worker_memory
 
     _warm(store)
+    return_freed_memory()
     total = sum(lane.size for lane in lanes)
     memory = memory_bytes or worker_memory(total)
     private = private_limit(total)
     listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
                  for lane in lanes}
+    _freeze_objects()
     workers = {}
     for lane in lanes:
         for _ in range(lane.size):
@@ -108,22 +115,40 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
         _reap(pid)
 
 
-def _warm(store) -> None:
-    """Import and exercise what every query needs, so that workers forked afterwards do
-    not pay for it: the first query of a fresh worker took 200 ms (rdflib's SPARQL
-    parser, which the gateway checks queries with), and every respawned worker paid it
-    again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
-    ones once idle left a window in which a lane answered slowly or not at all)."""
-    from ...config import Limits
+def _warm_parser() -> None:
+    """Build rdflib's SPARQL grammar, which the gateway checks every query that is not
+    plain with (the site's own queries among them): 0.2–0.25 s, once per generation, on a
+    thread while the store loads, so that no worker forked afterwards pays it (the first
+    such query of a fresh worker took 200 ms, and every respawned worker paid it again;
+    workers forked cold and replaced by warm ones once idle left a window in which a lane
+    answered slowly or not at all)."""
     from ..gateway import query_shape
+
+    with contextlib.suppress(Exception):  # a warm-up never stops the engine
+        query_shape("SELECT * WHERE { ?s ?p ?o } LIMIT 1 # warm")
+    # what a worker imports as it starts (worker.serve_lane), imported once here
+    from .. import allocator, pool, sandbox  # noqa: F401
+    from . import worker  # noqa: F401
+
+
+def _warm(store) -> None:
+    """Run one plain query on the store (the token check, the engine, the answer's
+    conversion), so that workers forked afterwards start with it done."""
+    from ...config import Limits
     from ..pool import _answer, _Job
     from ..service import QueryRequest
 
     text = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
     _answer(store, _Job(QueryRequest(text), 1, 1.0, frozenset()), Limits())
-    # A plain query like this one is checked from its tokens; the queries that are not
-    # (functions, FROM, escapes) still need rdflib's parser warm.
-    query_shape(text + " # warm")
+
+
+def _freeze_objects() -> None:
+    """Move every Python object of the generation out of the cyclic collector's sight
+    before the workers fork: a collection in a worker otherwise walks (and writes to the
+    header of) every object the generation made — the modules, the grammar — and so
+    copies their pages into each worker."""
+    gc.collect()
+    gc.freeze()
 
 
 class _Stopped(Exception):
