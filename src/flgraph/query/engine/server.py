@@ -71,6 +71,9 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     for signum in (signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # told to leave while loading (the supervisor stopping, or a newer generation): the
+    # exception ends this process (``start_generation``), and its workers with it
+    signal.signal(signal.SIGTERM, _stop)
     parser = threading.Thread(target=_warm_parser, name="warm-parser")
     parser.start()  # while the bulk loader works without the GIL
     try:
@@ -94,7 +97,6 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     for lane in lanes:
         for _ in range(lane.size):
             workers[_fork_worker(listeners[lane.name], store, lane, memory, private)] = lane
-    signal.signal(signal.SIGTERM, _stop)
     _report(report, {"version": snapshot.version, "data": str(snapshot.path),
                      "quads": snapshot.quads, "worker_memory": memory,
                      "worker_private": private,
@@ -176,12 +178,23 @@ def _listen(path: Path) -> socket.socket:
 
 
 def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, private: int) -> int:
-    pid = os.fork()
+    """Fork a worker of ``lane``; its process id. SIGTERM is held back across the fork:
+    raised (``_stop``) inside the interpreter's own fork handlers it was printed as
+    "ignored" and lost, and the generation then never left (nor its supervisor, waiting
+    for it)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     if pid:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a SIGTERM held back ends us here
         return pid
     try:
         die_with_parent(signal.SIGKILL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         from .worker import serve_lane
 
         serve_lane(listener, store, lane.nice, memory, private)
