@@ -234,6 +234,7 @@ class Supervisor:
         """Fork a generation and wait for its report: its description, or an error."""
         self._serial += 1
         read, write = os.pipe()
+        gc.freeze()  # the generation's collections leave the supervisor's objects alone
         pid = os.fork()
         if pid == 0:
             os.close(read)
