@@ -135,6 +135,30 @@ def exercise(url: str, rounds: int) -> None:
         requests.get(url + path, timeout=120)
 
 
+def quiet(process: subprocess.Popen, seconds: float = 120.0) -> None:
+    """Wait until the server's processes have used less than 50 ms of CPU in a second
+    (the web processes' warm-up of every page runs queries for a while at 200k and 2M),
+    then one second more: memory is measured at rest, not in the middle of a query."""
+    def cpu() -> float:
+        total = 0.0
+        main = psutil.Process(process.pid)
+        for each in [main, *main.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = each.cpu_times()
+                total += times.user + times.system
+        return total
+
+    deadline = time.monotonic() + seconds
+    before = cpu()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu()
+        if now - before < 0.05:
+            break
+        before = now
+    time.sleep(1)
+
+
 def measure(data: Path, serve_args: list[str]) -> str:
     store_pss, quads = one_store(data)
     ox_load = ox_load_seconds(data)
@@ -144,7 +168,7 @@ def measure(data: Path, serve_args: list[str]) -> str:
         answer = first_correct_answer(url, started, process, 900)
         page = first_page(url, started, 900)
         exercise(url, 64)
-        time.sleep(1)
+        quiet(process)
         roles = by_role(process)
     finally:
         process.terminate()
@@ -180,7 +204,8 @@ def main() -> None:
     record("Engine memory: the data once per machine (bench/engine_memory.py)",
            f"`flgraph serve --workers {args.workers} --query-workers {args.query_workers}` "
            "(and 2 public workers per web process): PSS summed by role after queries in "
-           "every worker; \"one store\" is one process holding the data (baseline, same "
+           "every worker, once the server is at rest (under 50 ms of CPU in a second); "
+           "\"one store\" is one process holding the data (baseline, same "
            "run). Target: engine ≤ 1.5× one store. Before (one copy per worker): 1,523 MB "
            "PSS for 200k triples with 8 workers. Times from launch: ox-mem load is "
            "pyoxigraph alone loading the file (baseline, same run; target at 2M: first "

@@ -7,7 +7,9 @@ the tests edit that phrase in the data file to tell the versions apart.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import resource
 import signal
 import subprocess
@@ -235,3 +237,44 @@ def test_a_huge_answer_is_capped_as_bytes_before_the_web_process(tmp_path):
     assert 0 < len(rows) < 4875
     assert all(row["b199"] == row["o"] for row in rows)
     assert grown < 2 * 16 * 1024**2, grown  # the body once, and its copy on the way out
+
+
+def _holding(megabytes: int) -> int:
+    """A forked process that has written ``megabytes`` MB of its own and then waits."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            held = bytearray(megabytes * 1024**2)
+            for at in range(0, len(held), 4096):
+                held[at] = 1
+            os.write(write, b"ready")
+            while True:
+                time.sleep(1)
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 5) == b"ready"
+    os.close(read)
+    return pid
+
+
+def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
+    from flgraph.query.engine.server import Lane, _Sweep
+
+    big, small = _holding(64), _holding(1)
+    try:
+        _Sweep(limit=32 * 1024**2).run({big: Lane("site", 2), small: Lane("site", 2)})
+        deadline = time.monotonic() + 10
+        while (ended := os.waitpid(big, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ended[0] == big and os.WIFSIGNALED(ended[1])
+        assert os.WTERMSIG(ended[1]) == signal.SIGTERM
+        time.sleep(0.2)
+        assert os.waitpid(small, os.WNOHANG) == (0, 0)  # still there
+    finally:
+        for pid in (big, small):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 BUDGET_SHARE = 0.5  # of the machine's memory, for all query workers together
 MIN_HEADROOM = 256 * 1024**2  # a worker may always allocate this much beyond what it maps
-MIN_PRIVATE = 8 * 1024**2  # a worker is never replaced for holding less than this alone
+MIN_PRIVATE = 12 * 1024**2  # a worker is never replaced for holding less than this alone
 _CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
 
 
@@ -83,8 +83,13 @@ def private_bytes() -> int:
     keeps only what it still uses (the answer's blocks, freed, stayed resident: 3 MB
     after a few small queries), and is replaced only if that is over its share."""
     return_freed_memory()
+    return held_alone("self")
+
+
+def held_alone(pid: int | str) -> int:
+    """Memory process ``pid`` holds alone, from /proc (``OSError`` if it ended)."""
     total = 0
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith(("Private_Dirty:", "Private_Clean:")):
             total += int(line.split()[1]) * 1024
     return total
