@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -132,16 +133,19 @@ class Start:
     statuses: list[int]
 
 
-def one_start(args: list[str], pages: list[str]) -> Start:
+def one_start(args: list[str], pages: list[str], source: Path | None = None) -> Start:
     """Launch, time the first correct answer and the first 200 of ``/``, ask for the
     warmed pages, visit every page, stop; with the peaks. (Not common.Server: the
-    sampling must begin at launch, before the first answer.)"""
+    sampling must begin at launch, before the first answer.) ``source``: another
+    version's ``src`` directory to run instead of this one (a baseline)."""
     port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "flgraph", "serve", "--port", str(port), *args],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -215,12 +219,12 @@ def drop_page_cache() -> None:
 
 
 def measure(label: str, args: list[str], runs: int, pages: list[str],
-            cold: bool = False) -> dict:
+            cold: bool = False, source: Path | None = None) -> dict:
     starts: list[Start] = []
     for _ in range(runs):
         if cold:
             drop_page_cache()
-        starts.append(one_start(args, pages))
+        starts.append(one_start(args, pages, source))
     peaks: dict[str, list[float]] = {}
     for start in starts:
         for kind, values in start.peaks.items():
@@ -271,6 +275,16 @@ def table(result: dict, start_limit: float, memory_limit: float,
     return "\n".join(rows)
 
 
+def _ratios(now: dict, before: dict) -> str:
+    def median(result: dict, key: str) -> float:
+        return statistics.median(result[key][1:] or result[key])
+
+    return ("After ÷ before (medians of the later starts): first correct answer "
+            f"{median(now, 'answers') / median(before, 'answers'):.2f}×, first 200 of `/` "
+            f"{median(now, 'starts') / median(before, 'starts'):.2f}×, slowest warmed page "
+            f"{statistics.median(now['warmed']) / statistics.median(before['warmed']):.2f}×.")
+
+
 def cold_table(result: dict) -> str:
     """Starts from an emptied page cache: for information, every start alike."""
     starts = result["starts"]
@@ -290,11 +304,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--drop-caches", action="store_true",
                         help="Also time starts from an emptied page cache (root only).")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="Another version's src directory (e.g. `git archive` of an "
+                        "earlier commit): its report-data starts are the baseline, same run.")
     args = parser.parse_args(argv)
-    parts = [
-        table(measure("Report data, memory store (default)", [], args.runs, PAGES), 1.5, 150,
-              answer_limit=0.5),
-    ]
+    now = measure("Report data, memory store (default)", [], args.runs, PAGES)
+    parts = [table(now, 1.5, 150, answer_limit=0.5)]
+    if args.before:
+        before = measure(f"Report data, memory store, before ({args.before})", [],
+                         args.runs, PAGES, source=args.before)
+        parts += [table(before, 1.5, 150, answer_limit=0.5), _ratios(now, before)]
     if args.drop_caches:
         parts.append(cold_table(measure("Report data, memory store, page cache emptied "
                                         "before each start", [], args.runs, PAGES, cold=True)))

@@ -62,9 +62,14 @@ def private_limit(workers: int) -> int:
     and each Python process also holds a few MB alone whatever it does: the
     interpreter's own variables, its stack, the allocator's lists); one that holds more
     than its share leaves after its answer, and the fork that replaces it shares every
-    page again (a fork takes milliseconds). The floor is a fresh worker's own memory
-    after a few small queries (about 5 MB), with room: below it, workers would be
-    replaced for nothing on a small store."""
+    page again (a fork takes milliseconds). The generation looks too (server._Sweep),
+    so a worker over its share is replaced within a second of its last query. The floor
+    keeps workers from being replaced for nothing on a small store: with 4 MB (twice a
+    fresh worker's own memory) the workers of the report data were replaced about every
+    second while pages were asked for, and queries waiting for a worker meanwhile failed
+    in the engine's tests; with 8 MB and only the workers' own checks, after almost
+    every page query. It costs memory on a mid-sized store: ten workers may hold 120 MB
+    alone beside a store of 86 MB at 200k triples."""
     _, resident = mapped_bytes()
     return max(MIN_PRIVATE, resident // (3 * max(1, workers)))
 
