@@ -7,6 +7,13 @@ every query worker from itself, so the workers share one copy of the store
 (copy-on-write) instead of loading one each (8 workers held 1,523 MB PSS at 200k
 triples), and a worker killed at its deadline is replaced by a fork in milliseconds.
 
+A generation fills its store with pyoxigraph's bulk loader from the file's bytes
+(snapshot.py) while a thread builds rdflib's SPARQL grammar, freezes its Python objects
+(``gc.freeze``: a worker's collections then leave their pages shared) and forks. Reading
+the store still writes to it (reference counts), so a worker that holds more than its
+share alone is replaced: after a long query by its own check (worker.py), and within a
+second of any query by the generation's look at the workers that worked (``_Sweep``).
+
 Lanes are Unix sockets in the engine's directory (``site.sock``, ``public.sock``).
 Reload (``SIGHUP``, or a changed data file with ``watch``): a new generation loads the
 file in full and forks its workers on sockets of its own; only then are its sockets
