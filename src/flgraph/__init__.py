@@ -9,15 +9,25 @@ every query) → ``store`` (who answers: Oxigraph or a SPARQL server) → ``spar
 ``describe`` and ``search`` sit beside ``query``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("flgraph")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
-
 # every process of flgraph (the CLI, web processes, query workers) writes the libraries'
 # warnings as one line, once per interval: see logs.py
 from .logs import limit_library_logs
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata when first asked for: importing
+    ``importlib.metadata`` costs 40-50 ms, which the engine and the web processes,
+    which never ask, would pay on every start."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("flgraph")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0.0.0+unknown"
+    globals()["__version__"] = found
+    return found
+
 
 limit_library_logs()

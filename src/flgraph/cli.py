@@ -390,9 +390,11 @@ def serve(host: str, port: int, data: Path | None, store_spec: str, base: str, w
     _check_store(config)
     from .query.engine.launch import engine_for
     from .query.engine.snapshot import SnapshotError
+    from .web.serve import import_site
 
     try:
-        with engine_for(config, workers, watch) as engine:
+        # the site is imported while the engine loads the data (two processes, two cores)
+        with engine_for(config, workers, watch, meanwhile=import_site) as engine:
             click.echo(f"flgraph: serving http://{host}:{port}/ ({store_spec})", err=True)
             run_server(config, host=host, port=port, workers=workers, access_log=access_log,
                        http_server=http_server, on_reload=engine.reload if engine else None)

@@ -93,6 +93,13 @@ class OxigraphStore(Store):
         self._store.clear()
         self._store.extend(list(quads))
 
+    def load_bytes(self, data: bytes, fmt: ox.RdfFormat) -> None:
+        """Bulk-load a document held in memory: parsed and indexed in Rust, with no Python
+        object per quad (the engine's snapshot: bytes read once, hashed and kept).
+        ``SyntaxError`` if they do not parse."""
+        self._store.clear()
+        self._store.bulk_load(data, fmt)
+
     def load_file(self, path: Path, fmt: ox.RdfFormat) -> None:
         """Bulk-load a file, the fast path for large dumps."""
         self._store.clear()

@@ -7,16 +7,22 @@ the engine serves a new version (``Services.on_new_version``): the answers land 
 per-version memo, so a reader meets them ready. The pages are the overview, the list and
 every saved query that needs no parameter, the ontology and the endpoint's editor.
 
+A resource page is warmed too (the first the overview links to), which compiles the
+template every ``/id/…`` page shares.
+
 The search index is prepared at start too (``flgraph serve --search-at-start``, the
 default, on every store): its build runs in a child process, whichever web process asks
 first (web/search_index.py), so a reader's first search normally finds it ready rather
 than "Search is being prepared" (503 with Retry-After, still the answer to a search that
-comes before it is done).
+comes before it is done). Where pages are warmed, it starts once they are (or after
+``SEARCH_AFTER`` seconds at most): reading every text of the data, it took the CPU from
+the first readers and from the warm-up itself.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 from flask import Flask
@@ -24,6 +30,9 @@ from flask import Flask
 from .services import Services
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+SEARCH_AFTER = 30.0  # seconds the search index waits at most for the pages' warm-up
+_WARMED = "flgraph-warmed"  # app.extensions: set once the pages of the version are warm
+_RESOURCE_LINK = re.compile(rb'href="(/id/[^"?#]+)"')
 _log = logging.getLogger(__name__)
 
 
@@ -34,6 +43,16 @@ def pages(services: Services) -> list[str]:
     return paths
 
 
+def _warmed(app: Flask) -> threading.Event:
+    """Set once this version's pages are warm (at once where nothing warms them)."""
+    event = app.extensions.get(_WARMED)
+    if event is None:
+        event = app.extensions.setdefault(_WARMED, threading.Event())
+        if not app.extensions["flgraph"].settings.warm:
+            event.set()
+    return event
+
+
 def prepare_search(app: Flask) -> None:
     """Start building the search index of the data served now, in the background (a
     thread that waits for the index's child process); a failure is logged and left for
@@ -41,6 +60,7 @@ def prepare_search(app: Flask) -> None:
     from .search_index import indexes
 
     def start() -> None:
+        _warmed(app).wait(SEARCH_AFTER)
         try:
             with app.app_context():
                 indexes().current()
@@ -53,22 +73,36 @@ def prepare_search(app: Flask) -> None:
 def warm(app: Flask) -> None:
     """Ask for every page once; a page that fails is left for its reader to see."""
     client = app.test_client()
-    for path in pages(app.extensions["flgraph"]):
-        try:
-            client.get(path, headers={"Accept": BROWSER})
-        except Exception as err:  # a warm-up never stops a server
-            _log.warning("warming %s: %s", path, err)
+    paths = pages(app.extensions["flgraph"])
+    try:
+        for path in paths:
+            try:
+                page = client.get(path, headers={"Accept": BROWSER})
+            except Exception as err:  # a warm-up never stops a server
+                _log.warning("warming %s: %s", path, err)
+                continue
+            if path == "/":
+                paths.extend(_first_resource(page.get_data()))
+    finally:
+        _warmed(app).set()
+
+
+def _first_resource(html: bytes) -> list[str]:
+    """The first resource page a page links to (none if it links to none)."""
+    found = _RESOURCE_LINK.search(html)
+    return [found.group(1).decode()] if found else []
 
 
 def warm_in_background(app: Flask) -> None:
     """Warm now, and after each new version of the data, in a daemon thread."""
     def start() -> None:
+        _warmed(app).clear()
         threading.Thread(target=warm, args=(app,), daemon=True, name="flgraph-warm").start()
 
     def new_version() -> None:
+        start()  # first: the search index waits for this warm-up, not the last one
         if app.extensions["flgraph"].settings.search_at_start:
             prepare_search(app)
-        start()
 
     app.extensions["flgraph"].on_new_version = new_version
     start()

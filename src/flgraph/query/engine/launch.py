@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,13 +48,22 @@ class Engine:
 
 
 def start_engine(data: Path, directory: Path, lanes: list[Lane], watch: bool = False,
-                 memory_bytes: int | None = None) -> Engine:
+                 memory_bytes: int | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Engine:
     """The engine serving ``data``, once its first generation is ready; ``SnapshotError``
-    (one line) when the file cannot be served."""
+    (one line) when the file cannot be served. ``meanwhile`` runs here while the engine
+    starts (on another core: the engine is a process of its own)."""
     config = {"data": str(Path(data).resolve()), "dir": str(directory), "watch": watch,
               "lanes": [asdict(lane) for lane in lanes], "memory_bytes": memory_bytes}
     process = subprocess.Popen([sys.executable, "-m", "flgraph.query.engine.server",
                                 json.dumps(config)], stdout=subprocess.PIPE)
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
     line = process.stdout.readline()
     process.stdout.close()
     try:
@@ -68,15 +77,20 @@ def start_engine(data: Path, directory: Path, lanes: list[Lane], watch: bool = F
 
 
 @contextlib.contextmanager
-def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine | None]:
+def engine_for(config: dict, web_processes: int, watch: bool,
+               meanwhile: Callable[[], object] | None = None) -> Iterator[Engine | None]:
     """The engine ``flgraph serve`` needs for ``config`` (the memory store with query
     workers; None otherwise), with ``config`` pointed at it; stopped on leaving.
+    ``meanwhile`` (the site's imports) runs while the engine loads the data, or at once
+    when there is no engine.
 
     Lanes hold as many workers as every web process had of its own before (``--workers``
     times ``--query-workers``, and the same for ``--public-workers`` plus a spare), now
     shared."""
     settings = Settings.from_config(config)
     if not StoreSpec.parse(settings.store).in_memory or not settings.query_workers:
+        if meanwhile is not None:
+            meanwhile()
         yield None
         return
     lanes = [Lane("site", web_processes * settings.query_workers)]
@@ -90,7 +104,7 @@ def engine_for(config: dict, web_processes: int, watch: bool) -> Iterator[Engine
     owner = os.getpid()
     engine = None
     try:
-        engine = start_engine(settings.data, directory, lanes, watch)
+        engine = start_engine(settings.data, directory, lanes, watch, meanwhile=meanwhile)
         config["FLGRAPH_ENGINE"] = str(directory)
         config["FLGRAPH_ENGINE_LANES"] = {lane.name: lane.size for lane in lanes}
         config["FLGRAPH_WARM"] = True  # web/warm.py

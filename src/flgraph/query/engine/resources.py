@@ -13,13 +13,15 @@ core of its whole address space (485 MB with the report data) wherever cores wer
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import resource
 from pathlib import Path
 
 BUDGET_SHARE = 0.5  # of the machine's memory, for all query workers together
 MIN_HEADROOM = 256 * 1024**2  # a worker may always allocate this much beyond what it maps
-MIN_PRIVATE = 32 * 1024**2  # a worker is never replaced for holding less than this alone
+MIN_PRIVATE = 12 * 1024**2  # a worker is never replaced for holding less than this alone
 _CGROUP_LIMIT = Path("/sys/fs/cgroup/memory.max")
 
 
@@ -55,17 +57,44 @@ def private_limit(workers: int) -> int:
     Forked workers share the store's pages only until they write to them, and reading
     pyoxigraph's memory store writes (reference counts on the quads it visits): after one
     COUNT(*) over 200k triples each worker held 60 MB of its own, at 2M 600 MB — eight
-    workers made the store's memory 5× (bench/engine_memory.py). A worker that holds
-    more than its share of half a store leaves after its answer, and the fork that
-    replaces it shares every page again (a fork takes milliseconds)."""
+    workers made the store's memory 5× (bench/engine_memory.py). The workers together
+    may hold a third of a store of their own (the engine's target is 1.5× one store,
+    and each Python process also holds a few MB alone whatever it does: the
+    interpreter's own variables, its stack, the allocator's lists); one that holds more
+    than its share leaves after its answer, and the fork that replaces it shares every
+    page again (a fork takes milliseconds). The generation looks too (server._Sweep),
+    so a worker over its share is replaced within a second of its last query. The floor
+    keeps workers from being replaced for nothing on a small store: with 4 MB (twice a
+    fresh worker's own memory) the workers of the report data were replaced about every
+    second while pages were asked for, and queries waiting for a worker meanwhile failed
+    in the engine's tests; with 8 MB and only the workers' own checks, after almost
+    every page query. It costs memory on a mid-sized store: ten workers may hold 120 MB
+    alone beside a store of 86 MB at 200k triples."""
     _, resident = mapped_bytes()
-    return max(MIN_PRIVATE, resident // (2 * max(1, workers)))
+    return max(MIN_PRIVATE, resident // (3 * max(1, workers)))
+
+
+def return_freed_memory() -> None:
+    """Give the pages glibc's allocator holds free back to the system (``malloc_trim``):
+    what loading left behind would otherwise be resident in the generation, and mapped
+    in every worker it forks. Elsewhere than glibc it does nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def private_bytes() -> int:
-    """Memory this process holds alone (pages it wrote since the fork, and its own)."""
+    """Memory this process holds alone (pages it wrote since the fork, and its own), once
+    it has given back what its allocator held free: a worker checked after a large answer
+    keeps only what it still uses (the answer's blocks, freed, stayed resident: 3 MB
+    after a few small queries), and is replaced only if that is over its share."""
+    return_freed_memory()
+    return held_alone("self")
+
+
+def held_alone(pid: int | str) -> int:
+    """Memory process ``pid`` holds alone, from /proc (``OSError`` if it ended)."""
     total = 0
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith(("Private_Dirty:", "Private_Clean:")):
             total += int(line.split()[1]) * 1024
     return total

@@ -7,6 +7,13 @@ every query worker from itself, so the workers share one copy of the store
 (copy-on-write) instead of loading one each (8 workers held 1,523 MB PSS at 200k
 triples), and a worker killed at its deadline is replaced by a fork in milliseconds.
 
+A generation fills its store with pyoxigraph's bulk loader from the file's bytes
+(snapshot.py) while a thread builds rdflib's SPARQL grammar, freezes its Python objects
+(``gc.freeze``: a worker's collections then leave their pages shared) and forks. Reading
+the store still writes to it (reference counts), so a worker that holds more than its
+share alone is replaced: after a long query by its own check (worker.py), and within a
+second of any query by the generation's look at the workers that worked (``_Sweep``).
+
 Lanes are Unix sockets in the engine's directory (``site.sock``, ``public.sock``).
 Reload (``SIGHUP``, or a changed data file with ``watch``): a new generation loads the
 file in full and forks its workers on sockets of its own; only then are its sockets
@@ -22,17 +29,19 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import select
 import signal
 import socket
 import sys
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 WATCH_INTERVAL = 1.0  # seconds between looks at the data file with ``watch``
+SWEEP_INTERVAL = 1.0  # seconds between looks at the memory of the workers that worked
 _PR_SET_PDEATHSIG = 1
 
 
@@ -69,35 +78,47 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     for signum in (signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # told to leave while loading (the supervisor stopping, or a newer generation): the
+    # exception ends this process (``start_generation``), and its workers with it
+    signal.signal(signal.SIGTERM, _stop)
+    parser = threading.Thread(target=_warm_parser, name="warm-parser")
+    parser.start()  # while the bulk loader works without the GIL
     try:
         snapshot, store = load_snapshot(data, directory)
     except SnapshotError as err:
         _report(report, {"error": str(err)})
         return
-    from .resources import private_limit, worker_memory
-    from .worker import serve_lane  # noqa: F401  imported once here, not in every fork
+    finally:
+        parser.join()  # no thread may be running at a fork
+    from .resources import private_limit, return_freed_memory, worker_memory
 
     _warm(store)
+    return_freed_memory()
     total = sum(lane.size for lane in lanes)
     memory = memory_bytes or worker_memory(total)
     private = private_limit(total)
     listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
                  for lane in lanes}
+    wake = _wake_on_child_exit()
+    _freeze_objects()
     workers = {}
     for lane in lanes:
         for _ in range(lane.size):
             workers[_fork_worker(listeners[lane.name], store, lane, memory, private)] = lane
-    signal.signal(signal.SIGTERM, _stop)
     _report(report, {"version": snapshot.version, "data": str(snapshot.path),
                      "quads": snapshot.quads, "worker_memory": memory,
                      "worker_private": private,
                      "sockets": {name: s.getsockname() for name, s in listeners.items()}})
+    sweep = _Sweep(private)
     try:
         while True:
-            lane = workers.pop(_wait_any(), None)
-            if lane is not None:
-                workers[_fork_worker(listeners[lane.name], store, lane, memory,
-                                     private)] = lane
+            _wait(wake, SWEEP_INTERVAL)
+            for pid in _ended_children():
+                lane = workers.pop(pid, None)
+                if lane is not None:
+                    workers[_fork_worker(listeners[lane.name], store, lane, memory,
+                                         private)] = lane
+            sweep.run(workers)
     except _Stopped:
         pass
     for listener in listeners.values():
@@ -108,22 +129,40 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
         _reap(pid)
 
 
-def _warm(store) -> None:
-    """Import and exercise what every query needs, so that workers forked afterwards do
-    not pay for it: the first query of a fresh worker took 200 ms (rdflib's SPARQL
-    parser, which the gateway checks queries with), and every respawned worker paid it
-    again. It takes 0.65 s once per generation (workers forked cold and replaced by warm
-    ones once idle left a window in which a lane answered slowly or not at all)."""
-    from ...config import Limits
+def _warm_parser() -> None:
+    """Build rdflib's SPARQL grammar, which the gateway checks every query that is not
+    plain with (the site's own queries among them): 0.2–0.25 s, once per generation, on a
+    thread while the store loads, so that no worker forked afterwards pays it (the first
+    such query of a fresh worker took 200 ms, and every respawned worker paid it again;
+    workers forked cold and replaced by warm ones once idle left a window in which a lane
+    answered slowly or not at all)."""
     from ..gateway import query_shape
+
+    with contextlib.suppress(Exception):  # a warm-up never stops the engine
+        query_shape("SELECT * WHERE { ?s ?p ?o } LIMIT 1 # warm")
+    # what a worker imports as it starts (worker.serve_lane), imported once here
+    from .. import allocator, pool, sandbox  # noqa: F401
+    from . import worker  # noqa: F401
+
+
+def _warm(store) -> None:
+    """Run one plain query on the store (the token check, the engine, the answer's
+    conversion), so that workers forked afterwards start with it done."""
+    from ...config import Limits
     from ..pool import _answer, _Job
     from ..service import QueryRequest
 
     text = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
     _answer(store, _Job(QueryRequest(text), 1, 1.0, frozenset()), Limits())
-    # A plain query like this one is checked from its tokens; the queries that are not
-    # (functions, FROM, escapes) still need rdflib's parser warm.
-    query_shape(text + " # warm")
+
+
+def _freeze_objects() -> None:
+    """Move every Python object of the generation out of the cyclic collector's sight
+    before the workers fork: a collection in a worker otherwise walks (and writes to the
+    header of) every object the generation made — the modules, the grammar — and so
+    copies their pages into each worker."""
+    gc.collect()
+    gc.freeze()
 
 
 class _Stopped(Exception):
@@ -134,13 +173,72 @@ def _stop(_signum, _frame) -> None:
     raise _Stopped
 
 
-def _wait_any() -> int:
-    """The process id of the next worker that ended."""
+def _wake_on_child_exit() -> int:
+    """A pipe's read end that gets a byte whenever a worker ends (SIGCHLD), or a signal
+    comes."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write)
+    signal.signal(signal.SIGCHLD, lambda _s, _f: None)
+    return read
+
+
+def _wait(wake: int, seconds: float) -> None:
+    """Until a worker ends, a signal comes, or ``seconds`` have passed."""
+    readable, _, _ = select.select([wake], [], [], seconds)
+    if readable:
+        with contextlib.suppress(BlockingIOError):
+            os.read(wake, 512)
+
+
+def _ended_children() -> list[int]:
+    """The process ids of the workers that ended, reaped."""
+    ended = []
     while True:
         try:
-            return os.wait()[0]
+            pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            time.sleep(0.5)
+            return ended
+        if pid == 0:
+            return ended
+        ended.append(pid)
+
+
+class _Sweep:
+    """Tells a worker to leave once it holds more than ``limit`` bytes alone: looked at
+    every ``SWEEP_INTERVAL`` if it used the CPU since the last look (an idle worker's
+    memory does not change; reading a worker's own memory walks its page tables, 1.3 ms
+    with the report's data). A worker checks itself only after a query of 50 ms or more,
+    or every 64 answers, and quick queries that visit much of the store copy its pages
+    too: at 200k triples workers were found holding 26-34 MB each after small queries. A
+    worker told to leave finishes the query in hand (worker._retire) and is replaced
+    by a fresh fork, sharing every page again."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._cpu: dict[int, float] = {}
+        self._told: set[int] = set()
+
+    def run(self, workers: dict[int, Lane]) -> None:
+        from .resources import cpu_seconds, held_alone
+
+        for pid in [p for p in self._cpu if p not in workers]:
+            del self._cpu[pid]
+        self._told &= workers.keys()
+        for pid in workers:
+            if pid in self._told:
+                continue
+            try:
+                cpu = cpu_seconds(pid)
+                if cpu == self._cpu.get(pid):
+                    continue
+                self._cpu[pid] = cpu
+                if held_alone(pid) > self.limit:
+                    _signal(pid, signal.SIGTERM)
+                    self._told.add(pid)
+            except OSError:  # it ended meanwhile
+                continue
 
 
 def _listen(path: Path) -> socket.socket:
@@ -151,12 +249,25 @@ def _listen(path: Path) -> socket.socket:
 
 
 def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, private: int) -> int:
-    pid = os.fork()
+    """Fork a worker of ``lane``; its process id. SIGTERM is held back across the fork:
+    raised (``_stop``) inside the interpreter's own fork handlers it was printed as
+    "ignored" and lost, and the generation then never left (nor its supervisor, waiting
+    for it)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     if pid:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a SIGTERM held back ends us here
         return pid
     try:
         die_with_parent(signal.SIGKILL)
+        signal.set_wakeup_fd(-1)  # the generation's
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         from .worker import serve_lane
 
         serve_lane(listener, store, lane.nice, memory, private)
@@ -196,6 +307,7 @@ class Supervisor:
         """Fork a generation and wait for its report: its description, or an error."""
         self._serial += 1
         read, write = os.pipe()
+        gc.freeze()  # the generation's collections leave the supervisor's objects alone
         pid = os.fork()
         if pid == 0:
             os.close(read)
