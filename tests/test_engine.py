@@ -278,3 +278,30 @@ def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def test_a_job_no_worker_takes_up_is_busy_not_too_costly(tmp_path):
+    """A connection a worker closes before greeting (the job came past its wait, or to a
+    worker leaving) means no worker ran it: 'busy', not 'the query needed too much'."""
+    import socket
+    import threading
+
+    from flgraph.config import Limits
+    from flgraph.query.engine.client import EngineLane
+    from flgraph.query.errors import Overloaded
+    from flgraph.query.service import QueryRequest
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / "public.sock"))
+    listener.listen(4)
+
+    def close_at_once():
+        sock, _ = listener.accept()
+        sock.recv(65536)  # the job arrives, and is dropped
+        sock.close()
+
+    threading.Thread(target=close_at_once, daemon=True).start()
+    lane = EngineLane(tmp_path, "public", Limits(), 1, queue_wait=2.0, costly_places=1)
+    with pytest.raises(Overloaded):
+        lane.run(QueryRequest("ASK {}"), 10, frozenset())
+    listener.close()

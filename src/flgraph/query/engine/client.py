@@ -172,10 +172,14 @@ class EngineLane:
         job = replace(job, accept_by=time.monotonic() + wait)
         conn = self._connect(wait)
         try:
-            conn.send(job)
-            if not conn.poll(wait):
-                raise self._busy()
-            _, pid, spent = conn.recv()
+            try:
+                conn.send(job)
+                if not conn.poll(wait):
+                    raise self._busy()
+                _, pid, spent = conn.recv()
+            except (EOFError, OSError):
+                # no worker took the job up: it came to one past its wait, or to one leaving
+                raise self._busy() from None
             if placed:
                 _lower(pid)
             if not self._answered(conn, pid, spent, deadline, client, placed):
@@ -184,7 +188,7 @@ class EngineLane:
                                    "was stopped")
             status, payload = conn.recv()
         except (EOFError, OSError):
-            # the worker died: its memory cap or its CPU time for this query ran out
+            # the worker died running the query: its memory cap or its CPU time ran out
             raise QueryTooCostly("the query was stopped: it needed more memory or CPU time "
                                  "than one query may use") from None
         finally:
