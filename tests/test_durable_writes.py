@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from flgraph.durable import WriteFailed, write_atomically
+from flgraph.durable import WriteFailed, scratch_directory, sweep_scratch, write_atomically
 from flgraph.store import open_store
+from tests.conftest import start_server, stop_server
 from tests.helpers import run_cli
 
 LOAD_STEPS = ("loaded", "named", "linked", "switched")
@@ -132,3 +135,63 @@ def test_a_file_size_limit_is_a_one_line_error_at_the_command_line(tmp_path, dat
         done.stderr
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.trig"]
+
+
+def _gone_pid() -> int:
+    """The process id of a process that has ended."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def test_scratch_of_a_gone_server_is_swept_and_a_living_ones_kept(tmp_path):
+    dead = tmp_path / f"flgraph-dumps-{_gone_pid()}-abc"
+    living = tmp_path / f"flgraph-engine-{os.getpid()}-def"
+    other = tmp_path / "flgraph-dumps-unrelated"  # not named by a process: not ours to judge
+    for directory in (dead, living, other):
+        directory.mkdir()
+        (directory / "flgraph.nq").write_bytes(b"x" * 1000)
+    assert sweep_scratch(tmp_path) == [dead]
+    assert not dead.exists() and living.exists() and other.exists()
+
+
+def test_scratch_directories_carry_their_process_id():
+    directory = scratch_directory("answers")
+    try:
+        assert directory.name.startswith(f"flgraph-answers-{os.getpid()}-")
+        assert directory.stat().st_mode & 0o777 == 0o700
+    finally:
+        directory.rmdir()
+    with pytest.raises(ValueError):
+        scratch_directory("anything")
+
+
+@pytest.mark.slow  # starts a server
+def test_a_server_start_removes_what_a_killed_server_left(tmp_path):
+    """kill -9 leaves a server's copy of the data and its dumps behind; the next start
+    removes them (here: a directory named as a killed server's would be)."""
+    scratch = Path(tempfile.mkdtemp(prefix="fl-", dir="/tmp"))  # sockets' paths stay short
+    left = scratch / f"flgraph-engine-{_gone_pid()}-xyz"
+    left.mkdir()
+    (left / "data.trig").write_bytes(b"x" * 10_000)
+    try:
+        server = start_server(env={"TMPDIR": str(scratch)})
+        try:
+            assert not left.exists()
+            assert list(scratch.glob("flgraph-engine-*-*"))  # the new server's own
+        finally:
+            stop_server(server)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.mark.slow  # starts a server
+def test_a_socket_path_too_long_is_a_one_line_error(tmp_path):
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    result = subprocess.run([sys.executable, "-m", "flgraph", "serve", "--port", "1"],
+                            env={**os.environ, "TMPDIR": str(deep)}, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode != 0
+    assert "the engine cannot listen in" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -11,6 +11,12 @@ directory, so the store directory holds its versions and a symbolic link ``activ
 the one in use, replaced with one rename (``replace_directory``); readers open what
 ``active`` names (``active_directory``).
 
+A server's scratch directories (the engine's copy of the data, dumps, answer pipes) are
+named with the process id of the server that made them (``scratch_directory``): a
+server killed with -9 cannot remove them, and the next ``flgraph serve`` removes those
+whose process is gone (``sweep_scratch``) — a dump or a data copy can be the dataset's
+full size.
+
 ``FLGRAPH_CRASH_AT=<step>`` kills the process at that step (``crash_point``): the tests
 use it to prove each step safe.
 """
@@ -20,9 +26,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +39,38 @@ from .config import environment
 
 ACTIVE = "active"  # the link, inside a store directory, to the version in use
 DEFAULT_MODE = 0o644  # a new file's mode (before the umask), as open() would give it
+
+
+SCRATCH_KINDS = ("engine", "dumps", "answers")
+_SCRATCH_NAME = re.compile(r"flgraph-(?:" + "|".join(SCRATCH_KINDS) + r")-(\d+)-[^/]+")
+
+
+def scratch_directory(kind: str) -> Path:
+    """A new private directory (mode 0700) for ``kind`` of scratch files of this process."""
+    if kind not in SCRATCH_KINDS:
+        raise ValueError(f"unknown kind of scratch directory: {kind!r}")
+    return Path(tempfile.mkdtemp(prefix=f"flgraph-{kind}-{os.getpid()}-"))
+
+
+def sweep_scratch(directory: Path | None = None) -> list[Path]:
+    """Remove the scratch directories of processes that are gone; the ones removed."""
+    removed = []
+    for path in Path(directory or tempfile.gettempdir()).glob("flgraph-*-*-*"):
+        found = _SCRATCH_NAME.fullmatch(path.name)
+        if found and path.is_dir() and not _alive(int(found.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 class WriteFailed(Exception):

@@ -16,11 +16,12 @@ import fcntl
 import hashlib
 import os
 import shutil
-import tempfile
 import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+
+from ..durable import scratch_directory
 
 
 class DumpFiles:
@@ -31,7 +32,7 @@ class DumpFiles:
     @classmethod
     def private(cls) -> DumpFiles:
         """A new directory of its own, removed with this object (or at exit)."""
-        directory = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
+        directory = scratch_directory("dumps")
         files = cls(directory)
         weakref.finalize(files, remove_if_owner, directory, os.getpid())
         return files

@@ -48,7 +48,6 @@ import socket
 import stat
 import struct
 import sys
-import tempfile
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -59,6 +58,7 @@ from typing import Any
 
 from werkzeug.wsgi import FileWrapper
 
+from ..durable import scratch_directory
 from .admission import Admission, Busy
 from .clients import client_address, client_group
 
@@ -254,7 +254,7 @@ class AnswerPipes:
 
     def _directory(self) -> Path:
         if self.directory is None:
-            self.directory = Path(tempfile.mkdtemp(prefix="flgraph-answers-"))
+            self.directory = scratch_directory("answers")
             weakref.finalize(self, shutil.rmtree, self.directory, True)
         return self.directory
 

@@ -15,12 +15,12 @@ import ctypes
 import ctypes.util
 import os
 import signal
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..durable import scratch_directory, sweep_scratch
 from .dump_files import remove_if_owner
 
 SERVERS = ("granian", "gunicorn")
@@ -61,11 +61,12 @@ def serve(config: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
     the engine loads the data file again, then the web processes are started anew."""
     import_site()  # before the web processes fork: each starts with the site imported
     # made here, before the web processes fork, so that they share the dumps they write
-    dumps = Path(tempfile.mkdtemp(prefix="flgraph-dumps-"))
+    sweep_scratch()  # those of a server killed before it could remove them
+    dumps = scratch_directory("dumps")
     owner = os.getpid()
     config = {"FLGRAPH_DUMP_DIR": str(dumps), **config}
     # and the named pipes large answers are written through (web/front.py)
-    pipes = Path(tempfile.mkdtemp(prefix="flgraph-answers-"))
+    pipes = scratch_directory("answers")
     try:
         if http_server == "gunicorn":
             _gunicorn(config, host, port, workers, threads, access_log, on_reload)

@@ -14,12 +14,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ...config import Settings
+from ...durable import scratch_directory
 from ...store.spec import StoreSpec
 from .server import Lane
 from .snapshot import SnapshotError
@@ -100,7 +100,7 @@ def engine_for(config: dict, web_processes: int, watch: bool,
         # of waiting for the replacement to be forked, slowly on a busy machine
         lanes.append(Lane("public", web_processes * (settings.public_workers + 1),
                           PUBLIC_NICE))
-    directory = Path(tempfile.mkdtemp(prefix="flgraph-engine-"))
+    directory = scratch_directory("engine")
     owner = os.getpid()
     engine = None
     try:

@@ -97,8 +97,12 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     total = sum(lane.size for lane in lanes)
     memory = memory_bytes or worker_memory(total)
     private = private_limit(total)
-    listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
-                 for lane in lanes}
+    try:
+        listeners = {lane.name: _listen(directory / f"{lane.name}-{snapshot.version}-{serial}.sock")
+                     for lane in lanes}
+    except OSError as err:  # e.g. a TMPDIR so deep that a socket's path is too long
+        _report(report, {"error": f"the engine cannot listen in {directory}: {err}"})
+        return
     wake = _wake_on_child_exit()
     _freeze_objects()
     workers = {}
