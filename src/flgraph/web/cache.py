@@ -26,7 +26,7 @@ from .services import services
 #: Request headers a response may vary on; part of the key. Host: some answers hold
 #: absolute URLs made from it (the VoID description, the query pages' curl lines). Prefer:
 #: a strict request gets an error where others get a cut answer (web/prefer.py).
-_KEY_HEADERS = ("Accept", "Origin", "Access-Control-Request-Method", "Host", "Prefer")
+KEY_HEADERS = ("Accept", "Origin", "Access-Control-Request-Method", "Host", "Prefer")
 _MIN_COMPRESS = 1024
 _MAX_BODY = 8 * 1024 * 1024  # bigger responses (dumps) are not kept in memory twice
 _MAX_POST = 64 * 1024
@@ -76,7 +76,7 @@ def request_key() -> str | None:
         return None
     parts = [services().current_version(), request.method if request.method != "HEAD" else "GET",
              request.full_path]
-    parts += [request.headers.get(h, "") for h in _KEY_HEADERS]
+    parts += [request.headers.get(h, "") for h in KEY_HEADERS]
     if request.method == "POST":
         length = request.content_length
         if length is None or length > _MAX_POST:

@@ -60,6 +60,7 @@ from werkzeug.wsgi import FileWrapper
 
 from ..durable import scratch_directory
 from .admission import Admission, Busy
+from .cache import KEY_HEADERS
 from .clients import client_address, client_group
 
 BODY_SECONDS = 10.0  # a request body must arrive within this
@@ -67,8 +68,8 @@ MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
 MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
 STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
 CACHED_ANSWERS = 10_000  # /sparql requests remembered as answered from the response cache
-# the request headers the response cache keys an answer on (web/cache.py), in lower case
-CACHE_KEY_HEADERS = ("accept", "origin", "access-control-request-method", "host", "prefer")
+# the request headers the response cache keys an answer on, as granian names them
+CACHE_KEY_HEADERS = tuple(name.lower() for name in KEY_HEADERS)
 # answers larger than this go through a pipe, with a write timeout (bench/http_throughput.py:
 # at 256 KiB a 445 kB cached answer was served at half the rate of bytes handed over whole)
 PIPED_ANSWER = 1024 * 1024
