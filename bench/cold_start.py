@@ -49,7 +49,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 import psutil
 import requests
 
-from bench.common import ROOT, free_port, record
+from bench.common import ROOT, first_correct_answer, free_port, record, stop_process
 
 WORK = Path(__file__).resolve().parent / "work"
 DISK = WORK / "stores" / "oxigraph-2m"
@@ -71,9 +71,6 @@ WHOLE_DATASET = ("/validation", "/download/")
 #: what each web process warms before its first reader (web/warm.py), a resource page among
 #: them
 WARMED = ["/", "/queries/", "/queries/table-1", "/ontology", "/sparql", "/id/outcome/15"]
-#: true on the report and on every synthetic size (outcome 15 lists Zambia, as the report's)
-FIRST_QUERY = ("ASK { GRAPH ?g { ?s <https://w3id.org/flgraph/ontology#country> "
-               "<https://w3id.org/flgraph/id/country/ZMB> } }")
 WARM_UP_SECONDS = 3.0
 ROLES = ("main", "web process", "engine", "query worker", "resource tracker")
 INTERVAL = 0.05
@@ -152,7 +149,7 @@ def one_start(args: list[str], pages: list[str], source: Path | None = None) -> 
     peaks = Peaks(process.pid)
     statuses: list[int] = []
     try:
-        answer = _first_correct_answer(url, started, process)
+        answer = first_correct_answer(url, started, process)
         page = _first_200(url + "/", started, process)
         time.sleep(WARM_UP_SECONDS)
         warmed = _slowest_warmed_page(url)
@@ -161,28 +158,8 @@ def one_start(args: list[str], pages: list[str], source: Path | None = None) -> 
                 statuses.append(requests.get(url + each, timeout=120).status_code)
         time.sleep(0.3)  # one more sample after the last answer
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
     return Start(answer, page, warmed, peaks.stop(), statuses)
-
-
-def _first_correct_answer(url: str, started: float, process: subprocess.Popen) -> float:
-    while time.perf_counter() - started < 120:
-        if process.poll() is not None:
-            raise RuntimeError(f"flgraph serve exited with {process.returncode}")
-        with contextlib.suppress(requests.RequestException, ValueError):
-            answer = requests.get(url + "/sparql", params={"query": FIRST_QUERY}, timeout=30,
-                                  headers={"Accept": "application/sparql-results+json"})
-            if answer.status_code == 200:
-                if answer.json()["boolean"] is not True:
-                    raise RuntimeError(f"a wrong first answer: {answer.text}")
-                return time.perf_counter() - started
-        time.sleep(0.005)
-    raise RuntimeError("flgraph serve gave no answer in 120 s")
 
 
 def _slowest_warmed_page(url: str, connections: int = 4) -> float:

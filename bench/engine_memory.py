@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 import psutil
 import requests
 
-from bench.common import ROOT, free_port, record
+from bench.common import ROOT, first_correct_answer, free_port, record, stop_process
 
 _ONE_STORE = """
 import shutil, sys, tempfile, psutil
@@ -50,9 +50,6 @@ started = time.perf_counter()
 ox.Store().bulk_load(path=sys.argv[1], format=ox.RdfFormat.from_extension(sys.argv[2]))
 print(time.perf_counter() - started)
 """
-#: true on the report and on every synthetic size (outcome 15 lists Zambia, as the report's)
-FIRST_QUERY = ("ASK { GRAPH ?g { ?s <https://w3id.org/flgraph/ontology#country> "
-               "<https://w3id.org/flgraph/id/country/ZMB> } }")
 
 
 def one_store(data: Path) -> tuple[int, int]:
@@ -77,23 +74,6 @@ def launch(args: list[str]) -> tuple[subprocess.Popen, str, float]:
                                 *args], cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     return process, f"http://127.0.0.1:{port}", started
-
-
-def first_correct_answer(url: str, started: float, process: subprocess.Popen,
-                         wait: float) -> float:
-    """Seconds from launch to the first ``true`` answer of FIRST_QUERY."""
-    while time.perf_counter() - started < wait:
-        if process.poll() is not None:
-            raise RuntimeError(f"flgraph serve exited with {process.returncode}")
-        with contextlib.suppress(requests.RequestException, ValueError):
-            answer = requests.get(url + "/sparql", params={"query": FIRST_QUERY}, timeout=30,
-                                  headers={"Accept": "application/sparql-results+json"})
-            if answer.status_code == 200:
-                if answer.json()["boolean"] is not True:
-                    raise RuntimeError(f"a wrong first answer: {answer.text}")
-                return time.perf_counter() - started
-        time.sleep(0.005)
-    raise RuntimeError("flgraph serve gave no answer in time")
 
 
 def first_page(url: str, started: float, wait: float) -> float:
@@ -171,11 +151,7 @@ def measure(data: Path, serve_args: list[str]) -> str:
         quiet(process)
         roles = by_role(process)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
     engine_n, engine_pss = roles["engine"]
     web_n, web_pss = roles["web"]
     mib = 1024**2

@@ -42,7 +42,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 import requests
 
 from bench import virtuoso_server
-from bench.common import ROOT, Server, free_port, record
+from bench.common import ROOT, Server, free_port, record, stop_process
 
 QUERIES = {
     "look-up": "SELECT ?p ?o WHERE { <https://w3id.org/flgraph/id/country/ZMB> ?p ?o }",
@@ -112,12 +112,7 @@ class Oxigraph:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+            stop_process(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def __enter__(self) -> Oxigraph:
