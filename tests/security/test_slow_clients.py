@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from testbed.slow_clients import KINDS, probe, slow_sockets
 
-from flgraph.web.front import PIPED_ANSWER, WRITE_SECONDS
+from flgraph.web.answer_pipes import WRITE_SECONDS
+from flgraph.web.front import PIPED_ANSWER
 from tests.conftest import start_server, stop_server
 
 PAGE = "/queries/countries-by-result-typology"
