@@ -33,11 +33,12 @@ projects it. So the block goes into a sub-SELECT's WHERE group (and its nested g
 only when it projects every bound variable as itself (``?x``, not ``(… AS ?x)``), groups
 by each of them if it groups, and has no LIMIT, OFFSET or VALUES of its own: then the
 join with the bindings distributes over it as over a plain group, since a group of
-``?x = v`` holds the rows it held before and a LIMIT could not have picked other rows.
-Engines need it there too: Oxigraph evaluates a sub-SELECT once, without the enclosing
-bindings, so a results-chain example asked for one country grouped every country's
-examples first (44 ms at 2M triples, twice Virtuoso's time). Any other sub-SELECT is left
-as it is.
+``?x = v`` holds the rows it held before and a LIMIT could not have picked other rows
+(where ``?x`` may be left unbound inside, those rows join the bound value, as with the
+one substitution). Engines need it there too: Oxigraph evaluates a sub-SELECT once,
+without the enclosing bindings, so a results-chain example asked for one country grouped
+every country's examples first (44 ms at 2M triples, twice Virtuoso's time). Any other
+sub-SELECT is left as it is.
 """
 
 from __future__ import annotations
