@@ -10,6 +10,15 @@ than a look-up's own query (bench/RESULTS.md, 2026-12-07). Only what marshal can
 hold is pickled: the terms bound to a query's parameters, and answers given as rows
 (the site's queries that ask for no format, the store's count and graphs).
 
+The greeting stays a message of its own, sent as the worker takes the job up. Sending
+it only for a job still running after 20 ms (a timer's signal, its byte written to the
+connection by the interpreter's C handler, the worker's process id read from the
+kernel's credentials) made a quick answer one message; but Python 3.11 prints a
+broken pipe on that byte when the web process has left, and sending the connection
+along with the job to keep it open (``SCM_RIGHTS``) cost a worker as much as the
+message it saved (jobs sent one after another through one worker, 2026-12-07: no
+less CPU per job on either side).
+
 Frames (lengths little-endian):
 
 - job: ``u32`` length, then marshal of the job's fields (``encode_job``);
