@@ -305,3 +305,58 @@ def test_a_job_no_worker_takes_up_is_busy_not_too_costly(tmp_path):
     with pytest.raises(Overloaded):
         lane.run(QueryRequest("ASK {}"), 10, frozenset())
     listener.close()
+
+
+def test_jobs_and_answers_cross_a_lane_socket_whole():
+    """What a web process and a worker send each other arrives as it was sent: a job
+    with bound terms and graphs, a greeting and an answer read in one go, written bytes
+    larger than a socket's buffer, an error, and an answer given as rows."""
+    import socket
+    import threading
+
+    from flgraph.config import Limits
+    from flgraph.query.engine.wire import (
+        GREETING,
+        Job,
+        Reader,
+        encode_answer,
+        encode_job,
+        write_all,
+    )
+    from flgraph.query.service import QueryRequest
+    from flgraph.store import AskResult
+    from flgraph.store.results import Serialized
+
+    request = QueryRequest("SELECT ?o { ?s ?p ?o }", {"s": ox.NamedNode("http://e/s"),
+                                                       "o": ox.Literal("été", language="fr")},
+                           default_graphs=("http://e/g",), public=True, client="10.0.0.1",
+                           formats=("json", None))
+    job = Job("query", request, 7, 4.5, frozenset({"http://e/g"}), Limits(timeout=3.0),
+              accept_by=12.5)
+    big = Serialized("select", "json", bytes(range(256)) * 12_000, True)  # 3 MB
+    answers = [("ok", big), ("error", ("syntax", "line 1: expected a term")),
+               ("ok", AskResult(True))]
+    web, worker = socket.socketpair()
+    received = []
+
+    def serve():
+        reader = Reader(worker.fileno())
+        received.append(reader.job(time.monotonic() + 5))
+        for status, payload in answers:
+            write_all(worker.fileno(), GREETING.pack(b"H", 4321, 1.25),
+                      *encode_answer(status, payload))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    write_all(web.fileno(), encode_job(job))
+    reader = Reader(web.fileno())
+    got = []
+    for _ in answers:
+        assert reader.greeting(time.monotonic() + 5) == (4321, 1.25)
+        got.append(reader.answer(time.monotonic() + 5))
+    thread.join()
+    web.close()
+    worker.close()
+    assert received == [job]
+    assert received[0].request.bindings["o"] == ox.Literal("été", language="fr")
+    assert got == answers

@@ -10,6 +10,14 @@ pyoxigraph writes the answer in Rust, into a writer that counts and stops:
   solution or at ``max_bytes``, and the document is closed after the last whole
   solution. Other formats are converted from that document, still in Rust; CSV cells
   that a spreadsheet would run as formulas are then neutralised (results.py says why).
+- SPARQL JSON, the endpoint's default, is written directly: the detour through XML
+  cost a look-up's answer more than its query (bench/RESULTS.md, 2026-12-07). The
+  engine's JSON has no spaces, and a solution that binds a variable begins with
+  ``},{"`` and the first character of a variable's name, which no text can imitate (a
+  quote inside a string is escaped; a string's own closing quote is followed by ``}``
+  or ``,``). Solutions that bind nothing (``{}``) are told from nothing, so they are
+  counted as an upper bound; an answer that may then hold more than ``limit`` is
+  asked again and written through XML (``again``).
 - Graph results are written as N-Triples first (one triple a line, newlines escaped),
   cut at a line, then converted.
 
@@ -21,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -93,7 +102,15 @@ def _write_capped(answer, fmt, unit: bytes, limit: int | None,
 
 
 def write_solutions(answer: ox.QuerySolutions, fmt: str, limit: int | None,
-                    max_bytes: int) -> Serialized:
+                    max_bytes: int, again: Callable[[], ox.QuerySolutions] | None = None
+                    ) -> Serialized:
+    """``answer`` in ``fmt`` within ``limit`` solutions and ``max_bytes``; ``again``
+    asks the query anew (for JSON, when its solutions could not be counted)."""
+    if fmt == "json" and again is not None and (limit is None or limit > 0):
+        written = _write_json(answer, limit, max_bytes)
+        if written is not None:
+            return written
+        answer = again()
     writer = _write_capped(answer, ox.QueryResultsFormat.XML, _RESULT, limit, max_bytes)
     xml = bytes(writer.buffer)
     if writer.cut:
@@ -115,6 +132,96 @@ def _close_after_last_result(xml: bytes, up_to: int | None = None) -> bytes:
         head = xml.find(b"<results>")
         return xml[: head + len(b"<results>")] + _CLOSE
     return xml[: end + len(b"</result>")] + _CLOSE
+
+
+_SOLUTION = b'},{"'  # where a solution that binds a variable begins (then a name)
+_NOT_A_NAME = b"},"  # what follows a string's closing quote instead
+_EMPTY_SOLUTION = b"{}"
+_BINDINGS = b'"bindings":['
+_CLOSE_JSON = b"]}}"
+
+
+class _JsonCappedWriter(_CappedWriter):
+    """A capped writer for the engine's SPARQL JSON: it counts the solutions as they
+    come (see the module's docstring) and stops before the (``max_items`` + 1)-th, or
+    when solutions that bind nothing make the count uncertain (``unsure``)."""
+
+    def __init__(self, max_bytes: int, max_items: int) -> None:
+        super().__init__(max_bytes, None, max_items)
+        self.at_limit = self.unsure = False
+        self.empties = 0
+        self._next = 0  # where to look for the next solution's start
+
+    def write(self, chunk) -> int:
+        if self.cut:
+            raise _Full
+        grown_from = len(self.buffer)
+        self.buffer += chunk
+        self.empties += self.buffer.count(_EMPTY_SOLUTION, max(0, grown_from - 1))
+        self._count()
+        if not self.cut and self.empties and self.items + 1 + self.empties > self.max_items:
+            self.unsure = self.cut = True
+        if len(self.buffer) > self.max_bytes:
+            self.cut = True
+        if self.cut:
+            raise _Full
+        return len(chunk)
+
+    def _count(self) -> None:
+        buffer = self.buffer
+        while True:
+            found = buffer.find(_SOLUTION, self._next)
+            if found < 0:
+                self._next = max(self._next, len(buffer) - len(_SOLUTION) + 1)
+                return
+            after = found + len(_SOLUTION)
+            if after >= len(buffer):  # the name's first character is still to come
+                self._next = found
+                return
+            self._next = found + 1
+            if buffer[after] in _NOT_A_NAME:
+                continue  # a string that ended with '},{'
+            self.items += 1
+            if self.items >= self.max_items:  # the (limit + 1)-th solution begins here
+                self.unsure = self.empties > 0
+                del buffer[found + 1:]
+                self.at_limit = self.cut = True
+                return
+
+
+def _write_json(answer: ox.QuerySolutions, limit: int | None,
+                max_bytes: int) -> Serialized | None:
+    """``answer`` as SPARQL JSON written by the engine, within ``limit`` solutions and
+    ``max_bytes``; None when its solutions could not be counted (then asked again)."""
+    writer = _JsonCappedWriter(max_bytes, limit if limit is not None else 2**62)
+    try:
+        answer.serialize(writer, format=ox.QueryResultsFormat.JSON)
+    except _Full:
+        pass
+    except OSError:
+        if not writer.cut:
+            raise
+    if writer.unsure:
+        return None
+    body = bytes(writer.buffer)
+    room = max_bytes - _ROOM_AFTER_CUT
+    if writer.at_limit and len(body) + len(_CLOSE_JSON) <= room:
+        body += _CLOSE_JSON  # it ends with the limit-th solution
+    elif writer.cut:
+        body = _close_json_after_last_solution(body, room)
+    return _finish("select", "json", body, writer.cut)
+
+
+def _close_json_after_last_solution(body: bytes, up_to: int) -> bytes:
+    """The document up to the last whole solution that ends by ``up_to``, closed."""
+    end = up_to - len(_CLOSE_JSON)
+    while (found := body.rfind(_SOLUTION, 0, end)) >= 0:
+        after = found + len(_SOLUTION)
+        if after < len(body) and body[after] not in _NOT_A_NAME:
+            return body[: found + 1] + _CLOSE_JSON
+        end = found + len(_SOLUTION) - 1
+    start = body.find(_BINDINGS)
+    return body[: start + len(_BINDINGS)] + _CLOSE_JSON
 
 
 def _convert_results(xml: bytes, fmt: str) -> bytes:

@@ -62,8 +62,11 @@ class OxigraphStore(Store):
         if isinstance(answer, ox.QueryBoolean) and formats[0]:
             return self._errors(lambda: answers.write_boolean(answer, formats[0]))
         if isinstance(answer, ox.QuerySolutions) and formats[0]:
+            def again():
+                return self._answer(sparql, bindings, default_graphs, named_graphs)
+
             return self._errors(lambda: answers.write_solutions(answer, formats[0], limit,
-                                                                max_bytes))
+                                                                max_bytes, again))
         if isinstance(answer, ox.QueryTriples) and formats[1]:
             return self._errors(lambda: answers.write_triples(answer, formats[1], limit,
                                                               max_bytes))

@@ -30,13 +30,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import socket
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ...config import Limits
@@ -44,7 +44,7 @@ from ...store import Result, StoreUnavailable
 from ..errors import Overloaded, QueryTimeout, QueryTooCostly, from_wire
 from ..service import QueryRequest
 from .resources import cpu_seconds
-from .worker import Job
+from .wire import Job, Reader, WireError, encode_job
 
 COSTLY_CPU_SECONDS = 0.25  # a public query that has used this much CPU is costly
 COSTLY_WALL_SHARE = 0.2  # ... or held its worker this share of the deadline (1 s of 5)
@@ -169,35 +169,36 @@ class EngineLane:
     def _call(self, job: Job, deadline: float, client: str | None = None,
               placed: bool = False):
         wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
-        job = replace(job, accept_by=time.monotonic() + wait)
-        conn = self._connect(wait)
+        taken_by = time.monotonic() + wait
+        frame = encode_job(replace(job, accept_by=taken_by))
+        sock = self._connect()
         try:
+            reader = Reader(sock.fileno())
             try:
-                conn.send(job)
-                if not conn.poll(wait):
-                    raise self._busy()
-                _, pid, spent = conn.recv()
-            except (EOFError, OSError):
-                # no worker took the job up: it came to one past its wait, or to one leaving
+                _send(sock, frame, taken_by)
+                pid, spent = reader.greeting(taken_by)
+            except (WireError, OSError):
+                # no worker took the job up: it came to one past its wait, or to one
+                # leaving (a wait that ran out is a TimeoutError, an OSError too)
                 raise self._busy() from None
             if placed:
                 _lower(pid)
-            if not self._answered(conn, pid, spent, deadline, client, placed):
+            if not self._answered(reader, pid, spent, deadline, client, placed):
                 _kill(pid)
                 raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and "
                                    "was stopped")
-            status, payload = conn.recv()
-        except (EOFError, OSError):
+            status, payload = reader.answer()
+        except (WireError, OSError):
             # the worker died running the query: its memory cap or its CPU time ran out
             raise QueryTooCostly("the query was stopped: it needed more memory or CPU time "
                                  "than one query may use") from None
         finally:
-            conn.close()
+            sock.close()
         if status == "ok":
             return payload
         raise from_wire(*payload)
 
-    def _answered(self, conn: Connection, pid: int, spent: float, deadline: float,
+    def _answered(self, reader: Reader, pid: int, spent: float, deadline: float,
                   client: str | None = None, placed: bool = False) -> bool:
         """Whether the worker ``pid`` answered by ``deadline``; a costly query that finds
         no place is stopped here (``QueryTooCostly``). ``spent``: the worker's CPU time
@@ -205,27 +206,27 @@ class EngineLane:
         ``COSTLY_CHECK_SECONDS`` costs no read of /proc. ``placed``: the query holds a
         place already (its client's queries were lately costly)."""
         if self.costly is None:
-            return conn.poll(max(deadline - time.monotonic(), 0.0))
+            return reader.ready(deadline - time.monotonic())
         started = time.monotonic()
         held = self.limits.timeout * COSTLY_WALL_SHARE
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            if conn.poll(min(left, COSTLY_CHECK_SECONDS)):
+            if reader.ready(min(left, COSTLY_CHECK_SECONDS)):
                 self.costly_clients.clear(client)  # it was not costly after all
                 return True
             if _costly(cpu_seconds(pid) - spent, time.monotonic() - started, held):
                 break
         self.costly_clients.mark(client)
         if placed:
-            return conn.poll(max(deadline - time.monotonic(), 0.0))
+            return reader.ready(deadline - time.monotonic())
         if not self.costly.take():
             _kill(pid)
             raise self._no_place()
         try:
             _lower(pid)
-            return conn.poll(max(deadline - time.monotonic(), 0.0))
+            return reader.ready(deadline - time.monotonic())
         finally:
             self.costly.give_back()
 
@@ -236,20 +237,19 @@ class EngineLane:
             f"{held:g} s, or its client's queries lately did, while the endpoint already "
             "runs as many long queries as it may; try again later")
 
-    def _connect(self, wait: float) -> Connection:
-        """A connection to the lane (accepted once a worker is idle)."""
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(max(wait, 0.001))
+    def _connect(self) -> socket.socket:
+        """A connection to the lane, never blocking: a worker accepts it once idle, and
+        the kernel holds it until then (up to the lane's backlog: beyond, all busy)."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
         try:
             sock.connect(self.address)
-        except TimeoutError:
+        except BlockingIOError:
             sock.close()
             raise self._busy() from None
         except OSError as err:
             sock.close()
             raise StoreUnavailable(f"the query engine is not running ({err.strerror})") from None
-        sock.setblocking(True)  # a timeout left the descriptor non-blocking: reads would fail
-        return Connection(sock.detach())
+        return sock
 
     def _busy(self) -> Overloaded:
         return Overloaded(f"all {self.size} query workers are busy; try again shortly")
@@ -262,6 +262,18 @@ def _costly(cpu: float, seconds: float, held: float) -> bool:
     """Whether a running query is costly: by its CPU time on a quiet machine, by the time
     it has held its worker on a busy one (where its CPU comes too slowly to tell)."""
     return cpu >= COSTLY_CPU_SECONDS or seconds >= held
+
+
+def _send(sock: socket.socket, frame: bytes, until: float) -> None:
+    """The job's frame, written at once (a socket's buffer holds a job of the largest
+    size a query may have), else as the worker reads it, until ``until``."""
+    view = memoryview(frame)
+    while view:
+        try:
+            view = view[sock.send(view):]
+        except BlockingIOError:
+            if not select.select([], [sock], [], max(0.0, until - time.monotonic()))[1]:
+                raise TimeoutError from None
 
 
 def _lower(pid: int) -> None:

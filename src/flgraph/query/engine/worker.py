@@ -8,40 +8,30 @@ lane is busy (and the job says until when it may be taken up: later, a worker dr
 it). Past the query's deadline the web process kills the worker itself, and the
 generation forks a new one from the same store (in milliseconds, with nothing to load).
 One round trip per query, as with a pipe of its own: a greeting before the job cost a
-second one.
+second one. What crosses, and in which form: wire.py.
+
+A worker reads its own memory after a query that used ``COPY_CHECK_SECONDS`` of CPU (it
+may have written many of the store's pages), and leaves if it holds more than its share
+alone; after quicker ones the generation looks, once a second (server._Sweep).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import sys
 import time
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 
-from ...config import Limits
 from ...store import StoreError
 from ..errors import QUERY_FAILURES, QueryTooCostly, to_wire
-from ..service import QueryRequest
+from .wire import GREETING, Job, Reader, WireError, encode_answer, write_all
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
 COPY_CHECK_SECONDS = 0.05  # a query using this much CPU may have written many shared pages
-COPY_CHECK_EVERY = 64  # else the worker's own memory is looked at every so many answers
 
-
-@dataclass(frozen=True)
-class Job:
-    """What a web process asks of a worker: ``op`` is ``query``, ``count`` or ``graphs``."""
-
-    op: str
-    request: QueryRequest | None = None
-    limit: int = 0
-    cpu_seconds: float = 0.0
-    graphs: frozenset[str] = frozenset()
-    limits: Limits = field(default_factory=Limits)
-    accept_by: float = 0.0  # time.monotonic() after which no worker may take it up
+__all__ = ["Job", "serve_lane"]
 
 
 class _State:
@@ -75,21 +65,21 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
     priority = os.getpriority(os.PRIO_PROCESS, 0)
     sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     deny_network()  # the engine may not reach out, whatever the query (see sandbox)
-    answered = 0
+    cpu_limit = _CpuLimit()
+    pid = os.getpid()
     while True:
         sock, _ = listener.accept()
         _State.busy = True
-        conn = Connection(sock.detach())
         started = _cpu_seconds()
         try:
-            answered += _serve_one(conn, store)
-        except (EOFError, OSError):
+            _serve_one(sock.fileno(), store, pid, started, cpu_limit)
+        except (WireError, TimeoutError, OSError):
             pass  # the client left (its queue wait ended): nothing to answer
         finally:
-            conn.close()
+            sock.close()
             _State.busy = False
         if _State.retiring or _lowered(priority) or (
-                _may_have_copied(_cpu_seconds() - started, answered)
+                _cpu_seconds() - started > COPY_CHECK_SECONDS
                 and private_bytes() > private_limit):
             os._exit(0)  # the generation forks a fresh one, sharing the store again
         settle()  # the answer is sent and freed: sort its blocks now, not in the next query
@@ -107,38 +97,46 @@ def _cpu_seconds() -> float:
     return times.user + times.system
 
 
-def _may_have_copied(seconds: float, answered: int) -> bool:
-    """Whether to look at the worker's own memory now: reading it costs a walk of the
-    page tables (1.3 ms with the report's data), and a quick query copies little. Quick
-    by its CPU time, not the clock: on a busy machine (an attack) every query outlasted
-    50 ms of wall time, and each then paid for the walk."""
-    return seconds > COPY_CHECK_SECONDS or answered % COPY_CHECK_EVERY == 0
-
-
-def _serve_one(conn: Connection, store) -> bool:
-    """Answer the connection's job; True if it was run."""
-    if not conn.poll(GREETING_WAIT):
-        return False
-    job: Job = conn.recv()
+def _serve_one(fd: int, store, pid: int, spent: float, cpu_limit: _CpuLimit) -> None:
+    """Answer the job on the connection ``fd``; ``spent``: this worker's CPU time now."""
+    job = Reader(fd).job(time.monotonic() + GREETING_WAIT)
     if time.monotonic() > job.accept_by:
-        return False  # its client stopped waiting for a worker
+        return  # its client stopped waiting for a worker
     # the greeting carries the CPU time used so far: the web process measures a query's
     # CPU from it, and reads /proc only for a query still running after a while
-    conn.send(("hello", os.getpid(), _cpu_seconds()))
+    write_all(fd, GREETING.pack(b"H", pid, spent))
     if job.op == "count":
-        conn.send(("ok", store.count()))
+        answer = "ok", store.count()
     elif job.op == "graphs":
-        conn.send(("ok", store.graph_names()))
+        answer = "ok", store.graph_names()
     else:
-        conn.send(_answer(store, job))
-    return True
+        cpu_limit.allow(spent, job.cpu_seconds)
+        answer = _answer(store, job)
+    write_all(fd, *encode_answer(*answer))
+
+
+class _CpuLimit:
+    """The worker's CPU limit (``RLIMIT_CPU``), raised before each query to allow it
+    its ``cpu_seconds`` beyond what the worker has used: the kernel stops a runaway
+    query even if its deadline were missed. Set only when the limit changes (it is
+    counted in whole seconds: most queries leave it as it was)."""
+
+    def __init__(self) -> None:
+        self.soft, self.hard = resource.getrlimit(resource.RLIMIT_CPU)
+
+    def allow(self, spent: float, seconds: float) -> None:
+        soft = int(spent + seconds) + 1
+        if self.hard != resource.RLIM_INFINITY:
+            soft = min(soft, self.hard)
+        if soft != self.soft:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, self.hard))
+            self.soft = soft
 
 
 def _answer(store, job: Job) -> tuple[str, object]:
     from ..pool import _answer as check_and_run
-    from ..pool import _Job, _limit_cpu, _unexpected
+    from ..pool import _Job, _unexpected
 
-    _limit_cpu(job.cpu_seconds)
     try:
         return "ok", check_and_run(store, _Job(job.request, job.limit, job.cpu_seconds,
                                                job.graphs), job.limits)
