@@ -88,6 +88,11 @@ class Admission:
             self._charge(client, _now() - started)
             self._leave(client, public)
 
+    def served(self, client: str | None) -> None:
+        """Count a request answered without a thread (from the response cache, on the
+        event loop): a quick one, as a known reader's are."""
+        self._charge(client, 0.0)
+
     def used(self, client: str | None, now: float | None = None) -> tuple[float, float]:
         """The client's thread-seconds and requests lately (halved every
         ``USAGE_HALF_LIFE``)."""
