@@ -187,15 +187,18 @@ def init_app(app: Flask) -> None:
         key, version = environ.get("flgraph.cache_key"), environ.get("flgraph.cache_version")
         if (key is None or version is None or environ.get("flgraph.cache_hit")
                 or response.status_code != 200 or response.direct_passthrough
-                or response.cache_control.no_store):  # it changes within a version
+                or _no_store(response)):  # it changes within a version
             return response
         body = response.get_data()
         if len(body) > _MAX_BODY:
             return response
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        response.headers["ETag"] = etag
-        response.headers.setdefault("Last-Modified", modified)
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        headers = response.headers
+        headers["ETag"] = etag
+        if "Last-Modified" not in headers:
+            headers["Last-Modified"] = modified
+        if "Cache-Control" not in headers:
+            headers["Cache-Control"] = "public, max-age=60"
         compressible = len(body) >= _MIN_COMPRESS and _compressible(response.mimetype)
         if compressible:
             vary(response, "Accept-Encoding")
@@ -228,12 +231,20 @@ def _etag(entry: Entry, gzipped: bool) -> str:
     return entry.etag[:-1] + '-gzip"' if gzipped else entry.etag
 
 
+def _no_store(response: Response) -> bool:
+    """Whether the answer says ``Cache-Control: no-store`` (read without parsing every
+    directive)."""
+    return "no-store" in response.headers.get("Cache-Control", "").lower()
+
+
 def _respond(entry: Entry, fresh: Response | None = None) -> Response:
+    """The answer from ``entry`` (``fresh``: the response it was just made from, its body
+    and ETag already set), or 304 to a request that holds it."""
     request.environ["flgraph.cache_hit"] = True
     state = "miss" if fresh is not None else "hit"
     gzipped = entry.gzipped is not None and accepts_gzip(request.headers.get("Accept-Encoding"))
     etag = _etag(entry, gzipped)
-    if request.if_none_match.contains(etag.strip('"')):
+    if "If-None-Match" in request.headers and request.if_none_match.contains(etag.strip('"')):
         response = Response(status=304)
         response.headers["X-Flgraph-Cache"] = state
         for name, value in entry.headers:
@@ -241,6 +252,9 @@ def _respond(entry: Entry, fresh: Response | None = None) -> Response:
                 response.headers[name] = value
         response.headers["ETag"] = etag
         return response
+    if fresh is not None and not gzipped:
+        fresh.headers["X-Flgraph-Cache"] = state
+        return fresh
     response = fresh or Response(status=entry.status)
     if fresh is None:
         for name, value in entry.headers:

@@ -35,7 +35,6 @@ ours): the ``http`` crate's ``Uri`` holds its offsets in 16 bits, whatever grani
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import os
 import sys
@@ -317,11 +316,25 @@ def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
         "CONTENT_LENGTH": str(len(body)),
     }
     for name, value in scope.headers.items():
-        key = name.upper().replace("-", "_")
-        if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+        key = _ENVIRON_KEYS.get(name) or _environ_key(name)
+        if key is None:
             continue
-        key = key if key == "CONTENT_TYPE" else "HTTP_" + key
-        with contextlib.suppress(KeyError):
+        if key in environ:
             value = environ[key] + "," + value  # repeated headers, joined (RFC 9110 5.3)
         environ[key] = value
     return environ
+
+
+def _environ_key(name: str) -> str | None:
+    """The environ key of a header field (None: one the environ does not carry)."""
+    key = name.upper().replace("-", "_")
+    if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+        return None
+    return key if key == "CONTENT_TYPE" else "HTTP_" + key
+
+
+#: the environ keys of the header fields most requests carry, made once
+_ENVIRON_KEYS = {name: _environ_key(name) for name in (
+    "host", "accept", "accept-encoding", "accept-language", "user-agent", "connection",
+    "content-type", "origin", "prefer", "if-none-match", "referer", "cookie",
+    "x-forwarded-for", "cache-control", "pragma", "upgrade-insecure-requests")}
