@@ -11,6 +11,12 @@ a socket and its buffered answer, not a thread. Headers are bounded by granian
 (``HEADER_TIMEOUT_MS``, its buffer size); idle keep-alive connections by the same header
 timeout.
 
+An answer the app's response cache keeps, once the front door has seen it sent, is sent
+again from here, on the event loop (web/cache.py, ``ResponseCache.replay``): the thread
+hand-off, the admission's bookkeeping and Flask's request are most of a cached page's
+cost, and add nothing to an answer already made (bench/http_throughput.py). The cache
+also tells whether a /sparql request needs a query worker (the public lane) or not.
+
 Also the HTTP rules a WSGI app cannot keep itself (RFC 9112): an HTTP/1.1 request without
 ``Host`` is refused (400), a body that is not valid chunked coding is 400, and one past
 the size limit is 413, whether chunked or not.
