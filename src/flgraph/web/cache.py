@@ -11,7 +11,7 @@ changes what an entry is valid for, so no answer outlives the data it came from.
 Under granian the front door (web/front.py) asks first: it computes a request's key
 once (``answer_key``: the app then takes it from the environ), and an answer kept here
 whose headers as sent are known (``ResponseCache.seal``: the app's hooks, CORS and the
-security headers included) is sent again from the event loop (``ResponseCache.replay``),
+security headers included) is sent again from the event loop (``replay``),
 without a thread, Flask or the hooks, which add nothing new to a kept answer. Conditional
 requests, HEAD and a first gzip client still go through the app.
 """
@@ -82,11 +82,12 @@ class ResponseCache:
         with self._lock:
             self.entries.put(key, entry)
 
-    def holds(self, key: str, version: str) -> bool:
-        """Whether the answer of ``key`` for data ``version`` is kept (no worker needed)."""
+    def kept(self, key: str, version: str) -> Entry | None:
+        """The entry of ``key`` for data ``version``, or None (the front door's look:
+        whether to send it again, whether a /sparql request needs a query worker)."""
         with self._lock:
             entry = self.entries.get(key)
-            return entry is not None and entry.version == version
+            return entry if entry is not None and entry.version == version else None
 
     def seal(self, key: str, version: str, headers: Iterable[tuple[str, str]]) -> None:
         """Keep the headers the answer of ``key`` was sent with (a 200, as the app sent
@@ -99,26 +100,22 @@ class ResponseCache:
                          if name.lower() not in _REPRESENTATION)
             self.entries.put(key, replace(entry, sent=sent))
 
-    def replay(self, key: str, version: str,
-               accept_encoding: str | None) -> tuple[int, list, bytes] | None:
-        """The status, headers and body the app would send for an unconditional GET or
-        POST of ``key`` answered from here, or None when only the app can answer it (not
-        kept, its sent headers not yet known, or its gzip bytes not yet made for a client
-        that accepts them)."""
-        with self._lock:
-            entry = self.entries.get(key)
-            if entry is None or entry.version != version or entry.sent is None:
-                return None
-            self.hits += 1
-        gzipped = entry.compressible and accepts_gzip(accept_encoding)
-        if gzipped and entry.gzipped is None:
-            return None
-        body = entry.gzipped if gzipped else entry.body
-        headers = [*entry.sent, ("Content-Length", str(len(body))),
-                   ("ETag", _etag(entry, gzipped)), ("X-Flgraph-Cache", "hit")]
-        if gzipped:
-            headers.append(("Content-Encoding", "gzip"))
-        return entry.status, headers, body
+
+def replay(entry: Entry, accept_encoding: str | None) -> tuple[int, list, bytes] | None:
+    """The status, headers and body the app would send for an unconditional GET or POST
+    answered from ``entry``, or None when only the app can answer it (its sent headers
+    not yet known, or its gzip bytes not yet made for a client that accepts them)."""
+    if entry.sent is None:
+        return None
+    gzipped = entry.compressible and accepts_gzip(accept_encoding)
+    if gzipped and entry.gzipped is None:
+        return None
+    body = entry.gzipped if gzipped else entry.body
+    headers = [*entry.sent, ("Content-Length", str(len(body))),
+               ("ETag", _etag(entry, gzipped)), ("X-Flgraph-Cache", "hit")]
+    if gzipped:
+        headers.append(("Content-Encoding", "gzip"))
+    return entry.status, headers, body
 
 
 def _size(entry: Entry) -> int:

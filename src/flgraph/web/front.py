@@ -12,7 +12,7 @@ a socket and its buffered answer, not a thread. Headers are bounded by granian
 timeout.
 
 An answer the app's response cache keeps, once the front door has seen it sent, is sent
-again from here, on the event loop (web/cache.py, ``ResponseCache.replay``): the thread
+again from here, on the event loop (web/cache.py, ``replay``): the thread
 hand-off, the admission's bookkeeping and Flask's request are most of a cached page's
 cost, and add nothing to an answer already made (bench/http_throughput.py). The cache
 also tells whether a /sparql request needs a query worker (the public lane) or not.
@@ -54,7 +54,7 @@ from werkzeug.wsgi import FileWrapper
 
 from .admission import Admission, Busy
 from .answer_pipes import AnswerPipes, drop_connection
-from .cache import KEY_HEADERS, ResponseCache, answer_key
+from .cache import KEY_HEADERS, ResponseCache, answer_key, replay
 from .clients import client_address, client_group
 
 BODY_SECONDS = 10.0  # a request body must arrive within this
@@ -115,19 +115,19 @@ class FrontDoor:
         address = client_address(peer_address(scope.client),
                                  headers.get("x-forwarded-for"), self.trusted)
         client = client_group(address)
-        key = version = None
+        key = version = entry = None
         if self.cache is not None:
             key = cache_key(scope, body)
-            version = self.version() if key is not None else None
-            if version is not None and scope.method != "HEAD" \
+            version = self._version() if key is not None else None
+            entry = self.cache.kept(key, version) if version is not None else None
+            if entry is not None and scope.method != "HEAD" \
                     and "if-none-match" not in headers:
-                kept = self.cache.replay(key, version, headers.get("accept-encoding"))
+                kept = replay(entry, headers.get("accept-encoding"))
                 if kept is not None:  # as the app would answer it, without a thread
                     self.admission.served(client)
                     return await self._send(loop, scope, proto, *kept)
         # a query the response cache answers needs no query worker: not the public lane
-        public = scope.path == "/sparql" and not (
-            version is not None and self.cache.holds(key, version))
+        public = scope.path == "/sparql" and entry is None
         environ = wsgi_environ(scope, body)
         environ["REMOTE_ADDR"] = address
         if self.cache is not None:
@@ -148,6 +148,14 @@ class FrontDoor:
             return await self._send(loop, scope, proto, status, sent, answer)
         await _stream(loop, self.threads, proto, status, sent, answer)
         return None
+
+    def _version(self) -> str | None:
+        """The data's version if known without a query; None (the app finds out, and
+        answers any failure in its own words) otherwise."""
+        try:
+            return self.version()
+        except Exception:  # e.g. the engine's current.json unreadable for a moment
+            return None
 
     async def _send(self, loop, scope: Any, proto: Any, status: int, headers: list,
                     answer: bytes) -> None:
