@@ -172,6 +172,8 @@ def init_app(app: Flask) -> None:
         key = request_key()
         if key is None:
             return None
+        if "flgraph.cache_version" in request.environ:
+            return None  # the front door found nothing kept for this version
         version = request.environ["flgraph.cache_version"] = services().current_version()
         entry = cache.get(key, version)
         if entry is None:

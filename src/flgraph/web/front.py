@@ -132,6 +132,8 @@ class FrontDoor:
         environ["REMOTE_ADDR"] = address
         if self.cache is not None:
             environ["flgraph.cache_key"] = key  # the app's, not computed again
+            if version is not None and entry is None:  # looked for: the app need not
+                environ["flgraph.cache_version"] = version
         try:
             async with self.admission.slot(client, public):
                 status, sent, answer = await loop.run_in_executor(
