@@ -91,7 +91,8 @@ class ResponseCache:
 
     def seal(self, key: str, version: str, headers: Iterable[tuple[str, str]]) -> None:
         """Keep the headers the answer of ``key`` was sent with (a 200, as the app sent
-        it from this cache), for ``replay``."""
+        it from this cache), for ``replay``. Only an answer asked for again is sealed
+        (the second request: most new /sparql queries are asked once)."""
         with self._lock:
             entry = self.entries.get(key)
             if entry is None or entry.version != version or entry.sent is not None:

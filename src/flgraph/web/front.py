@@ -140,8 +140,9 @@ class FrontDoor:
                     self.threads, self._call, environ)
         except Busy as busy:
             return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
-        if version is not None and status == 200 and scope.method != "HEAD" \
+        if entry is not None and status == 200 and scope.method != "HEAD" \
                 and any(name == "X-Flgraph-Cache" for name, _ in sent):
+            # asked again (most new queries are asked once: their answers are not sealed)
             self.cache.seal(key, version, sent)
         if isinstance(answer, SentFile):  # read from disk as the client reads
             proto.response_file(status, sent, answer.path)
