@@ -1,9 +1,10 @@
 """Readers keep their way through the public lane while costly queries fill it: the last
 /sparql place of a web process is kept for clients known to send quick requests, and a
-query the response cache answers does not wait for a place at all (web/admission.py,
-web/front.py). The front door is driven here as granian drives it (its RSGI interface),
-with an application whose slow answers the test holds and releases, so that the lane is
-full exactly when the reader asks."""
+query the response cache answers does not wait for a place at all: the front door sends
+it from the cache, or (a conditional request) runs it in the site's lane
+(web/admission.py, web/front.py, web/cache.py). The front door is driven here as
+granian drives it (its RSGI interface), with an application whose slow answers the test
+holds and releases, so that the lane is full exactly when the reader asks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import threading
 from types import SimpleNamespace
 
 from flgraph.web.admission import Admission
-from flgraph.web.front import FrontDoor
+from flgraph.web.cache import Entry, ResponseCache
+from flgraph.web.front import FrontDoor, cache_key
 
 PATIENCE = 2.0  # seconds a request let through may take (it takes milliseconds)
 
@@ -25,9 +27,11 @@ class Held:
         self.release = threading.Event()
         self.running = 0
         self.lock = threading.Lock()
+        self.asked: list[str] = []
 
     def __call__(self, environ, start_response):
         query = environ["QUERY_STRING"]
+        self.asked.append(query)
         if "slow" in query:
             with self.lock:
                 self.running += 1
@@ -49,23 +53,27 @@ class Proto:
         self.answered.set_result(status)
 
 
-def _scope(client: str, query: str) -> SimpleNamespace:
+def _scope(client: str, query: str, **headers: str) -> SimpleNamespace:
     return SimpleNamespace(proto="http", http_version="1.1", method="GET", path="/sparql",
                            query_string=query, scheme="http", server="127.0.0.1:8000",
-                           client=f"{client}:40000", headers={"host": "127.0.0.1:8000"})
+                           client=f"{client}:40000",
+                           headers={"host": "127.0.0.1:8000", **headers})
 
 
-async def _ask(door: FrontDoor, client: str, query: str) -> int:
+async def _ask(door: FrontDoor, client: str, query: str, **headers: str) -> int:
     proto = Proto()
-    await door.__rsgi__(_scope(client, query), proto)
+    await door.__rsgi__(_scope(client, query, **headers), proto)
     return proto.answered.result()
 
 
 def test_a_query_answered_from_the_cache_passes_a_full_public_lane():
     async def scenario():
-        app = Held()
-        door = FrontDoor(app, threads=4, public_threads=3, query_seconds=5)
-        assert await _ask(door, "127.0.1.1", "query=cached") == 200  # now in the cache
+        app, cache = Held(), ResponseCache()
+        door = FrontDoor(app, threads=4, public_threads=3, query_seconds=5, cache=cache,
+                         version=lambda: "v1")
+        cache.put(cache_key(_scope("127.0.1.1", "query=cached"), b""),
+                  Entry(200, (), b"ok", False, '"ok"', version="v1"))
+        assert await _ask(door, "127.0.1.1", "query=cached") == 200  # sent by the app
         slow = [asyncio.create_task(_ask(door, f"127.0.4.{n}", f"query=slow{n}"))
                 for n in range(1, 4)]
         while app.running < 2:  # the costly queries hold the places they may
@@ -73,7 +81,13 @@ def test_a_query_answered_from_the_cache_passes_a_full_public_lane():
         assert door.admission.public_running == 2
         try:
             async with asyncio.timeout(PATIENCE):
+                # from the cache, on the event loop: the app is not asked again
                 assert await _ask(door, "127.0.1.1", "query=cached") == 200
+                assert app.asked.count("query=cached") == 1
+                # a conditional request goes to the app, in the site's lane
+                assert await _ask(door, "127.0.1.1", "query=cached",
+                                  **{"if-none-match": '"old"'}) == 200
+                assert app.asked.count("query=cached") == 2
         finally:
             app.release.set()
         assert await asyncio.gather(*slow) == [200, 200, 200]

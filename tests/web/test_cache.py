@@ -7,6 +7,7 @@ import gzip
 import re
 
 import pytest
+import requests
 
 from flgraph.web.memo import Memo
 
@@ -168,3 +169,42 @@ def test_an_answer_is_compressed_once_a_client_accepts_gzip(dataset_file):
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain.data == entry.body
     assert entry.gzipped == packed.data
+
+
+@pytest.mark.slow  # a live server: the front door sends kept answers itself
+def test_a_kept_answer_is_sent_again_as_the_app_sent_it(server):
+    """Under granian a kept answer is sent from the front door's event loop, without
+    the app's hooks: it carries what the app's own answer from the cache carries (CORS,
+    the security headers, Vary, ETag, the gzip representation to a client that takes
+    it), and a conditional request still gets its 304. One connection: one web process,
+    one cache."""
+    path = server.url + "/queries/lessons-learned"
+    with requests.Session() as session:
+        for headers in ({"Accept-Encoding": "identity"}, {"Accept-Encoding": "gzip"},
+                        {"Accept-Encoding": "identity", "Origin": "https://example.org"}):
+            headers = {"Accept": "text/html", **headers}
+            first, *hits = [session.get(path, headers=headers, timeout=30)
+                            for _ in range(4)]
+            for hit in hits:
+                assert hit.headers["X-Flgraph-Cache"] == "hit"
+                assert hit.status_code == 200 and hit.content == first.content
+                assert _headers(hit) == _headers(first)
+            assert hit.headers["Access-Control-Allow-Origin"] == "*"
+            assert "X-Flgraph-Cache" in hit.headers["Access-Control-Expose-Headers"]
+            assert hit.headers["X-Content-Type-Options"] == "nosniff"
+            assert "frame-ancestors 'none'" in hit.headers["Content-Security-Policy"]
+            assert "Accept-Encoding" in hit.headers["Vary"]
+            gzipped = headers["Accept-Encoding"] == "gzip"
+            assert (hit.headers.get("Content-Encoding") == "gzip") == gzipped
+            assert hit.headers["ETag"].endswith('-gzip"') == gzipped
+            if not gzipped:
+                assert int(hit.headers["Content-Length"]) == len(hit.content)
+            again = session.get(path, headers={**headers,
+                                               "If-None-Match": hit.headers["ETag"]})
+            assert again.status_code == 304 and again.headers["ETag"] == hit.headers["ETag"]
+
+
+def _headers(answer) -> frozenset:
+    """An answer's headers but its date and whether the cache answered it."""
+    return frozenset((name.lower(), value) for name, value in answer.headers.items()
+                     if name.lower() not in ("date", "x-flgraph-cache"))

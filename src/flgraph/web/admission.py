@@ -32,7 +32,6 @@ by design: every method runs on the web process's event loop.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import Counter, OrderedDict, deque
 
@@ -77,16 +76,14 @@ class Admission:
         # thread-seconds, requests, as of when
         self.usage: dict[str | None, tuple[float, float, float]] = {}
 
-    @contextlib.asynccontextmanager
-    async def slot(self, client: str | None, public: bool):
+    def slot(self, client: str | None, public: bool) -> Slot:
         """Hold one application thread for ``client`` for the ``async with`` block."""
-        await self._enter(client, public)
-        started = _now()
-        try:
-            yield
-        finally:
-            self._charge(client, _now() - started)
-            self._leave(client, public)
+        return Slot(self, client, public)
+
+    def served(self, client: str | None) -> None:
+        """Count a request answered without a thread (from the response cache, on the
+        event loop): a quick one, as a known reader's are."""
+        self._charge(client, 0.0)
 
     def used(self, client: str | None, now: float | None = None) -> tuple[float, float]:
         """The client's thread-seconds and requests lately (halved every
@@ -196,6 +193,26 @@ class Admission:
                     queues[client] = line  # behind the others who wait
             if self.free == 0:
                 return
+
+
+class Slot:
+    """One application thread held for a request (``Admission.slot``): a plain async
+    context manager, asked for on every request (a generator-based one costs more)."""
+
+    __slots__ = ("admission", "client", "public", "started")
+
+    def __init__(self, admission: Admission, client: str | None, public: bool) -> None:
+        self.admission, self.client, self.public = admission, client, public
+        self.started = 0.0
+
+    async def __aenter__(self) -> None:
+        await self.admission._enter(self.client, self.public)
+        self.started = _now()
+
+    async def __aexit__(self, *exc) -> None:
+        admission = self.admission
+        admission._charge(self.client, _now() - self.started)
+        admission._leave(self.client, self.public)
 
 
 def _now() -> float:

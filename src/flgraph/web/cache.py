@@ -6,18 +6,28 @@ only. Cached responses carry an ``ETag`` and ``Last-Modified``; conditional requ
 answered 304; large bodies are gzip-compressed once, when a client first accepts it
 (most answers to a new /sparql query are asked for once, by a client that may not want
 gzip). A new dataset version (a restart on new data, or a remote store reloaded)
-changes every key, so no answer outlives the data it came from.
+changes what an entry is valid for, so no answer outlives the data it came from.
+
+Under granian the front door (web/front.py) asks first: it computes a request's key
+once (``answer_key``: the app then takes it from the environ), and an answer kept here
+whose headers as sent are known (``ResponseCache.seal``: the app's hooks, CORS and the
+security headers included) is sent again from the event loop (``replay``),
+without a thread, Flask or the hooks, which add nothing new to a kept answer. Conditional
+requests, HEAD and a first gzip client still go through the app.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.utils import formatdate
 
 from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header
 
 from .lru import WeighedLRU
 from .negotiation import vary
@@ -30,6 +40,8 @@ KEY_HEADERS = ("Accept", "Origin", "Access-Control-Request-Method", "Host", "Pre
 _MIN_COMPRESS = 1024
 _MAX_BODY = 8 * 1024 * 1024  # bigger responses (dumps) are not kept in memory twice
 _MAX_POST = 64 * 1024
+#: the headers of one representation of an answer, set on each answer as it is sent
+_REPRESENTATION = ("content-length", "content-encoding", "etag", "x-flgraph-cache")
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,10 @@ class Entry:
     compressible: bool
     etag: str
     gzipped: bytes | None = None  # compressed when a client first accepts gzip
+    version: str = ""  # of the data it was computed from: valid only while it is served
+    # the headers it was sent with, after every hook of the app, those of the
+    # representation apart (``_REPRESENTATION``); None until the front door saw it sent
+    sent: tuple[tuple[str, str], ...] | None = None
 
 
 class ResponseCache:
@@ -52,37 +68,98 @@ class ResponseCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: str) -> Entry | None:
+    def get(self, key: str, version: str) -> Entry | None:
+        """The entry of ``key`` computed from data ``version``, or None."""
         with self._lock:
             entry = self.entries.get(key)
-            if entry is not None:
+            if entry is not None and entry.version == version:
                 self.hits += 1
-            else:
-                self.misses += 1
-            return entry
+                return entry
+            self.misses += 1
+            return None
 
     def put(self, key: str, entry: Entry) -> None:
         with self._lock:
             self.entries.put(key, entry)
+
+    def kept(self, key: str, version: str) -> Entry | None:
+        """The entry of ``key`` for data ``version``, or None (the front door's look:
+        whether to send it again, whether a /sparql request needs a query worker)."""
+        with self._lock:
+            entry = self.entries.get(key)
+            return entry if entry is not None and entry.version == version else None
+
+    def seal(self, key: str, version: str, headers: Iterable[tuple[str, str]]) -> None:
+        """Keep the headers the answer of ``key`` was sent with (a 200, as the app sent
+        it from this cache), for ``replay``. Only an answer asked for again is sealed
+        (the second request: most new /sparql queries are asked once)."""
+        with self._lock:
+            entry = self.entries.get(key)
+            if entry is None or entry.version != version or entry.sent is not None:
+                return
+            sent = tuple((name, value) for name, value in headers
+                         if name.lower() not in _REPRESENTATION)
+            self.entries.put(key, replace(entry, sent=sent))
+
+
+def replay(entry: Entry, accept_encoding: str | None) -> tuple[int, list, bytes] | None:
+    """The status, headers and body the app would send for an unconditional GET or POST
+    answered from ``entry``, or None when only the app can answer it (its sent headers
+    not yet known, or its gzip bytes not yet made for a client that accepts them)."""
+    if entry.sent is None:
+        return None
+    gzipped = entry.compressible and accepts_gzip(accept_encoding)
+    if gzipped and entry.gzipped is None:
+        return None
+    body = entry.gzipped if gzipped else entry.body
+    headers = [*entry.sent, ("Content-Length", str(len(body))),
+               ("ETag", _etag(entry, gzipped)), ("X-Flgraph-Cache", "hit")]
+    if gzipped:
+        headers.append(("Content-Encoding", "gzip"))
+    return entry.status, headers, body
 
 
 def _size(entry: Entry) -> int:
     return len(entry.body) + len(entry.gzipped or b"")
 
 
-def request_key() -> str | None:
-    """The cache key of this request, or None if it must not be cached."""
-    if request.method not in ("GET", "HEAD", "POST") or request.path == "/health":
+@functools.lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether ``Accept-Encoding`` names gzip, as Werkzeug's ``request.accept_encodings``
+    reads it (a few distinct values are sent: each is parsed once)."""
+    return "gzip" in parse_accept_header(accept_encoding)
+
+
+def answer_key(method: str, path: str, query: str, key_headers: Iterable[str],
+               content_type: str = "", body: bytes | None = None) -> str | None:
+    """What an answer is kept under, the data's version apart, or None if it must not be
+    kept: the method (HEAD as GET), the path and query string, the values of
+    ``KEY_HEADERS`` (in that order, "" for one not sent), a POST's type and body
+    (``body`` None: a POST whose length is not known)."""
+    if method not in ("GET", "HEAD", "POST") or path == "/health":
         return None
-    parts = [services().current_version(), request.method if request.method != "HEAD" else "GET",
-             request.full_path]
-    parts += [request.headers.get(h, "") for h in KEY_HEADERS]
-    if request.method == "POST":
-        length = request.content_length
-        if length is None or length > _MAX_POST:
+    parts = ["GET" if method == "HEAD" else method, path, query, *key_headers]
+    if method == "POST":
+        if body is None or len(body) > _MAX_POST:
             return None
-        parts += [request.mimetype, hashlib.sha256(request.get_data(cache=True)).hexdigest()]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        parts += [content_type, hashlib.blake2b(body, digest_size=16).hexdigest()]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def request_key() -> str | None:
+    """The cache key of this request (the front door's, when it computed one), or None
+    if it must not be cached."""
+    environ = request.environ
+    if "flgraph.cache_key" in environ:
+        return environ["flgraph.cache_key"]
+    body, length = None, request.content_length
+    if request.method == "POST" and length is not None and length <= _MAX_POST:
+        body = request.get_data(cache=True)
+    key = answer_key(request.method, request.path, request.query_string.decode("latin-1"),
+                     [request.headers.get(h, "") for h in KEY_HEADERS], request.mimetype,
+                     body)
+    environ["flgraph.cache_key"] = key
+    return key
 
 
 def init_app(app: Flask) -> None:
@@ -96,31 +173,37 @@ def init_app(app: Flask) -> None:
         key = request_key()
         if key is None:
             return None
-        request.environ["flgraph.cache_key"] = key
-        entry = cache.get(key)
+        if "flgraph.cache_version" in request.environ:
+            return None  # the front door found nothing kept for this version
+        version = request.environ["flgraph.cache_version"] = services().current_version()
+        entry = cache.get(key, version)
         if entry is None:
             return None
         return _respond(_with_gzip(cache, key, entry))
 
     @app.after_request
     def remember(response: Response) -> Response:
-        key = request.environ.get("flgraph.cache_key")
-        if (key is None or response.status_code != 200 or response.direct_passthrough
-                or response.cache_control.no_store  # it changes within a version
-                or request.environ.get("flgraph.cache_hit")):
+        environ = request.environ
+        key, version = environ.get("flgraph.cache_key"), environ.get("flgraph.cache_version")
+        if (key is None or version is None or environ.get("flgraph.cache_hit")
+                or response.status_code != 200 or response.direct_passthrough
+                or _no_store(response)):  # it changes within a version
             return response
         body = response.get_data()
         if len(body) > _MAX_BODY:
             return response
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        response.headers["ETag"] = etag
-        response.headers.setdefault("Last-Modified", modified)
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        headers = response.headers
+        headers["ETag"] = etag
+        if "Last-Modified" not in headers:
+            headers["Last-Modified"] = modified
+        if "Cache-Control" not in headers:
+            headers["Cache-Control"] = "public, max-age=60"
         compressible = len(body) >= _MIN_COMPRESS and _compressible(response.mimetype)
         if compressible:
             vary(response, "Accept-Encoding")
         entry = Entry(response.status_code, tuple(response.headers.items()), body,
-                      compressible, etag)
+                      compressible, etag, version=version)
         cache.put(key, entry)
         entry = _with_gzip(cache, key, entry)
         if request.method == "HEAD":
@@ -132,7 +215,7 @@ def _with_gzip(cache: ResponseCache, key: str, entry: Entry) -> Entry:
     """``entry`` with its gzip bytes, compressed now (and kept) if this client is the
     first to accept them."""
     if (entry.compressible and entry.gzipped is None
-            and "gzip" in request.accept_encodings):
+            and accepts_gzip(request.headers.get("Accept-Encoding"))):
         entry = replace(entry, gzipped=gzip.compress(entry.body, 6, mtime=0))
         cache.put(key, entry)
     return entry
@@ -143,13 +226,25 @@ def _compressible(mimetype: str) -> bool:
                                                               "trig", "triples", "quads"))
 
 
+def _etag(entry: Entry, gzipped: bool) -> str:
+    """The gzip bytes are another representation: another strong ETag (RFC 9110 §8.8.3)."""
+    return entry.etag[:-1] + '-gzip"' if gzipped else entry.etag
+
+
+def _no_store(response: Response) -> bool:
+    """Whether the answer says ``Cache-Control: no-store`` (read without parsing every
+    directive)."""
+    return "no-store" in response.headers.get("Cache-Control", "").lower()
+
+
 def _respond(entry: Entry, fresh: Response | None = None) -> Response:
+    """The answer from ``entry`` (``fresh``: the response it was just made from, its body
+    and ETag already set), or 304 to a request that holds it."""
     request.environ["flgraph.cache_hit"] = True
     state = "miss" if fresh is not None else "hit"
-    gzipped = entry.gzipped is not None and "gzip" in request.accept_encodings
-    # the gzip bytes are another representation: another strong ETag (RFC 9110 §8.8.3)
-    etag = entry.etag[:-1] + '-gzip"' if gzipped else entry.etag
-    if request.if_none_match.contains(etag.strip('"')):
+    gzipped = entry.gzipped is not None and accepts_gzip(request.headers.get("Accept-Encoding"))
+    etag = _etag(entry, gzipped)
+    if "If-None-Match" in request.headers and request.if_none_match.contains(etag.strip('"')):
         response = Response(status=304)
         response.headers["X-Flgraph-Cache"] = state
         for name, value in entry.headers:
@@ -157,6 +252,9 @@ def _respond(entry: Entry, fresh: Response | None = None) -> Response:
                 response.headers[name] = value
         response.headers["ETag"] = etag
         return response
+    if fresh is not None and not gzipped:
+        fresh.headers["X-Flgraph-Cache"] = state
+        return fresh
     response = fresh or Response(status=entry.status)
     if fresh is None:
         for name, value in entry.headers:

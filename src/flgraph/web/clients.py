@@ -9,6 +9,7 @@ further left are whatever the client chose to send).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -39,9 +40,12 @@ def client_address(peer: str, forwarded_for: str | None,
     return peer
 
 
+@functools.lru_cache(maxsize=4096)
 def client_group(address: str | None) -> str | None:
     """The key a client's requests are counted under: an IPv4 address as it is, an IPv6
-    address as its /64 (an IPv4-mapped one as its IPv4 address)."""
+    address as its /64 (an IPv4-mapped one as its IPv4 address). Asked for every request
+    (parsing an address is most of a small request's own work here): kept for the
+    addresses seen lately."""
     parsed = _address(address) if address else None
     if parsed is None:
         return address

@@ -11,6 +11,12 @@ a socket and its buffered answer, not a thread. Headers are bounded by granian
 (``HEADER_TIMEOUT_MS``, its buffer size); idle keep-alive connections by the same header
 timeout.
 
+An answer the app's response cache keeps, once the front door has seen it sent, is sent
+again from here, on the event loop (web/cache.py, ``replay``): the thread
+hand-off, the admission's bookkeeping and Flask's request are most of a cached page's
+cost, and add nothing to an answer already made (bench/http_throughput.py). The cache
+also tells whether a /sparql request needs a query worker (the public lane) or not.
+
 Also the HTTP rules a WSGI app cannot keep itself (RFC 9112): an HTTP/1.1 request without
 ``Host`` is refused (400), a body that is not valid chunked coding is 400, and one past
 the size limit is 413, whether chunked or not.
@@ -35,12 +41,9 @@ ours): the ``http`` crate's ``Uri`` holds its offsets in 16 bits, whatever grani
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import io
 import os
 import sys
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,14 +54,13 @@ from werkzeug.wsgi import FileWrapper
 
 from .admission import Admission, Busy
 from .answer_pipes import AnswerPipes, drop_connection
-from .cache import KEY_HEADERS
+from .cache import KEY_HEADERS, ResponseCache, answer_key, replay
 from .clients import client_address, client_group
 
 BODY_SECONDS = 10.0  # a request body must arrive within this
 MAX_BODY = 1024 * 1024  # bytes of a request body (a query is far smaller)
 MAX_HEADERS = 16 * 1024  # bytes of header fields (the URL, which may hold a query, apart)
 STREAM_CHUNK = 1024 * 1024  # an answer not held in memory is sent this much at a time
-CACHED_ANSWERS = 10_000  # /sparql requests remembered as answered from the response cache
 # the request headers the response cache keys an answer on, as granian names them
 CACHE_KEY_HEADERS = tuple(name.lower() for name in KEY_HEADERS)
 # answers larger than this go through a pipe, with a write timeout (bench/http_throughput.py:
@@ -79,14 +81,19 @@ class Refused(Exception):
 class FrontDoor:
     """An RSGI application serving the WSGI application ``app`` with ``threads`` threads,
     shared out per client (web/admission.py); ``trusted`` proxies' ``X-Forwarded-For``
-    names the client (web/clients.py)."""
+    names the client (web/clients.py). ``cache``: the app's response cache (web/cache.py),
+    whose kept answers are sent from the event loop, and ``version`` what tells the
+    data's version without a query (``Services.known_version``)."""
 
     def __init__(self, app: Callable, threads: int, trusted: tuple = (),
                  per_client: int | None = None, query_seconds: float = 5.0,
-                 public_threads: int | None = None, pipes: Path | None = None) -> None:
+                 public_threads: int | None = None, pipes: Path | None = None,
+                 cache: ResponseCache | None = None,
+                 version: Callable[[], str | None] | None = None) -> None:
         self.app = app
         self.pipes = AnswerPipes(pipes)
-        self.cached = CachedAnswers()
+        self.cache = cache if version is not None else None
+        self.version = version
         self.trusted = trusted
         self.admission = Admission(threads, per_client or max(1, threads // 2),
                                    public_wait=query_seconds, public_threads=public_threads)
@@ -104,34 +111,64 @@ class FrontDoor:
             return refuse(proto, 408, f"the request body did not arrive within "
                                       f"{BODY_SECONDS:g} s")
         loop = asyncio.get_running_loop()
-        environ = wsgi_environ(scope, body)
-        environ["REMOTE_ADDR"] = client_address(
-            environ["REMOTE_ADDR"], environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
-        key = answer_key(scope, body) if scope.path == "/sparql" else None
+        headers = scope.headers
+        address = client_address(peer_address(scope.client),
+                                 headers.get("x-forwarded-for"), self.trusted)
+        client = client_group(address)
+        key = version = entry = None
+        if self.cache is not None:
+            key = cache_key(scope, body)
+            version = self._version() if key is not None else None
+            entry = self.cache.kept(key, version) if version is not None else None
+            if entry is not None and scope.method != "HEAD" \
+                    and "if-none-match" not in headers:
+                kept = replay(entry, headers.get("accept-encoding"))
+                if kept is not None:  # as the app would answer it, without a thread
+                    self.admission.served(client)
+                    return await self._send(loop, scope, proto, *kept)
         # a query the response cache answers needs no query worker: not the public lane
-        public = key is not None and key not in self.cached
+        public = scope.path == "/sparql" and entry is None
+        environ = wsgi_environ(scope, body)
+        environ["REMOTE_ADDR"] = address
+        if self.cache is not None:
+            environ["flgraph.cache_key"] = key  # the app's, not computed again
+            if version is not None and entry is None:  # looked for: the app need not
+                environ["flgraph.cache_version"] = version
         try:
-            async with self.admission.slot(client_group(environ["REMOTE_ADDR"]), public):
-                status, headers, answer = await loop.run_in_executor(
+            async with self.admission.slot(client, public):
+                status, sent, answer = await loop.run_in_executor(
                     self.threads, self._call, environ)
         except Busy as busy:
             return refuse(proto, busy.status, str(busy), [("Retry-After", "2")])
-        if key is not None:
-            self.cached.note(key, status, headers)
-        if isinstance(answer, bytes):
-            if len(answer) > PIPED_ANSWER:
-                if not await self.pipes.send(proto, status, headers, answer):
-                    # off the loop: the look through the process's sockets takes a while
-                    await loop.run_in_executor(self.threads, drop_connection, scope.server,
-                                               scope.client)
-            else:
-                proto.response_bytes(status, headers, answer)
-            return None
+        if entry is not None and status == 200 and scope.method != "HEAD" \
+                and any(name == "X-Flgraph-Cache" for name, _ in sent):
+            # asked again (most new queries are asked once: their answers are not sealed)
+            self.cache.seal(key, version, sent)
         if isinstance(answer, SentFile):  # read from disk as the client reads
-            proto.response_file(status, headers, answer.path)
+            proto.response_file(status, sent, answer.path)
             return None
-        await _stream(loop, self.threads, proto, status, headers, answer)
+        if isinstance(answer, bytes):
+            return await self._send(loop, scope, proto, status, sent, answer)
+        await _stream(loop, self.threads, proto, status, sent, answer)
         return None
+
+    def _version(self) -> str | None:
+        """The data's version if known without a query; None (the app finds out, and
+        answers any failure in its own words) otherwise."""
+        try:
+            return self.version()
+        except Exception:  # e.g. the engine's current.json unreadable for a moment
+            return None
+
+    async def _send(self, loop, scope: Any, proto: Any, status: int, headers: list,
+                    answer: bytes) -> None:
+        """An answer held in memory: handed over whole, or through a pipe when large."""
+        if len(answer) <= PIPED_ANSWER:
+            proto.response_bytes(status, headers, answer)
+        elif not await self.pipes.send(proto, status, headers, answer):
+            # off the loop: the look through the process's sockets takes a while
+            await loop.run_in_executor(self.threads, drop_connection, scope.server,
+                                       scope.client)
 
     def _call(self, environ: dict[str, Any]) -> tuple[int, list, Any]:
         """Run the app in a thread: the status, headers and the answer — the path of a
@@ -172,48 +209,17 @@ class SentFile:
     path: str
 
 
-class CachedAnswers:
-    """The /sparql requests lately answered from the web process's response cache (or
-    just put in it), by ``answer_key``: such a request is admitted as a page is, not in
-    the public lane, whose few places are for queries a worker must run
-    (bench/load_test.py: readers' repeated queries, answered in a millisecond from the
-    cache, waited up to seconds behind attackers' queries for a place). A request the
-    cache no longer holds (forgotten, or a new version of the data) runs its query
-    from the site's lane of threads; the engine's public lane still bounds it."""
-
-    def __init__(self, size: int = CACHED_ANSWERS) -> None:
-        self.size = size
-        self._keys: OrderedDict[bytes, None] = OrderedDict()
-
-    def __contains__(self, key: bytes) -> bool:
-        if key in self._keys:
-            self._keys.move_to_end(key)
-            return True
-        return False
-
-    def note(self, key: bytes, status: int, headers: list) -> None:
-        """Remember the request if the cache answered it (its ``X-Flgraph-Cache``
-        header), forget it otherwise."""
-        if status in (200, 304) and any(name.lower() == "x-flgraph-cache"
-                                        for name, _ in headers):
-            self._keys[key] = None
-            self._keys.move_to_end(key)
-            if len(self._keys) > self.size:
-                self._keys.popitem(last=False)
-        else:
-            self._keys.pop(key, None)
+def cache_key(scope: Any, body: bytes) -> str | None:
+    """The response cache's key of the request (web/cache.py, ``answer_key``)."""
+    headers = scope.headers
+    return answer_key(scope.method, scope.path, scope.query_string,
+                      [headers.get(name, "") for name in CACHE_KEY_HEADERS],
+                      headers.get("content-type", ""), body)
 
 
-def answer_key(scope: Any, body: bytes) -> bytes:
-    """What the response cache keys an answer on, the data's version apart: the method
-    (HEAD as GET), the path and query string, the headers it varies on, a POST's type
-    and body."""
-    method = "GET" if scope.method == "HEAD" else scope.method
-    parts = [method, scope.path, scope.query_string,
-             *(scope.headers.get(name, "") for name in CACHE_KEY_HEADERS)]
-    if method == "POST":
-        parts += [scope.headers.get("content-type", ""), hashlib.sha256(body).hexdigest()]
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).digest()
+def peer_address(client: str) -> str:
+    """The address of granian's ``host:port`` (brackets of an IPv6 one dropped)."""
+    return client.rpartition(":")[0].strip("[]")
 
 
 def _no_write(data: bytes) -> None:  # the WSGI write() callable: the app never uses it
@@ -315,7 +321,7 @@ def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
         "SERVER_NAME": host.strip("[]"),
         "SERVER_PORT": port,
         "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
-        "REMOTE_ADDR": scope.client.rpartition(":")[0].strip("[]"),
+        "REMOTE_ADDR": peer_address(scope.client),
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.scheme,
         "wsgi.input": io.BytesIO(body),
@@ -327,11 +333,25 @@ def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
         "CONTENT_LENGTH": str(len(body)),
     }
     for name, value in scope.headers.items():
-        key = name.upper().replace("-", "_")
-        if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+        key = _ENVIRON_KEYS.get(name) or _environ_key(name)
+        if key is None:
             continue
-        key = key if key == "CONTENT_TYPE" else "HTTP_" + key
-        with contextlib.suppress(KeyError):
+        if key in environ:
             value = environ[key] + "," + value  # repeated headers, joined (RFC 9110 5.3)
         environ[key] = value
     return environ
+
+
+def _environ_key(name: str) -> str | None:
+    """The environ key of a header field (None: one the environ does not carry)."""
+    key = name.upper().replace("-", "_")
+    if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+        return None
+    return key if key == "CONTENT_TYPE" else "HTTP_" + key
+
+
+#: the environ keys of the header fields most requests carry, made once
+_ENVIRON_KEYS = {name: _environ_key(name) for name in (
+    "host", "accept", "accept-encoding", "accept-language", "user-agent", "connection",
+    "content-type", "origin", "prefer", "if-none-match", "referer", "cookie",
+    "x-forwarded-for", "cache-control", "pragma", "upgrade-insecure-requests")}

@@ -113,8 +113,11 @@ def _granian(config: dict[str, Any], host: str, port: int, workers: int, threads
 
     def load(_name: str) -> FrontDoor:  # in each web process, once forked
         _die_with_parent()
-        return FrontDoor(_app(config), threads, trusted, query_seconds=deadline,
-                         public_threads=public, pipes=pipes)
+        app = _app(config)
+        return FrontDoor(app, threads, trusted, query_seconds=deadline,
+                         public_threads=public, pipes=pipes,
+                         cache=app.extensions.get("flgraph-cache"),
+                         version=app.extensions["flgraph"].known_version)
 
     if on_reload is not None:
         server.on_reload(on_reload)  # before granian starts the web processes anew

@@ -68,6 +68,20 @@ class Services:
             self._remote_version = self._ask_version()
         return self._remote_version or self.version
 
+    def known_version(self) -> str | None:
+        """The dataset's version now if telling it asks no query and changes nothing
+        (the front door asks on its event loop, for every request the response cache
+        may answer): the engine's ``current.json`` unchanged, an embedded store, a
+        remote one's version asked lately; None otherwise (the app then asks, and takes
+        the new version in: ``current_version``)."""
+        if self.engine is not None:
+            version = self.engine.get().version
+            return version if version == self.version else None
+        if self.query_service.pool is not None or self.store.name == "oxigraph":
+            return self.version
+        fresh = time.monotonic() - self._checked <= REMOTE_VERSION_TTL
+        return (self._remote_version or self.version) if fresh else None
+
     def _engine_version(self) -> str:
         now = self.engine.get()
         if now.version != self.version:
