@@ -280,6 +280,35 @@ def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
                 os.waitpid(pid, 0)
 
 
+def test_the_generation_replaces_an_idle_worker_holding_more_than_a_fresh_fork(monkeypatch):
+    """Under its share, a worker is kept while it works; once idle since its last look, it
+    is looked at against the idle limit, once, and told to leave if it holds more."""
+    from flgraph.query.engine import server
+    from flgraph.query.engine.server import Lane, _Sweep
+
+    big, small = _holding(24), _holding(1)
+    workers = {big: Lane("site", 2), small: Lane("site", 2)}
+    try:
+        sweep = _Sweep(limit=64 * 1024**2, idle_limit=16 * 1024**2)
+        sweep.run(workers)  # first look: both under their share
+        time.sleep(0.2)
+        assert os.waitpid(big, os.WNOHANG) == (0, 0)
+        monkeypatch.setattr(server, "IDLE_SECONDS", 0.0)
+        sweep.run(workers)  # no CPU used since: idle, so the idle limit
+        deadline = time.monotonic() + 10
+        while (ended := os.waitpid(big, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ended[0] == big and os.WTERMSIG(ended[1]) == signal.SIGTERM
+        time.sleep(0.2)
+        assert os.waitpid(small, os.WNOHANG) == (0, 0)  # still there
+    finally:
+        for pid in (big, small):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
 def test_a_job_no_worker_takes_up_is_busy_not_too_costly(tmp_path):
     """A connection a worker closes before greeting (the job came past its wait, or to a
     worker leaving) means no worker ran it: 'busy', not 'the query needed too much'."""
