@@ -11,7 +11,9 @@ defaults (2 web processes; 2 site and 2 public query workers per web process, 8 
 forked from one generation of the engine), timed from launch to its first correct
 answer (a ``/sparql`` look-up that is true only on the real data: never an empty or
 partial store) and to its first 200 of ``/``, then measured after a few queries and
-pages have run in every worker. PSS (proportional set size: a page shared by n processes
+pages have run in every worker: at once (the engine as the queries leave it, its workers
+each up to their share) and at rest (the workers that went idle holding more than a
+fresh fork replaced). PSS (proportional set size: a page shared by n processes
 counts 1/n in each) is summed by role — the engine (supervisor, generation, workers) and
 the web processes — so shared copy-on-write pages count once. Targets: the engine's
 total with the default workers ≤ 1.5× one store; at 2M the first answer ≤ ox-mem load
@@ -123,10 +125,16 @@ def exercise(url: str, rounds: int) -> None:
         requests.get(url + path, timeout=120)
 
 
+#: after the server is quiet: the engine replaces a worker that stayed idle 2 s holding
+#: more than a fresh fork (engine/server.py, IDLE_SECONDS), looking every second
+AT_REST_AFTER = 4.0
+
+
 def quiet(process: subprocess.Popen, seconds: float = 120.0) -> None:
     """Wait until the server's processes have used less than 50 ms of CPU in a second
     (the web processes' warm-up of every page runs queries for a while at 200k and 2M),
-    then one second more: memory is measured at rest, not in the middle of a query."""
+    then ``AT_REST_AFTER`` seconds more: memory is measured at rest, not in the middle of
+    a query."""
     def cpu() -> float:
         total = 0.0
         main = psutil.Process(process.pid)
@@ -144,7 +152,7 @@ def quiet(process: subprocess.Popen, seconds: float = 120.0) -> None:
         if now - before < 0.05:
             break
         before = now
-    time.sleep(1)
+    time.sleep(AT_REST_AFTER)
 
 
 def measure(data: Path, serve_args: list[str], source: Path | None = None,
@@ -157,6 +165,7 @@ def measure(data: Path, serve_args: list[str], source: Path | None = None,
         answer = first_correct_answer(url, started, process, 900)
         page = first_page(url, started, 900)
         exercise(url, 64)
+        busy = by_role(process)["engine"][1]  # as the queries leave it
         quiet(process)
         roles = by_role(process)
     finally:
@@ -165,7 +174,8 @@ def measure(data: Path, serve_args: list[str], source: Path | None = None,
     web_n, web_pss = roles["web"]
     mib = 1024**2
     return (f"| {data.name}{label} | {quads:,} | {store_pss / mib:,.0f} | {engine_n} | "
-            f"{engine_pss / mib:,.0f} | **{engine_pss / store_pss:.2f}×** | {web_n} | "
+            f"{engine_pss / mib:,.0f} | **{engine_pss / store_pss:.2f}×** | "
+            f"{busy / mib:,.0f} ({busy / store_pss:.2f}×) | {web_n} | "
             f"{web_pss / mib:,.0f} | {ox_load:.2f} s | **{answer:.2f} s** "
             f"({answer - ox_load:+.2f} s) | {page:.2f} s |")
 
@@ -189,16 +199,18 @@ def main() -> None:
             rows.append(measure(data, serve_args, args.before, f" (before: {args.before})"))
     table = "\n".join([
         "| data | quads | one store, PSS MiB | engine processes | engine PSS MiB | "
-        "engine / one store | web processes | web PSS MiB | ox-mem load | first correct "
-        "answer (− ox-mem load) | first 200 of / |",
-        "|---|---|---|---|---|---|---|---|---|---|---|", *rows])
+        "engine / one store | engine PSS MiB just after the queries (/ one store) | "
+        "web processes | web PSS MiB | ox-mem load | first correct answer (− ox-mem load) | "
+        "first 200 of / |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|", *rows])
     print(table)
     if args.no_record:
         return
     record("Engine memory: the data once per machine (bench/engine_memory.py)",
            f"`flgraph serve --workers {args.workers} --query-workers {args.query_workers}` "
            "(and 2 public workers per web process): PSS summed by role after queries in "
-           "every worker, once the server is at rest (under 50 ms of CPU in a second); "
+           "every worker, once the server is at rest (under 50 ms of CPU in a second, then "
+           f"{AT_REST_AFTER:g} s), and the engine's also just after the queries; "
            "\"one store\" is one process holding the data (baseline, same "
            "run). Target: engine ≤ 1.5× one store. Before (one copy per worker): 1,523 MB "
            "PSS for 200k triples with 8 workers. Times from launch: ox-mem load is "
