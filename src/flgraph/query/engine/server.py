@@ -44,7 +44,7 @@ from pathlib import Path
 WATCH_INTERVAL = 1.0  # seconds between looks at the data file with ``watch``
 SWEEP_INTERVAL = 1.0  # seconds between looks at the memory of the workers that worked
 IDLE_SECONDS = 2.0  # a worker idle this long since its last query is looked at once more
-IDLE_PRIVATE = 5 * 1024**2  # ... and replaced if it holds more than this alone (a fresh
+IDLE_PRIVATE = 4 * 1024**2  # ... and replaced if it holds more than this alone (a fresh
 # fork holds 2.1-2.6 MB alone, at every size of the data)
 _PR_SET_PDEATHSIG = 1
 
