@@ -12,7 +12,9 @@ A generation fills its store with pyoxigraph's bulk loader from the file's bytes
 (``gc.freeze``: a worker's collections then leave their pages shared) and forks. Reading
 the store still writes to it (reference counts), so a worker that holds more than its
 share alone is replaced: after a long query by its own check (worker.py), and within a
-second of any query by the generation's look at the workers that worked (``_Sweep``).
+second of any query by the generation's look at the workers that worked (``_Sweep``);
+and a worker that has gone idle holding more than a fresh fork is replaced too, so that
+the engine at rest holds the store once and a few MB per worker.
 
 Lanes are Unix sockets in the engine's directory (``site.sock``, ``public.sock``).
 Reload (``SIGHUP``, or a changed data file with ``watch``): a new generation loads the
