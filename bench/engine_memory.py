@@ -126,8 +126,9 @@ def exercise(url: str, rounds: int) -> None:
 
 
 #: after the server is quiet: the engine replaces a worker that stayed idle 2 s holding
-#: more than a fresh fork (engine/server.py, IDLE_SECONDS), looking every second
-AT_REST_AFTER = 4.0
+#: more than a fresh fork (engine/server.py, IDLE_SECONDS), one a lane at each of its
+#: looks, every second (6 public workers: 8 s)
+AT_REST_AFTER = 10.0
 
 
 def quiet(process: subprocess.Popen, seconds: float = 120.0) -> None:

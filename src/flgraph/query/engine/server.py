@@ -231,7 +231,9 @@ class _Sweep:
     parses it cached) is of no use to a worker that waits, and ten workers each under
     ``limit`` held 35-60 MB alone beside a store of 86 MB at 200k triples, more than the
     engine's target allows (1.5× one store). Replaced then, while no query waits for it,
-    the engine at rest holds the store once and a fresh fork's few MB per worker."""
+    the engine at rest holds the store once and a fresh fork's few MB per worker. One
+    idle worker of a lane at a time: forking a worker of a large store takes
+    milliseconds (its page tables), and the lane's others stay there meanwhile."""
 
     def __init__(self, limit: int, idle_limit: int = IDLE_PRIVATE) -> None:
         self.limit = limit
@@ -248,7 +250,8 @@ class _Sweep:
         self._told &= workers.keys()
         self._rested &= workers.keys()
         now = time.monotonic()
-        for pid in workers:
+        replacing = {workers[pid].name for pid in self._told}  # lanes a worker leaves
+        for pid, lane in workers.items():
             if pid in self._told:
                 continue
             try:
@@ -258,7 +261,8 @@ class _Sweep:
                     self._cpu[pid] = (cpu, now)
                     self._rested.discard(pid)
                     limit = self.limit
-                elif pid not in self._rested and now - since >= IDLE_SECONDS:
+                elif (pid not in self._rested and now - since >= IDLE_SECONDS
+                      and lane.name not in replacing):  # one idle worker a lane at a time
                     self._rested.add(pid)
                     limit = self.idle_limit
                 else:
@@ -266,6 +270,7 @@ class _Sweep:
                 if held_alone(pid) > limit:
                     _signal(pid, signal.SIGTERM)
                     self._told.add(pid)
+                    replacing.add(lane.name)
             except OSError:  # it ended meanwhile
                 continue
 
