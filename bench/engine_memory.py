@@ -125,10 +125,10 @@ def exercise(url: str, rounds: int) -> None:
         requests.get(url + path, timeout=120)
 
 
-#: after the server is quiet: the engine replaces a worker that stayed idle 2 s holding
+#: after the server is quiet: the engine replaces a worker that stayed idle 10 s holding
 #: more than a fresh fork (engine/server.py, IDLE_SECONDS), one a lane at each of its
-#: looks, every second (6 public workers: 8 s)
-AT_REST_AFTER = 10.0
+#: looks, every second (6 public workers: 16 s)
+AT_REST_AFTER = 18.0
 
 
 def quiet(process: subprocess.Popen, seconds: float = 120.0) -> None:
