@@ -40,6 +40,8 @@ def reports_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own, and a Failure already said
         except Exception as err:
             failure = _failure(err)
             if failure is None:
