@@ -280,6 +280,46 @@ def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
                 os.waitpid(pid, 0)
 
 
+def _ended_by_sigterm(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while (ended := os.waitpid(pid, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return ended[0] == pid and os.WIFSIGNALED(ended[1]) and os.WTERMSIG(ended[1]) == signal.SIGTERM
+
+
+def test_the_generation_replaces_idle_workers_holding_more_than_a_fresh_fork(monkeypatch):
+    """Under its share, a worker is kept while it works; once idle since its last look, it
+    is looked at against the idle limit and told to leave if it holds more — one worker
+    of a lane at a time, so that the lane's others stay there meanwhile."""
+    from flgraph.query.engine import server
+    from flgraph.query.engine.server import Lane, _Sweep
+
+    first, second, small = _holding(24), _holding(24), _holding(1)
+    workers = {first: Lane("site", 3), second: Lane("site", 3), small: Lane("site", 3)}
+    try:
+        sweep = _Sweep(limit=64 * 1024**2, idle_limit=16 * 1024**2)
+        sweep.run(workers)  # first look: all under their share
+        time.sleep(0.2)
+        assert all(os.waitpid(pid, os.WNOHANG) == (0, 0) for pid in workers)
+        monkeypatch.setattr(server, "IDLE_SECONDS", 0.0)
+        sweep.run(workers)  # no CPU used since: idle, so the idle limit, one at a time
+        time.sleep(0.3)
+        left = [pid for pid in (first, second) if os.waitpid(pid, os.WNOHANG) != (0, 0)]
+        assert len(left) == 1, left
+        del workers[left[0]]  # reaped, as the generation does
+        sweep.run(workers)
+        other = second if left[0] == first else first
+        assert _ended_by_sigterm(other)
+        time.sleep(0.2)
+        assert os.waitpid(small, os.WNOHANG) == (0, 0)  # still there
+    finally:
+        for pid in (first, second, small):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
 def test_a_job_no_worker_takes_up_is_busy_not_too_costly(tmp_path):
     """A connection a worker closes before greeting (the job came past its wait, or to a
     worker leaving) means no worker ran it: 'busy', not 'the query needed too much'."""

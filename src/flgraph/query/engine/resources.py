@@ -69,7 +69,8 @@ def private_limit(workers: int) -> int:
     second while pages were asked for, and queries waiting for a worker meanwhile failed
     in the engine's tests; with 8 MB and only the workers' own checks, after almost
     every page query. It costs memory on a mid-sized store: ten workers may hold 120 MB
-    alone beside a store of 86 MB at 200k triples."""
+    alone beside a store of 86 MB at 200k triples while they work; a worker that goes idle
+    holding more than a fresh fork is replaced (server._Sweep)."""
     _, resident = mapped_bytes()
     return max(MIN_PRIVATE, resident // (3 * max(1, workers)))
 

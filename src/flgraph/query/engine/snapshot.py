@@ -16,11 +16,10 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
-from ...rdfio import RdfInputError, declares_entities, format_for_path
-from ...store.oxigraph import OxigraphStore
+if TYPE_CHECKING:
+    from ...store.oxigraph import OxigraphStore
 
 
 class SnapshotError(Exception):
@@ -46,7 +45,15 @@ def load_snapshot(source: Path, directory: Path) -> tuple[Snapshot, OxigraphStor
     so a writer replacing the file meanwhile cannot make them disagree. The store is
     filled by pyoxigraph's bulk loader straight from those bytes (no Python object per
     quad: at 2M triples parsing into a list of quads first took most of the engine's
-    start), while a thread hashes them and writes the copy (hashing releases the GIL)."""
+    start), while a thread hashes them and writes the copy (hashing releases the GIL).
+
+    The store's modules are imported here, not with this module: ``flgraph serve``
+    imports it for ``SnapshotError`` before it starts the engine, and waits for them."""
+    import pyoxigraph as ox
+
+    from ...rdfio import RdfInputError, declares_entities, format_for_path
+    from ...store.oxigraph import OxigraphStore
+
     try:
         fmt = format_for_path(source)
         data = source.read_bytes()
