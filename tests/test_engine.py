@@ -400,3 +400,50 @@ def test_jobs_and_answers_cross_a_lane_socket_whole():
     assert received == [job]
     assert received[0].request.bindings["o"] == ox.Literal("été", language="fr")
     assert got == answers
+
+
+def test_a_job_whose_worker_leaves_before_greeting_goes_to_another(tmp_path):
+    """A worker told to leave just after it accepted a connection closes it without a
+    greeting: the job was never run, and the web process sends it to the next worker
+    within its queue wait instead of answering "busy" (one more try, not more)."""
+    import socket
+    import threading
+
+    from flgraph.config import Limits
+    from flgraph.query.engine.client import EngineLane
+    from flgraph.query.engine.wire import GREETING, Reader, encode_answer, write_all
+    from flgraph.query.errors import Overloaded
+    from flgraph.query.service import QueryRequest
+    from flgraph.store import AskResult
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / "public.sock"))
+    listener.listen(8)
+    jobs = []
+
+    def lane(leaving: int) -> None:
+        for _ in range(leaving):  # workers that leave at once
+            conn, _ = listener.accept()
+            conn.close()
+        conn, _ = listener.accept()  # a worker that answers
+        reader = Reader(conn.fileno())
+        jobs.append(reader.job(time.monotonic() + 5))
+        write_all(conn.fileno(), GREETING.pack(b"H", os.getpid(), 0.0),
+                  *encode_answer("ok", AskResult(True)))
+        conn.close()
+
+    engine = EngineLane(tmp_path, "public", Limits(timeout=5.0), size=2, queue_wait=2.0)
+    request = QueryRequest("ASK {}", {})
+    thread = threading.Thread(target=lane, args=(1,))
+    thread.start()
+    assert engine.run(request, 10, frozenset()) == AskResult(True)
+    thread.join()
+    assert [job.request.text for job in jobs] == ["ASK {}"]
+
+    thread = threading.Thread(target=lane, args=(2,))
+    thread.start()
+    with pytest.raises(Overloaded):
+        engine.run(request, 10, frozenset())
+    engine.run(request, 10, frozenset())  # the third connection is the answering one
+    thread.join()
+    listener.close()

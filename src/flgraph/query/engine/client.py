@@ -171,16 +171,8 @@ class EngineLane:
         wait = max(0.0, min(self.queue_wait, deadline - time.monotonic()))
         taken_by = time.monotonic() + wait
         frame = encode_job(replace(job, accept_by=taken_by))
-        sock = self._connect()
+        sock, reader, pid, spent = self._taken_up(frame, taken_by)
         try:
-            reader = Reader(sock.fileno())
-            try:
-                _send(sock, frame, taken_by)
-                pid, spent = reader.greeting(taken_by)
-            except (WireError, OSError):
-                # no worker took the job up: it came to one past its wait, or to one
-                # leaving (a wait that ran out is a TimeoutError, an OSError too)
-                raise self._busy() from None
             if placed:
                 _lower(pid)
             if not self._answered(reader, pid, spent, deadline, client, placed):
@@ -197,6 +189,31 @@ class EngineLane:
         if status == "ok":
             return payload
         raise from_wire(*payload)
+
+    def _taken_up(self, frame: bytes, taken_by: float) -> tuple[socket.socket, Reader, int,
+                                                                  float]:
+        """The connection of the worker that took the job up by ``taken_by``, its reader,
+        the worker's pid and CPU time (its greeting); ``Overloaded`` if none did.
+
+        A worker may leave in the instant after it accepted a connection, told to by the
+        engine (an idle worker holding too much memory alone is replaced; at a reload
+        the older generation's workers retire): the job was never run, so it is sent
+        once more, to another worker, if its queue wait has not run out."""
+        for attempt in range(2):
+            sock = self._connect()
+            reader = Reader(sock.fileno())
+            try:
+                _send(sock, frame, taken_by)
+                pid, spent = reader.greeting(taken_by)
+                return sock, reader, pid, spent
+            except TimeoutError:  # no worker was free within the wait
+                sock.close()
+                break
+            except (WireError, OSError):  # the worker left, or the job came past its wait
+                sock.close()
+                if attempt or time.monotonic() >= taken_by:
+                    break
+        raise self._busy()
 
     def _answered(self, reader: Reader, pid: int, spent: float, deadline: float,
                   client: str | None = None, placed: bool = False) -> bool:
