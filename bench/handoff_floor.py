@@ -211,24 +211,10 @@ def _wait_for(url: str) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def sample(layers: dict, url: str, label: str, seconds: int) -> dict[str, float]:
-    """rps, p50 and CPU ms per request by layer for ``/health`` or the look-up."""
-    from bench.engine_throughput import wrk
-    from bench.request_costs import cpu_seconds, query_path
-
-    before = {name: cpu_seconds(procs) for name, procs in layers.items()}
-    rps, p50, failed = wrk(url, query_path(label), seconds, unique=label != "/health")
-    after = {name: cpu_seconds(procs) for name, procs in layers.items()}
-    answered = max(1.0, rps * seconds)
-    result = {"rps": rps, "p50": p50, "failed": failed}
-    for name, used in before.items():
-        result[name] = 1000 * sum(after[name].get(pid, t) - t for pid, t in used.items()) / answered
-    return result
-
-
 def run(data: Path, seconds: int, rounds: int) -> str:
     from bench.common import Server
     from bench.request_costs import layers as flgraph_layers
+    from bench.request_costs import sample
 
     samples: dict[tuple[str, str], list[dict]] = {}
     with tempfile.TemporaryDirectory() as directory:

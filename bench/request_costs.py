@@ -79,9 +79,15 @@ def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
 def measure(server: Server, label: str, seconds: int) -> dict[str, float]:
     """rps and CPU ms per request, by layer, for one target. A worker replaced during
     the run is missed (none is, for these queries): the engine's figure is a floor."""
-    groups = layers(server)
+    return sample(layers(server), server.url, label, seconds)
+
+
+def sample(groups: dict[str, list[psutil.Process]], url: str, label: str,
+           seconds: int) -> dict[str, float]:
+    """rps, p50 and CPU ms per request of each group of processes, for one target of
+    the server at ``url`` (also used by bench/handoff_floor.py)."""
     before = {name: cpu_seconds(procs) for name, procs in groups.items()}
-    rps, p50, failed = wrk(server.url, query_path(label), seconds, unique=label != "/health")
+    rps, p50, failed = wrk(url, query_path(label), seconds, unique=label != "/health")
     after = {name: cpu_seconds(procs) for name, procs in groups.items()}
     answered = max(1.0, rps * seconds)
     result = {"rps": rps, "p50": p50, "failed": failed}
