@@ -220,9 +220,9 @@ class _Sweep:
     every ``SWEEP_INTERVAL`` if it used the CPU since the last look (an idle worker's
     memory does not change; reading a worker's own memory walks its page tables, 1.3 ms
     with the report's data). A worker checks itself only after a query of 50 ms of CPU
-    or more, or every 64 answers, and quick queries that visit much of the store copy its
-    pages too: at 200k triples workers were found holding 26-34 MB each after small queries. A
-    worker told to leave finishes the query in hand (worker._retire) and is replaced
+    or more, and quick queries that visit much of the store copy its pages too: at 200k
+    triples workers were found holding 26-34 MB each after small queries. A worker told
+    to leave finishes the query in hand (worker._retire) and is replaced
     by a fresh fork, sharing every page again.
 
     A worker that has stayed idle ``IDLE_SECONDS`` since it last worked is looked at once
