@@ -69,14 +69,15 @@ class ResponseCache:
         self.hits = self.misses = 0
 
     def get(self, key: str, version: str) -> Entry | None:
-        """The entry of ``key`` computed from data ``version``, or None."""
+        """The entry of ``key`` computed from data ``version``, or None (counted as a
+        hit or a miss: the app's look)."""
+        entry = self.kept(key, version)
         with self._lock:
-            entry = self.entries.get(key)
-            if entry is not None and entry.version == version:
+            if entry is not None:
                 self.hits += 1
-                return entry
-            self.misses += 1
-            return None
+            else:
+                self.misses += 1
+        return entry
 
     def put(self, key: str, entry: Entry) -> None:
         with self._lock:

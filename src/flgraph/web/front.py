@@ -41,6 +41,7 @@ ours): the ``http`` crate's ``Uri`` holds its offsets in 16 bits, whatever grani
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import sys
@@ -333,7 +334,7 @@ def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
         "CONTENT_LENGTH": str(len(body)),
     }
     for name, value in scope.headers.items():
-        key = _ENVIRON_KEYS.get(name) or _environ_key(name)
+        key = _environ_key(name)
         if key is None:
             continue
         if key in environ:
@@ -342,16 +343,12 @@ def wsgi_environ(scope: Any, body: bytes) -> dict[str, Any]:
     return environ
 
 
+@functools.lru_cache(maxsize=256)
 def _environ_key(name: str) -> str | None:
-    """The environ key of a header field (None: one the environ does not carry)."""
+    """The environ key of a header field (None: one the environ does not carry); the
+    few names requests carry are each worked out once."""
     key = name.upper().replace("-", "_")
     if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
         return None
     return key if key == "CONTENT_TYPE" else "HTTP_" + key
 
-
-#: the environ keys of the header fields most requests carry, made once
-_ENVIRON_KEYS = {name: _environ_key(name) for name in (
-    "host", "accept", "accept-encoding", "accept-language", "user-agent", "connection",
-    "content-type", "origin", "prefer", "if-none-match", "referer", "cookie",
-    "x-forwarded-for", "cache-control", "pragma", "upgrade-insecure-requests")}
