@@ -172,6 +172,46 @@ def test_any_text_is_read_alike_by_every_reader(text):
     assert projection == (None if header.projection is None else set(header.projection))
 
 
+ASCII_SPARQLISH = st.lists(st.one_of(
+    st.sampled_from([*TRICKY, "SELECT", "a:", "<http://x/>", "\n", "?x", "_:b", "@en-GB",
+                     "1.5e3", "ex:a.b", "%2F", "\\.", "'''", '"""', "^^", "<=", "||"]),
+    st.text(st.characters(min_codepoint=0, max_codepoint=127), max_size=6)),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ASCII_SPARQLISH)
+def test_the_ascii_pattern_reads_ascii_text_as_the_whole_grammar_does(text):
+    """A text of ASCII characters is read with a pattern whose classes are the grammar's
+    ASCII parts (the whole grammar's takes 40 ms to compile, at the first text needing it):
+    it must give exactly the tokens the whole grammar's pattern gives."""
+    from flgraph.sparqltext import lexer
+
+    assert text.isascii()
+    whole = lexer._unicode_token()
+    position, tokens = 0, []
+    while position < len(text):
+        found = whole.match(text, position)
+        tokens.append((found.lastgroup, found.group()))
+        position = found.end()
+    ascii_only = []
+    position = 0
+    while position < len(text):
+        found = lexer._ASCII_TOKEN.match(text, position)
+        ascii_only.append((found.lastgroup, found.group()))
+        position = found.end()
+    assert ascii_only == tokens
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("SELECT ?é·x WHERE { é:b ?p _:é }", ["word", "var", "word", "punct", "pname", "var",
+                                          "bnode", "punct"]),
+    ("SELECT ?a×b", ["word", "var", "other", "word"]),
+])
+def test_text_beyond_ascii_is_read_by_the_whole_grammar(text, kinds):
+    assert [t.kind for t in tokenize(text) if t.kind != "ws"] == kinds
+
+
 @pytest.mark.parametrize(("text", "kinds"), [
     # inside an expression, after an operand, < compares: no IRI, so the quote after
     # it opens a string as the engine reads it

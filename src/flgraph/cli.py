@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import paths
-from .query.errors import EXIT_FAILED, EXIT_INPUT
+from .query.exit_codes import EXIT_FAILED, EXIT_INPUT
 
 EXIT_INVALID = EXIT_FAILED  # the exit codes of query.errors, for the data too
 

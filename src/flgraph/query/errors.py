@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 
 from ..sparqltext.errors import BindingError
 from ..store.base import QuerySyntaxError, StoreError, StoreUnavailable
-
-EXIT_FAILED = 1  # the CLI's exit code when the data or the store failed
-EXIT_INPUT = 2  # ... when the user's input (a query, a parameter) is at fault
+from .exit_codes import EXIT_FAILED, EXIT_INPUT
 
 
 class QueryRefused(Exception):

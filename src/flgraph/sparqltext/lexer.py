@@ -22,23 +22,33 @@ in SPARQL may contain one, so such a text is not a query, and readers refuse it.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
+#: The grammar's character classes (PN_CHARS_BASE, PN_CHARS_U, PN_CHARS), and their ASCII
+#: parts: on a text of ASCII characters only, each class matches exactly what its ASCII
+#: part matches, so the two patterns below read such a text into the same tokens.
 _BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
          "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
          "\U00010000-\U000effff")
-_U = _BASE + "_"
-_CHARS = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_CHARS_AFTER = "\u00b7\u0300-\u036f\u203f-\u2040"  # what PN_CHARS adds beyond ASCII
+_ASCII_BASE = "A-Za-z"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = (f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?")
-_VARNAME = f"[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
 
-_TOKEN = re.compile(rf'''
+
+def _token_pattern(base: str, chars_after: str) -> re.Pattern:
+    """The tokens' pattern with ``base`` as PN_CHARS_BASE and ``chars_after`` as what
+    PN_CHARS holds beyond ``_``, ``-``, digits and the base."""
+    u = base + "_"
+    chars = u + "\\-0-9" + chars_after
+    prefix = f"[{base}](?:[{chars}.]*[{chars}])?"
+    local = f"(?:[{u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"
+    varname = f"[{u}0-9][{u}0-9{chars_after}]*"
+    return re.compile(rf'''
     (?P<ws>[\x20\t\n\r]+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""
@@ -47,9 +57,9 @@ _TOKEN = re.compile(rf'''
               |'(?:[^'\\\n\r]|{_ECHAR})*')
   | (?P<error>["'])
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]{_VARNAME})
-  | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+  | (?P<var>[?$]{varname})
+  | (?P<bnode>_:[{u}0-9](?:[{chars}.]*[{chars}])?)
+  | (?P<pname>(?:{prefix})?:(?:{local})?)
   | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
   | (?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+
                |[0-9]*\.[0-9]+|[0-9]+)
@@ -57,6 +67,28 @@ _TOKEN = re.compile(rf'''
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\].,;*/|^?+!=<>-])
   | (?P<other>.)
 ''', re.VERBOSE | re.DOTALL)
+
+
+#: Compiled at import: the pattern of a text of ASCII characters (most queries). The
+#: whole grammar's is compiled at the first text that needs it: its classes of Unicode
+#: ranges cost the regular expression compiler 40 ms, in every process that imports the
+#: lexer, the start of ``flgraph serve`` among them.
+_ASCII_TOKEN = _token_pattern(_ASCII_BASE, "")
+
+
+@functools.lru_cache(maxsize=1)
+def _unicode_token() -> re.Pattern:
+    return _token_pattern(_BASE, _CHARS_AFTER)
+
+
+def compile_whole_grammar() -> None:
+    """Compile the whole grammar's pattern now: a process that forks others (the engine's
+    generation, ``flgraph serve`` before its web processes) calls this first, so that each
+    fork starts with it instead of compiling it at its first text beyond ASCII (a saved
+    query's description, a label in another script)."""
+    _unicode_token()
+
+
 #: Tokens after which, inside an expression, ``<`` compares.
 _OPERAND_KINDS = frozenset({"var", "string", "number", "iri", "pname", "bnode", "lang"})
 _OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
@@ -127,7 +159,7 @@ def _tokenize(text: str) -> tuple[Token, ...]:
     on every new query in the web process, twice."""
     tokens: list[Token] = []
     append = tokens.append
-    match = _TOKEN.match
+    match = (_ASCII_TOKEN if text.isascii() else _unicode_token()).match
     frames: list[_Frame] = [_Frame("clauses")]
     last = before_last = None  # the last two significant tokens
     pos, n = 0, len(text)

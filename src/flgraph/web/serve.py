@@ -42,15 +42,23 @@ def import_site(http_server: str = "granian") -> None:
     the HTTP server's: ``flgraph serve`` calls this while the engine loads the data, so
     that granian's own imports (0.05-0.1 s) are not waited for once the engine is ready."""
     from . import (  # noqa: F401
+        cache,
+        citing,
+        cors,
         create_app,
         downloads,
+        errors,
         health,
+        http_rules,
+        landing,
         ontology,
         overview,
         queries,
         resources,
+        search,
         sparql,
         validation,
+        warm,
     )
 
     if http_server == "granian":
