@@ -17,6 +17,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
+from pathlib import Path
 from urllib.error import HTTPError
 
 import psutil
@@ -178,6 +179,27 @@ def test_a_broken_file_at_start_is_one_line_and_no_server(tmp_path, content):
     assert "serving" not in message and "Traceback" not in message
 
 
+def test_a_server_stopped_as_it_starts_serving_leaves_no_engine_behind():
+    """Stopped as soon as its engine is ready (which then builds the grammar, after
+    reporting), ``flgraph serve`` ends with every process it started."""
+    for _ in range(3):
+        process = subprocess.Popen([sys.executable, "-m", "flgraph", "serve", "--port",
+                                    str(free_port())], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        try:
+            for line in process.stderr:  # "flgraph: serving …" once the engine is ready
+                if b"serving" in line:
+                    break
+            started = psutil.Process(process.pid).children(recursive=True)
+        finally:
+            process.terminate()
+            process.wait(30)
+            process.stderr.close()
+        assert started
+        _, alive = psutil.wait_procs(started, timeout=15)
+        assert not alive, [" ".join(p.cmdline())[:80] for p in alive]
+
+
 def test_workers_write_no_core_dumps(live):
     # a worker that held more than its share of memory after a page's query is replaced
     # by a fresh fork (from the same generation, with the same limits): wait for a moment
@@ -318,6 +340,105 @@ def test_the_generation_replaces_idle_workers_holding_more_than_a_fresh_fork(mon
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def test_workers_to_replace_are_told_one_of_a_lane_at_a_time():
+    """The endpoint's workers forked before the generation built the grammar are replaced
+    once it has, whatever they hold, but one of a lane at a time: told at once, a query
+    sent meanwhile found no worker of the lane to take it."""
+    from flgraph.query.engine.server import Lane, _Sweep
+
+    first, second, other = _holding(1), _holding(1), _holding(1)
+    public, site = Lane("public", 2, early=True), Lane("site", 1)
+    workers = {first: public, second: public, other: site}
+    try:
+        sweep = _Sweep(limit=64 * 1024**2)
+        sweep.replace({first, second, other})
+        sweep.run(workers)
+        time.sleep(0.3)
+        ended = [pid for pid in workers if os.waitpid(pid, os.WNOHANG) != (0, 0)]
+        assert other in ended and len(ended) == 2, ended  # one of each lane
+        for pid in ended:
+            del workers[pid]  # reaped, as the generation does
+        sweep.run(workers)
+        assert _ended_by_sigterm(second if first in ended else first)
+    finally:
+        for pid in (first, second, other):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _engine_lanes(server) -> tuple[dict[int, float], dict[int, float]]:
+    """The endpoint's workers (their priority lowered, launch.PUBLIC_NICE) and the
+    site's, each as process id -> start time; a worker that ends meanwhile is left out."""
+    public, site = {}, {}
+    for process in workers(server):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            (public if process.nice() > 0 else site)[process.pid] = process.create_time()
+    return public, site
+
+
+def test_the_endpoint_answers_at_once_and_its_first_workers_are_replaced(live):
+    """At the server's start the endpoint's workers are forked before the grammar the
+    gateway parses non-plain queries with, so that the first answer does not wait for it;
+    once it is built they are replaced by forks that share it, while queries go on
+    being answered (none refused as busy)."""
+    deadline = time.monotonic() + 10
+    while len(public := _engine_lanes(live)[0]) < PUBLIC and time.monotonic() < deadline:
+        time.sleep(0.05)  # a worker lowers its priority as it starts
+    early = set(public)
+    assert len(early) == PUBLIC
+    assert wait_for_workers(live, set())  # the site's lane forks once the grammar is built
+    public, site = _engine_lanes(live)
+    assert len(site) == WORKERS * 2
+    youngest_site = max(site.values())
+    assert any(public.get(pid, youngest_site) < min(site.values()) for pid in early), \
+        "the endpoint's workers were forked no earlier than the site's"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert answers(live, ORIGINAL, times=PUBLIC) == {True}
+        public, site = _engine_lanes(live)
+        if len(public) == PUBLIC and not early & set(public):
+            break
+    else:
+        pytest.fail("the endpoint's first workers were not replaced")
+    assert all(created >= youngest_site for created in public.values())
+
+
+def test_the_engine_tells_its_named_graphs_beside_its_version(live):
+    """Every /sparql query checks its graphs against the store's: the engine writes them
+    in current.json, so that a web process need not ask a worker (at the server's start
+    the site's lane, whose workers fork last)."""
+    import json
+
+    from flgraph.query.engine.client import CurrentVersion
+
+    engine = next(p for p in psutil.Process(live.process.pid).children()
+                  if "flgraph.query.engine.server" in " ".join(p.cmdline()))
+    directory = json.loads(engine.cmdline()[-1])["dir"]
+    store = ox.Store()
+    store.bulk_load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    expected = sorted(g.value for g in store.named_graphs())
+    assert expected and CurrentVersion(Path(directory)).get().graphs == tuple(expected)
+
+
+def test_a_lane_store_reads_the_graphs_it_is_told_without_asking_a_worker():
+    from flgraph.query.lanes import LaneStore
+
+    class NoWorker:
+        def call(self, op):
+            raise AssertionError(f"asked a worker: {op}")
+
+    told = LaneStore(NoWorker(), graphs=lambda: ("http://example.org/a",))
+    assert told.graph_names() == ["http://example.org/a"]
+
+    class Worker:
+        def call(self, op):
+            return ["http://example.org/b"] if op == "graphs" else None
+
+    assert LaneStore(Worker(), graphs=lambda: None).graph_names() == ["http://example.org/b"]
 
 
 def test_a_job_no_worker_takes_up_is_busy_not_too_costly(tmp_path):

@@ -76,7 +76,8 @@ def _engine(settings: Settings) -> Backend:
                         ) if "public" in sizes else None
     current = CurrentVersion(directory)
     now = current.get()
-    return Backend(QueryService(LaneStore(site), limits, site, public), now.version,
+    store = LaneStore(site, graphs=lambda: current.get().graphs)
+    return Backend(QueryService(store, limits, site, public), now.version,
                    child_spec=engine_child_spec(now), engine=current)
 
 

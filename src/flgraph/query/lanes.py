@@ -10,7 +10,7 @@ the count and the version were all it was used for).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from ..config import Limits
@@ -28,12 +28,17 @@ class Lane(Protocol):
 
 
 class LaneStore(Store):
-    """A store whose every question is answered by a worker of ``lane``."""
+    """A store whose every question is answered by a worker of ``lane``, but for the
+    named graphs where ``graphs`` tells them without a query (the engine writes them
+    beside the version it serves: every /sparql query needs them, and asking a worker
+    of the site's lane made the first one wait for that lane at the server's start)."""
 
     name = "oxigraph"  # only embedded stores have workers
 
-    def __init__(self, lane: Lane) -> None:
+    def __init__(self, lane: Lane,
+                 graphs: Callable[[], Iterable[str] | None] | None = None) -> None:
         self.lane = lane
+        self._graphs = graphs
 
     def query(self, sparql: str, bindings: Mapping | None = None, *, limit: int | None = None,
               default_graphs: list[str] | None = None,
@@ -54,4 +59,5 @@ class LaneStore(Store):
         return self.lane.call("count")
 
     def graph_names(self) -> list[str]:
-        return self.lane.call("graphs")
+        known = self._graphs() if self._graphs is not None else None
+        return list(known) if known is not None else self.lane.call("graphs")

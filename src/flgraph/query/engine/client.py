@@ -61,6 +61,7 @@ class Current:
     version: str
     data: Path
     quads: int
+    graphs: tuple[str, ...] | None = None  # its named graphs (None: not told)
 
 
 class CurrentVersion:
@@ -77,7 +78,9 @@ class CurrentVersion:
         key = (stat.st_ino, stat.st_mtime_ns)
         if key != self._seen or self._current is None:
             value = json.loads(self.path.read_text())
-            self._current = Current(value["version"], Path(value["data"]), value["quads"])
+            graphs = value.get("graphs")
+            self._current = Current(value["version"], Path(value["data"]), value["quads"],
+                                    None if graphs is None else tuple(graphs))
             self._seen = key
         return self._current
 

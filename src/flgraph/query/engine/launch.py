@@ -99,7 +99,7 @@ def engine_for(config: dict, web_processes: int, watch: bool,
         # query (admitted up to --public-workers per web process) finds the spare instead
         # of waiting for the replacement to be forked, slowly on a busy machine
         lanes.append(Lane("public", web_processes * (settings.public_workers + 1),
-                          PUBLIC_NICE))
+                          PUBLIC_NICE, early=True))
     directory = scratch_directory("engine")
     owner = os.getpid()
     engine = None

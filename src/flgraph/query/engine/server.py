@@ -8,8 +8,9 @@ every query worker from itself, so the workers share one copy of the store
 triples), and a worker killed at its deadline is replaced by a fork in milliseconds.
 
 A generation fills its store with pyoxigraph's bulk loader from the file's bytes
-(snapshot.py) while a thread builds rdflib's SPARQL grammar, freezes its Python objects
-(``gc.freeze``: a worker's collections then leave their pages shared) and forks. Reading
+(snapshot.py), builds rdflib's SPARQL grammar (while it loads; at the server's start,
+after its report, see ``Lane.early``), freezes its Python objects (``gc.freeze``: a
+worker's collections then leave their pages shared) and forks. Reading
 the store still writes to it (reference counts), so a worker that holds more than its
 share alone is replaced: after a long query by its own check (worker.py), and within a
 second of any query by the generation's look at the workers that worked (``_Sweep``);
@@ -53,9 +54,15 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class Lane:
+    """A lane's socket and its workers. ``early``: at the server's start, its workers are
+    forked before rdflib's grammar is built (the endpoint's lane: most of its queries are
+    checked from their tokens, ``gateway.lexed_shape``), then replaced by forks that
+    have it, once it is built."""
+
     name: str
     size: int
     nice: int = 0
+    early: bool = False
 
 
 @dataclass
@@ -87,17 +94,26 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     # told to leave while loading (the supervisor stopping, or a newer generation): the
     # exception ends this process (``start_generation``), and its workers with it
     signal.signal(signal.SIGTERM, _stop)
-    parser = threading.Thread(target=_warm_parser, name="warm-parser")
-    parser.start()  # while the bulk loader works without the GIL
+    # The server's start waits for the first generation's report: it reports once its
+    # early lanes (Lane.early) can answer, and builds the grammar afterwards. A reload
+    # builds it while the store loads, so that the new version's every lane is served
+    # in full from the moment its sockets replace the old ones.
+    starting = serial == 1
+    parser = None
+    if not starting:
+        parser = threading.Thread(target=_warm_parser, name="warm-parser")
+        parser.start()  # while the bulk loader works without the GIL
     try:
         snapshot, store = load_snapshot(data, directory)
     except SnapshotError as err:
         _report(report, {"error": str(err)})
         return
     finally:
-        parser.join()  # no thread may be running at a fork
+        if parser is not None:
+            parser.join()  # no thread may be running at a fork
     from .resources import private_limit, return_freed_memory, worker_memory
 
+    _import_worker_modules()
     _warm(store)
     return_freed_memory()
     total = sum(lane.size for lane in lanes)
@@ -112,14 +128,26 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
     wake = _wake_on_child_exit()
     _freeze_objects()
     workers = {}
-    for lane in lanes:
-        for _ in range(lane.size):
-            workers[_fork_worker(listeners[lane.name], store, lane, memory, private)] = lane
+
+    def fork(chosen: list[Lane]) -> None:
+        for lane in chosen:
+            for _ in range(lane.size):
+                workers[_fork_worker(listeners[lane.name], store, lane, memory,
+                                     private)] = lane
+
+    fork([lane for lane in lanes if lane.early or not starting])
     _report(report, {"version": snapshot.version, "data": str(snapshot.path),
-                     "quads": snapshot.quads, "worker_memory": memory,
+                     "quads": snapshot.quads, "graphs": store.graph_names(),
+                     "worker_memory": memory,
                      "worker_private": private,
                      "sockets": {name: s.getsockname() for name, s in listeners.items()}})
     sweep = _Sweep(private)
+    if starting:
+        early = set(workers)
+        _warm_parser()
+        _freeze_objects()
+        fork([lane for lane in lanes if not lane.early])
+        sweep.replace(early)
     try:
         while True:
             _wait(wake, SWEEP_INTERVAL)
@@ -141,18 +169,24 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
 
 def _warm_parser() -> None:
     """Build rdflib's SPARQL grammar, which the gateway checks every query that is not
-    plain with (the site's own queries among them): 0.2–0.25 s, once per generation, on a
-    thread while the store loads, so that no worker forked afterwards pays it (the first
-    such query of a fresh worker took 200 ms, and every respawned worker paid it again;
-    workers forked cold and replaced by warm ones once idle left a window in which a lane
-    answered slowly or not at all)."""
+    plain with (the site's own queries among them): 0.2–0.25 s, once per generation, before
+    the workers that need it fork, so that none of them pays it (the first such query of
+    a fresh worker took 200 ms, and every respawned worker paid it again). At the server's
+    start only the site's lane waits for it: the endpoint's lane is forked before it and
+    replaced once it is built (its first queries, plain, need none), which took 0.25 s
+    of CPU off the way to the first answer."""
+    from ...sparqltext.lexer import compile_whole_grammar
     from ..gateway import query_shape
 
     with contextlib.suppress(Exception):  # a warm-up never stops the engine
         query_shape("SELECT * WHERE { ?s ?p ?o } LIMIT 1 # warm")
-    # what a worker imports as it starts (worker.serve_lane), imported once here
+    compile_whole_grammar()  # a query's text beyond ASCII
+
+
+def _import_worker_modules() -> None:
+    """What a worker imports as it starts (worker.serve_lane), imported once here."""
     from .. import allocator, pool, sandbox  # noqa: F401
-    from . import worker  # noqa: F401
+    from . import resources, worker  # noqa: F401
 
 
 def _warm(store) -> None:
@@ -175,8 +209,11 @@ def _freeze_objects() -> None:
     gc.freeze()
 
 
-class _Stopped(Exception):
-    """The generation was told to leave (SIGTERM)."""
+class _Stopped(BaseException):
+    """The generation was told to leave (SIGTERM). Not an ``Exception``: raised wherever
+    the generation is, it must get past the warm-ups' ``except Exception`` (the grammar
+    is built after the first report, where a stop is most likely: a server stopped just
+    after its start left its engine running, its supervisor waiting for the generation)."""
 
 
 def _stop(_signum, _frame) -> None:
@@ -236,7 +273,12 @@ class _Sweep:
     workers of a server asked every few seconds were replaced after almost every query
     (32 forks in 12 s of the engine's tests' load, against 5). One idle worker of a lane
     at a time: forking a worker of a large store takes milliseconds (its page tables),
-    and the lane's others stay there meanwhile."""
+    and the lane's others stay there meanwhile.
+
+    Workers forked before the generation had all it shares (``Lane.early``) are replaced
+    the same way, one of a lane at a time, whatever they hold: told at once, every
+    worker of the lane left within the same moment, and a query sent meanwhile found
+    none to take it (429)."""
 
     def __init__(self, limit: int, idle_limit: int = IDLE_PRIVATE) -> None:
         self.limit = limit
@@ -244,6 +286,11 @@ class _Sweep:
         self._cpu: dict[int, tuple[float, float]] = {}  # pid -> (CPU time, when it changed)
         self._rested: set[int] = set()  # idle workers looked at since they last worked
         self._told: set[int] = set()
+        self._stale: set[int] = set()  # workers to replace in any case
+
+    def replace(self, pids: set[int]) -> None:
+        """Replace these workers, one of a lane at a time."""
+        self._stale |= pids
 
     def run(self, workers: dict[int, Lane]) -> None:
         from .resources import cpu_seconds, held_alone
@@ -252,10 +299,15 @@ class _Sweep:
             del self._cpu[pid]
         self._told &= workers.keys()
         self._rested &= workers.keys()
+        self._stale &= workers.keys()
         now = time.monotonic()
         replacing = {workers[pid].name for pid in self._told}  # lanes a worker leaves
         for pid, lane in workers.items():
             if pid in self._told:
+                continue
+            if pid in self._stale:
+                if lane.name not in replacing:
+                    self._tell(pid, lane, replacing)
                 continue
             try:
                 cpu = cpu_seconds(pid)
@@ -271,11 +323,17 @@ class _Sweep:
                 else:
                     continue
                 if held_alone(pid) > limit:
-                    _signal(pid, signal.SIGTERM)
-                    self._told.add(pid)
-                    replacing.add(lane.name)
+                    self._tell(pid, lane, replacing)
             except OSError:  # it ended meanwhile
                 continue
+
+    def _tell(self, pid: int, lane: Lane, replacing: set[str]) -> None:
+        """Tell a worker to leave (it finishes the query in hand); the generation forks
+        its replacement once it has."""
+        _signal(pid, signal.SIGTERM)
+        self._told.add(pid)
+        self._stale.discard(pid)
+        replacing.add(lane.name)
 
 
 def _listen(path: Path) -> socket.socket:
@@ -366,7 +424,8 @@ class Supervisor:
         for name, path in self.current.sockets.items():
             os.replace(path, self.directory / f"{name}.sock")  # the swap, lane by lane
         _write_json(self.directory / "current.json", {
-            "version": report["version"], "data": report["data"], "quads": report["quads"]})
+            "version": report["version"], "data": report["data"], "quads": report["quads"],
+            "graphs": report["graphs"]})
         if previous is not None:
             _signal(previous.pid, signal.SIGTERM)
             self.retired.append(previous.pid)
