@@ -24,7 +24,9 @@ resource tracker — because the target is per process, and a total would hide w
 is large.
 
 The page cache is warm after the first start (the files were read moments before), which
-is what a restart of a running machine sees; the first start is shown apart. With
+is what a restart of a running machine sees; the first start is shown apart. So is
+Python's compiled bytecode: the servers started here may write it (common.py,
+``server_environment``), as an installed package has it. With
 ``--drop-caches`` (root only) every start is also measured once from an emptied page
 cache (``/proc/sys/vm/drop_caches``), as after a reboot: the interpreter, the packages
 and the data are then read from disk.
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import statistics
 import subprocess
 import sys
@@ -49,7 +50,14 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 import psutil
 import requests
 
-from bench.common import ROOT, first_correct_answer, free_port, record, stop_process
+from bench.common import (
+    ROOT,
+    first_correct_answer,
+    free_port,
+    record,
+    server_environment,
+    stop_process,
+)
 
 WORK = Path(__file__).resolve().parent / "work"
 DISK = WORK / "stores" / "oxigraph-2m"
@@ -136,7 +144,7 @@ def one_start(args: list[str], pages: list[str], source: Path | None = None) -> 
     sampling must begin at launch, before the first answer.) ``source``: another
     version's ``src`` directory to run instead of this one (a baseline)."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
+    env = server_environment(source)
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(

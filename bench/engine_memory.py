@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import subprocess
 import sys
 import time
@@ -40,7 +39,14 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 import psutil
 import requests
 
-from bench.common import ROOT, first_correct_answer, free_port, record, stop_process
+from bench.common import (
+    ROOT,
+    first_correct_answer,
+    free_port,
+    record,
+    server_environment,
+    stop_process,
+)
 
 _ONE_STORE = """
 import shutil, sys, tempfile, psutil
@@ -78,7 +84,7 @@ def launch(args: list[str], source: Path | None = None
     """``flgraph serve`` started (from ``source``, another version's ``src`` directory, if
     given); (process, its URL, the launch's perf_counter)."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
+    env = server_environment(source)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "flgraph", "serve", "--port", str(port),
                                 *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

@@ -12,7 +12,9 @@ ceiling of its HTTP layer, same server, same run). wrk: 2 threads, 8 connections
 127.0.0.1; flgraph runs with ``--per-client 0`` (else one address runs one /sparql query
 at a time, by design). Targets rotate within each round, so load from elsewhere on the
 machine falls on all of them. Reported: requests per second and p50, and flgraph's ratio
-to ``oxigraph serve`` in memory, to Virtuoso and to its own ``/health``.
+to ``oxigraph serve`` in memory, to Virtuoso and to its own ``/health``. At 8 connections
+a p50 is mostly the queue (about 8 ÷ rps), so the latency each request adds is measured
+apart too, with one keep-alive client (wrk -t1 -c1): its p50, against ``oxigraph serve``'s.
 
 Virtuoso is the benchmarks' throw-away server (bench/virtuoso_server.py: 1.3 GB of
 buffers, loaded by ``flgraph load`` through its bulk loader); its default graph is the
@@ -135,11 +137,13 @@ def virtuoso(data: Path):
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def wrk(url: str, path: str, seconds: int, unique: bool) -> tuple[float, float, int]:
+def wrk(url: str, path: str, seconds: int, unique: bool,
+        connections: int = 8) -> tuple[float, float, int]:
     """(requests per second, p50 in ms, failed requests); every request new when
     ``unique``. A failure is a non-2xx answer (e.g. 429 when every worker stayed busy
     past the queue wait) or a request unanswered within wrk's 2 s."""
-    args = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency"]
+    threads = min(2, connections)
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_SCRIPT.replace("PATH", path).replace("ACCEPT", ACCEPT) if unique else "")
     out = subprocess.run([*args, "-s", script.name, url + path], capture_output=True,
@@ -204,42 +208,51 @@ def measure(targets: dict[str, tuple[str, str]], flgraph: str, seconds: int,
             for name, (url, prefix) in targets.items():
                 samples.setdefault((name, label), []).append(
                     wrk(url, prefix + quote(query), seconds, unique=True))
+                samples.setdefault((name, label, 1), []).append(
+                    wrk(url, prefix + quote(query), seconds, unique=True, connections=1))
         samples.setdefault(("flgraph", "/health"), []).append(
             wrk(flgraph, "/health", seconds, unique=False))
+        samples.setdefault(("flgraph", "/health", 1), []).append(
+            wrk(flgraph, "/health", seconds, unique=False, connections=1))
     samples["load"].append(os.getloadavg()[0])
     return samples
 
 
 def table(data: Path, samples) -> str:
-    def median(name: str, label: str) -> tuple[float, float]:
-        values = samples[(name, label)]
+    def median(name: str, label: str, connections: int = 8) -> tuple[float, float]:
+        values = samples[(name, label) if connections == 8 else (name, label, connections)]
         return (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
 
     def failed(name: str, label: str) -> int:
         return sum(v[2] for v in samples[(name, label)])
 
     health_rps, health_p50 = median("flgraph", "/health")
+    health_one = median("flgraph", "/health", 1)[1]
     lines = [f"Data: {data.name}. `/health` of the same flgraph server: {health_rps:,.0f} rps, "
-             f"p50 {health_p50:.2f} ms. Load average (1 min) at start and end: "
-             f"{samples['load'][0]:.1f}, {samples['load'][1]:.1f}.", "",
-             "| query | server | rps | p50 ms | failed | flgraph / ox-mem rps | "
+             f"p50 {health_p50:.2f} ms; p50 with one client {health_one:.2f} ms. Load average "
+             f"(1 min) at start and end: {samples['load'][0]:.1f}, {samples['load'][1]:.1f}.",
+             "", "| query | server | rps | p50 ms | failed | flgraph / ox-mem rps | "
              "flgraph p50 − ox-mem | flgraph / Virtuoso rps | flgraph p50 − Virtuoso | "
-             "flgraph / its /health rps |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "flgraph / its /health rps | p50 ms, one client | flgraph's − ox-mem's, one "
+             "client |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for label in QUERIES:
         ox_rps, ox_p50 = median("oxigraph serve (memory)", label)
+        ox_one = median("oxigraph serve (memory)", label, 1)[1]
         vi_rps, vi_p50 = median("Virtuoso", label)
         names = ["flgraph", *(["flgraph before"] if ("flgraph before", label) in samples
                               else []), "oxigraph serve (memory)", "oxigraph serve (disk)",
                  "Virtuoso"]
         for name in names:
             rps, p50 = median(name, label)
+            one = median(name, label, 1)[1]
+            ours = name.startswith("flgraph")
             ratios = (f"**{rps / ox_rps:.2f}×** | {p50 - ox_p50:+.2f} ms | "
                       f"**{rps / vi_rps:.2f}×** | {p50 - vi_p50:+.2f} ms | "
-                      f"**{rps / health_rps:.2f}×**") if name.startswith("flgraph") \
-                else " | | | | "
+                      f"**{rps / health_rps:.2f}×**") if ours else " | | | | "
             lines.append(f"| {label} | {name} | {rps:,.0f} | {p50:.2f} | {failed(name, label)} "
-                         f"| {ratios} |")
+                         f"| {ratios} | {one:.2f} | "
+                         f"{f'**{one - ox_one:+.2f} ms**' if ours else ''} |")
     return "\n".join(lines)
 
 
@@ -255,8 +268,9 @@ def main() -> None:
                          for data in args.data)
     print(body)
     record("New queries against oxigraph serve and Virtuoso (bench/engine_throughput.py)",
-           f"wrk -t2 -c8, {args.seconds} s per sample, medians of {args.rounds} rounds; every "
-           f"request a new query text (no cache).\n\n{body}")
+           f"wrk -t2 -c8 (and -t1 -c1 for the one-client p50), {args.seconds} s per sample, "
+           f"medians of {args.rounds} rounds; every request a new query text (no cache)."
+           f"\n\n{body}")
 
 
 if __name__ == "__main__":
