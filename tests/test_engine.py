@@ -281,6 +281,15 @@ def _holding(megabytes: int) -> int:
     return pid
 
 
+def _end(*pids: int) -> None:
+    """Kill and reap the processes ``_holding`` made."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
 def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
     from flgraph.query.engine.server import Lane, _Sweep
 
@@ -295,11 +304,7 @@ def test_the_generation_tells_a_worker_holding_more_than_its_share_to_leave():
         time.sleep(0.2)
         assert os.waitpid(small, os.WNOHANG) == (0, 0)  # still there
     finally:
-        for pid in (big, small):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _end(big, small)
 
 
 def _ended_by_sigterm(pid: int, seconds: float = 10.0) -> bool:
@@ -335,11 +340,7 @@ def test_the_generation_replaces_idle_workers_holding_more_than_a_fresh_fork(mon
         time.sleep(0.2)
         assert os.waitpid(small, os.WNOHANG) == (0, 0)  # still there
     finally:
-        for pid in (first, second, small):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _end(first, second, small)
 
 
 def test_workers_to_replace_are_told_one_of_a_lane_at_a_time():
@@ -363,11 +364,7 @@ def test_workers_to_replace_are_told_one_of_a_lane_at_a_time():
         sweep.run(workers)
         assert _ended_by_sigterm(second if first in ended else first)
     finally:
-        for pid in (first, second, other):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _end(first, second, other)
 
 
 def _engine_lanes(server) -> tuple[dict[int, float], dict[int, float]]:

@@ -113,6 +113,7 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
             parser.join()  # no thread may be running at a fork
     from .resources import private_limit, return_freed_memory, worker_memory
 
+    stop = _StopFlag()  # loaded: from here a stop is noted, and read where we can leave
     _import_worker_modules()
     _warm(store)
     return_freed_memory()
@@ -135,6 +136,8 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
                 workers[_fork_worker(listeners[lane.name], store, lane, memory,
                                      private)] = lane
 
+    if stop.requested:
+        return
     fork([lane for lane in lanes if lane.early or not starting])
     _report(report, {"version": snapshot.version, "data": str(snapshot.path),
                      "quads": snapshot.quads, "graphs": store.graph_names(),
@@ -146,19 +149,19 @@ def _generation_main(data: Path, directory: Path, lanes: list[Lane], serial: int
         early = set(workers)
         _warm_parser()
         _freeze_objects()
-        fork([lane for lane in lanes if not lane.early])
+        if not stop.requested:
+            fork([lane for lane in lanes if not lane.early])
         sweep.replace(early)
-    try:
-        while True:
-            _wait(wake, SWEEP_INTERVAL)
-            for pid in _ended_children():
-                lane = workers.pop(pid, None)
-                if lane is not None:
-                    workers[_fork_worker(listeners[lane.name], store, lane, memory,
-                                         private)] = lane
-            sweep.run(workers)
-    except _Stopped:
-        pass
+    while not stop.requested:
+        _wait(wake, SWEEP_INTERVAL)
+        if stop.requested:
+            break
+        for pid in _ended_children():
+            lane = workers.pop(pid, None)
+            if lane is not None:
+                workers[_fork_worker(listeners[lane.name], store, lane, memory,
+                                     private)] = lane
+        sweep.run(workers)
     for listener in listeners.values():
         listener.close()
     for pid in workers:  # they leave once idle (worker._retire)
@@ -210,14 +213,30 @@ def _freeze_objects() -> None:
 
 
 class _Stopped(BaseException):
-    """The generation was told to leave (SIGTERM). Not an ``Exception``: raised wherever
-    the generation is, it must get past the warm-ups' ``except Exception`` (the grammar
-    is built after the first report, where a stop is most likely: a server stopped just
-    after its start left its engine running, its supervisor waiting for the generation)."""
+    """The generation was told to leave (SIGTERM) while it loads the data. Not an
+    ``Exception``: raised wherever the loading is, it must get past any ``except
+    Exception`` on the way."""
 
 
 def _stop(_signum, _frame) -> None:
     raise _Stopped
+
+
+class _StopFlag:
+    """SIGTERM once the data is loaded: noted, and read where the generation can leave
+    cleanly (before its report, after the grammar's build, at each turn of its loop;
+    ``_wait`` wakes for it). Raised as an exception by the handler, a stop lands
+    wherever the code is: inside a library's ``except``, a finalizer the garbage
+    collector runs or the interpreter's fork handlers, where Python prints and drops it —
+    and a server stopped just after its start left its engine running, the supervisor
+    waiting for a generation that had not heard."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        signal.signal(signal.SIGTERM, self._note)
+
+    def _note(self, _signum, _frame) -> None:
+        self.requested = True
 
 
 def _wake_on_child_exit() -> int:
@@ -344,10 +363,9 @@ def _listen(path: Path) -> socket.socket:
 
 
 def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, private: int) -> int:
-    """Fork a worker of ``lane``; its process id. SIGTERM is held back across the fork:
-    raised (``_stop``) inside the interpreter's own fork handlers it was printed as
-    "ignored" and lost, and the generation then never left (nor its supervisor, waiting
-    for it)."""
+    """Fork a worker of ``lane``; its process id. SIGTERM is held back across the fork,
+    so that the worker never runs the generation's handler (``_StopFlag``): it takes
+    the default one before it lets SIGTERM in."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
         pid = os.fork()
@@ -355,7 +373,7 @@ def _fork_worker(listener: socket.socket, store, lane: Lane, memory: int, privat
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise
     if pid:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a SIGTERM held back ends us here
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a SIGTERM held back is noted
         return pid
     try:
         die_with_parent(signal.SIGKILL)
