@@ -133,6 +133,15 @@ def test_query_file_with_bad_header(tmp_path):
     assert result.exit_code == 2 and "view 'pie' is not one of" in result.stderr
 
 
+def test_query_file_whose_header_is_not_yaml_is_one_line(tmp_path):
+    rq = tmp_path / "bad-yaml.rq"
+    rq.write_text("#+ title: [unclosed\nSELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+    result = run_cli("query", str(rq))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("flgraph: error: bad-yaml.rq: header is not valid YAML")
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
 def test_query_table_output():
     result = run_cli("query", "arithmetic-check")
     assert result.exit_code == 0

@@ -100,7 +100,8 @@ def _header(file: str, text: str) -> dict:
         header = yaml.load("\n".join(line[1:] if line.startswith(" ") else line
                                      for line in lines), Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
-        raise QueryDefinitionError(f"{file}: header is not valid YAML: {err}") from err
+        reason = " ".join(str(err).split())  # the CLI reports errors in one line
+        raise QueryDefinitionError(f"{file}: header is not valid YAML: {reason}") from err
     if not isinstance(header, dict):
         raise QueryDefinitionError(f"{file}: header must be 'key: value' lines")
     return header
