@@ -34,3 +34,27 @@ def test_a_query_past_the_memory_cap_is_stopped_and_the_worker_replaced(pool):
     with pytest.raises(QueryTooCostly, match="the query was stopped: it needed more memory"):
         pool.run(QueryRequest(GROWS), 10, frozenset())
     assert pool.run(QueryRequest("ASK { ?s ?p ?o }"), 10, frozenset()).value is True
+
+
+def test_a_workers_cpu_limit_stops_a_query_that_runs_past_its_seconds():
+    """The kernel's CPU limit, set before each query (CpuLimit, kept by the pool's workers
+    and the engine's), stops a worker that computes past the query's seconds, even if
+    nothing outside it did: here a process that spins after being allowed 1 s."""
+    import os
+    import signal
+    import time
+
+    from flgraph.query.pool import CpuLimit
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            CpuLimit().allow(1.0)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                pass
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU,
+                                                              signal.SIGKILL), status

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import queue
+import resource
 import threading
 import time
 from dataclasses import dataclass
@@ -44,8 +46,6 @@ class _Job:
 def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes: int | None,
                  nice: int) -> None:
     """A worker's loop: open the store once, then answer jobs until told to stop."""
-    import os
-    import resource
     import sys
 
     from ..store import open_store
@@ -61,6 +61,7 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
     if spec.embedded:
         deny_network()  # the engine may not reach out, whatever the query (see sandbox)
     conn.send(("ready", None))
+    cpu_limit = CpuLimit()
     while True:
         try:
             job = conn.recv()
@@ -68,7 +69,7 @@ def _worker_main(conn: Connection, spec: StoreSpec, limits: Limits, memory_bytes
             return
         if job is None:
             return
-        _limit_cpu(job.cpu_seconds)
+        cpu_limit.allow(job.cpu_seconds)
         try:
             conn.send(("ok", _store_answer(store, job.op) if job.op != "query"
                        else _answer(store, job, limits)))
@@ -110,17 +111,28 @@ def _store_answer(store, op: str) -> object:
     raise StoreError(f"unknown question to a worker: {op!r}")
 
 
-def _limit_cpu(seconds: float) -> None:
-    """Allow this query ``seconds`` more CPU time than the worker has used so far."""
-    import resource
+class CpuLimit:
+    """A worker's CPU limit (``RLIMIT_CPU``), raised before each query to allow it its
+    seconds beyond what the worker has used: the kernel stops a runaway query even if its
+    deadline were missed. Set only when the limit changes (it is counted in whole
+    seconds: most queries leave it as it was). The pool's workers and the engine's
+    (engine/worker.py) both keep one."""
 
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = used.ru_utime + used.ru_stime
-    soft = int(spent + seconds) + 1
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    def __init__(self) -> None:
+        self.soft, self.hard = resource.getrlimit(resource.RLIMIT_CPU)
+
+    def allow(self, seconds: float, spent: float | None = None) -> None:
+        """Allow ``seconds`` more CPU time than ``spent``, this worker's so far (read
+        here when not given)."""
+        if spent is None:
+            times = os.times()
+            spent = times.user + times.system
+        soft = int(spent + seconds) + 1
+        if self.hard != resource.RLIM_INFINITY:
+            soft = min(soft, self.hard)
+        if soft != self.soft:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, self.hard))
+            self.soft = soft
 
 
 class _Worker:

@@ -18,7 +18,6 @@ alone; after quicker ones the generation looks, once a second (server._Sweep).
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import socket
 import sys
@@ -26,6 +25,7 @@ import time
 
 from ...store import StoreError
 from ..errors import QUERY_FAILURES, QueryTooCostly, to_wire
+from ..pool import CpuLimit
 from .wire import GREETING, Job, Reader, WireError, encode_answer, write_all
 
 GREETING_WAIT = 10.0  # seconds a worker waits for the job of a client it accepted
@@ -65,7 +65,7 @@ def serve_lane(listener: socket.socket, store, nice: int, memory_bytes: int | No
     priority = os.getpriority(os.PRIO_PROCESS, 0)
     sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     deny_network()  # the engine may not reach out, whatever the query (see sandbox)
-    cpu_limit = _CpuLimit()
+    cpu_limit = CpuLimit()
     pid = os.getpid()
     while True:
         sock, _ = listener.accept()
@@ -97,7 +97,7 @@ def _cpu_seconds() -> float:
     return times.user + times.system
 
 
-def _serve_one(fd: int, store, pid: int, spent: float, cpu_limit: _CpuLimit) -> None:
+def _serve_one(fd: int, store, pid: int, spent: float, cpu_limit: CpuLimit) -> None:
     """Answer the job on the connection ``fd``; ``spent``: this worker's CPU time now."""
     job = Reader(fd).job(time.monotonic() + GREETING_WAIT)
     if time.monotonic() > job.accept_by:
@@ -110,27 +110,9 @@ def _serve_one(fd: int, store, pid: int, spent: float, cpu_limit: _CpuLimit) -> 
     elif job.op == "graphs":
         answer = "ok", store.graph_names()
     else:
-        cpu_limit.allow(spent, job.cpu_seconds)
+        cpu_limit.allow(job.cpu_seconds, spent)
         answer = _answer(store, job)
     write_all(fd, *encode_answer(*answer))
-
-
-class _CpuLimit:
-    """The worker's CPU limit (``RLIMIT_CPU``), raised before each query to allow it
-    its ``cpu_seconds`` beyond what the worker has used: the kernel stops a runaway
-    query even if its deadline were missed. Set only when the limit changes (it is
-    counted in whole seconds: most queries leave it as it was)."""
-
-    def __init__(self) -> None:
-        self.soft, self.hard = resource.getrlimit(resource.RLIMIT_CPU)
-
-    def allow(self, spent: float, seconds: float) -> None:
-        soft = int(spent + seconds) + 1
-        if self.hard != resource.RLIM_INFINITY:
-            soft = min(soft, self.hard)
-        if soft != self.soft:
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, self.hard))
-            self.soft = soft
 
 
 def _answer(store, job: Job) -> tuple[str, object]:
