@@ -565,3 +565,15 @@ def test_a_job_whose_worker_leaves_before_greeting_goes_to_another(tmp_path):
     engine.run(request, 10, frozenset())  # the third connection is the answering one
     thread.join()
     listener.close()
+
+
+def test_the_site_is_imported_with_the_collector_paused_then_frozen():
+    """``flgraph serve`` imports the site before the web processes fork (web/serve.py):
+    the collector is on again afterwards, and what the imports made is frozen, so that
+    the web processes' collections leave it shared."""
+    probe = ("import gc; from flgraph.web.serve import import_site; "
+             "before = gc.get_freeze_count(); import_site(); "
+             "print(gc.isenabled(), gc.get_freeze_count() > before + 10_000)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert run.stdout.split() == ["True", "True"], run.stderr

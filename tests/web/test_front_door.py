@@ -4,11 +4,13 @@ shared out among clients (web/clients.py, web/admission.py)."""
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
 from flgraph.web.admission import Admission, Busy
 from flgraph.web.clients import client_address, client_group, trusted_networks
+from flgraph.web.front import FrontDoor
 
 PROXY = trusted_networks(["127.0.0.1", "10.0.0.0/8"])
 
@@ -148,3 +150,39 @@ def test_web_processes_end_with_the_server_even_on_kill_9(dataset_file):
     live.process.wait(10)
     _gone, alive = psutil.wait_procs(children, timeout=15)
     assert alive == [], [" ".join(p.cmdline()[:4]) for p in alive]
+
+
+class _Proto:
+    """What granian hands an RSGI app, as far as a short answer needs."""
+
+    def __init__(self) -> None:
+        self.statuses: list[int] = []
+
+    def response_bytes(self, status: int, headers: list, body: bytes) -> None:
+        self.statuses.append(status)
+
+
+def _request(path: str) -> SimpleNamespace:
+    return SimpleNamespace(proto="http", http_version="1.1", method="GET", path=path,
+                           query_string="", scheme="http", server="127.0.0.1:8000",
+                           client="127.0.0.1:40000", headers={"host": "127.0.0.1:8000"})
+
+
+def test_the_front_door_tells_once_that_its_first_request_is_answered():
+    """What the pages' warm-up waits for (web/warm.py): told after the answer is
+    handed over, and only once."""
+    told: list[list[int]] = []
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    async def scenario():
+        proto = _Proto()
+        door = FrontDoor(app, threads=2, served=lambda: told.append(list(proto.statuses)))
+        await door.__rsgi__(_request("/health"), proto)
+        await door.__rsgi__(_request("/health"), proto)
+        return proto.statuses
+
+    assert asyncio.run(scenario()) == [200, 200]
+    assert told == [[200]]  # once, after the first answer was handed over

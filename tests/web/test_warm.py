@@ -10,7 +10,8 @@ import time
 import pytest
 import requests
 
-from flgraph.web.warm import _warmed, warm
+from flgraph.web import warm as warm_module
+from flgraph.web.warm import _warmed, reader_served, warm
 from tests.conftest import DATA, ROOT, free_port, make_app
 
 #: the report's own words (data/source), as tests/test_engine.py reads them
@@ -91,3 +92,30 @@ def _first_answer(url: str, path: str, seconds: float = 60.0) -> requests.Respon
         except requests.ConnectionError:
             time.sleep(0.01)
     raise AssertionError("the server never answered")
+
+
+def test_the_warm_up_waits_for_the_first_reader(monkeypatch):
+    """It begins once the process has answered a request (``reader_served``, as the
+    front door tells it), not before: begun at once, it held the GIL the first reader
+    needed."""
+    monkeypatch.setattr(warm_module, "GIVE_WAY_SECONDS", 60.0)
+    app = make_app(FLGRAPH_SEARCH_AT_START=False, FLGRAPH_WARM=True)
+    asked: list[str] = []
+
+    @app.before_request  # Flask refuses this once the app has begun a request
+    def note():
+        from flask import request
+
+        asked.append(request.path)
+
+    time.sleep(0.3)
+    assert asked == [] and not _warmed(app).is_set()
+    reader_served(app)
+    assert _warmed(app).wait(60)
+    assert "/" in asked and "/queries/table-1" in asked
+
+
+def test_the_warm_up_begins_if_no_reader_comes(monkeypatch):
+    monkeypatch.setattr(warm_module, "GIVE_WAY_SECONDS", 0.2)
+    app = make_app(FLGRAPH_SEARCH_AT_START=False, FLGRAPH_WARM=True)
+    assert _warmed(app).wait(60)

@@ -116,7 +116,8 @@ def _from_header(file: str, name: str, header: dict, text: str) -> SavedQuery:
     if view not in VIEWS:
         raise QueryDefinitionError(f"{file}: view '{view}' is not one of {', '.join(VIEWS)}")
     params = tuple(_param(file, p) for p in header.get("params") or [])
-    projection = _projection(text)
+    # read only where there is a parameter to check: the whole text is tokenised for it
+    projection = _projection(text) if params else None
     for p in params:
         if projection is not None and p.name not in projection:
             # Parameters are bound by the engine (substitution) or a trailing VALUES

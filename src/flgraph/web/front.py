@@ -84,14 +84,17 @@ class FrontDoor:
     shared out per client (web/admission.py); ``trusted`` proxies' ``X-Forwarded-For``
     names the client (web/clients.py). ``cache``: the app's response cache (web/cache.py),
     whose kept answers are sent from the event loop, and ``version`` what tells the
-    data's version without a query (``Services.known_version``)."""
+    data's version without a query (``Services.known_version``). ``served`` is called
+    once the first request is answered (the pages' warm-up gives way to it, warm.py)."""
 
     def __init__(self, app: Callable, threads: int, trusted: tuple = (),
                  per_client: int | None = None, query_seconds: float = 5.0,
                  public_threads: int | None = None, pipes: Path | None = None,
                  cache: ResponseCache | None = None,
-                 version: Callable[[], str | None] | None = None) -> None:
+                 version: Callable[[], str | None] | None = None,
+                 served: Callable[[], object] | None = None) -> None:
         self.app = app
+        self.served = served
         self.pipes = AnswerPipes(pipes)
         self.cache = cache if version is not None else None
         self.version = version
@@ -102,6 +105,12 @@ class FrontDoor:
         self.threads = ThreadPoolExecutor(2 * threads, thread_name_prefix="flgraph-web")
 
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        await self._answer(scope, proto)
+        if self.served is not None:
+            served, self.served = self.served, None
+            served()
+
+    async def _answer(self, scope: Any, proto: Any) -> None:
         try:
             check_head(scope)
             body = (await asyncio.wait_for(read_body(scope, proto), BODY_SECONDS)
