@@ -205,11 +205,25 @@ def drop_page_cache() -> None:
 
 def measure(label: str, args: list[str], runs: int, pages: list[str],
             cold: bool = False, source: Path | None = None) -> dict:
-    starts: list[Start] = []
+    return measure_side_by_side([(label, source)], args, runs, pages, cold)[0]
+
+
+def measure_side_by_side(variants: list[tuple[str, Path | None]], args: list[str],
+                         runs: int, pages: list[str], cold: bool = False) -> list[dict]:
+    """Each variant (a label, the ``src`` it runs or None for this one) started ``runs``
+    times, the variants' starts alternating: the speed of this machine drifts over the
+    minutes of a run (the same code's median first answer went from 0.56 s to 0.68 s
+    within an hour), and alternation lays the drift on every variant alike."""
+    starts: dict[str, list[Start]] = {label: [] for label, _ in variants}
     for _ in range(runs):
-        if cold:
-            drop_page_cache()
-        starts.append(one_start(args, pages, source))
+        for label, source in variants:
+            if cold:
+                drop_page_cache()
+            starts[label].append(one_start(args, pages, source))
+    return [_summary(label, starts[label]) for label, _ in variants]
+
+
+def _summary(label: str, starts: list[Start]) -> dict:
     peaks: dict[str, list[float]] = {}
     for start in starts:
         for kind, values in start.peaks.items():
@@ -293,12 +307,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="Another version's src directory (e.g. `git archive` of an "
                         "earlier commit): its report-data starts are the baseline, same run.")
     args = parser.parse_args(argv)
-    now = measure("Report data, memory store (default)", [], args.runs, PAGES)
-    parts = [table(now, 1.5, 150, answer_limit=0.5)]
+    label = "Report data, memory store (default)"
     if args.before:
-        before = measure(f"Report data, memory store, before ({args.before})", [],
-                         args.runs, PAGES, source=args.before)
-        parts += [table(before, 1.5, 150, answer_limit=0.5), _ratios(now, before)]
+        now, before = measure_side_by_side(
+            [(label, None), (f"Report data, memory store, before ({args.before}), its "
+                             "starts alternating with those above", args.before)],
+            [], args.runs, PAGES)
+        parts = [table(now, 1.5, 150, answer_limit=0.5),
+                 table(before, 1.5, 150, answer_limit=0.5), _ratios(now, before)]
+    else:
+        now = measure(label, [], args.runs, PAGES)
+        parts = [table(now, 1.5, 150, answer_limit=0.5)]
     if args.drop_caches:
         parts.append(cold_table(measure("Report data, memory store, page cache emptied "
                                         "before each start", [], args.runs, PAGES, cold=True)))
