@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import os
 import signal
@@ -37,6 +38,7 @@ PR_SET_PDEATHSIG = 1  # prctl(2)
 MAX_HEAD_BYTES = 3 * 20_000 + 16_384
 
 
+@functools.cache  # once per process: ``flgraph serve`` calls it, then ``serve`` again
 def import_site(http_server: str = "granian") -> None:
     """Import the site's modules in the process that forks the web processes, so that
     each of them starts with them imported (imports are most of a process's start), and
