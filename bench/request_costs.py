@@ -11,6 +11,10 @@ processes (granian's event loop, the front door, Flask, the hand-off to the engi
 of the engine (its query workers) is read from /proc before and after, and divided by
 the requests answered. ``--before``: the same from another checkout's ``src/``, in the
 same rounds (targets alternate), so that load from elsewhere falls on both.
+``--in-process``: also a server that runs queries in its web processes
+(``--query-workers 0 --public-workers 0``: no hand-off to a worker process, and no
+deadline either, since a thread cannot be stopped), in the same rounds: what the process
+boundary costs, measured beside the rest.
 ``--profile``: py-spy samples every process of each layer during one more look-up run
 (the web processes' threads while they hold the GIL, the workers while they work), and
 the functions that hold most samples are listed per layer.
@@ -44,6 +48,7 @@ from bench.engine_throughput import QUERIES, wrk
 
 ENGINE_MARK = "flgraph.query.engine.server"
 LABELS = ("/health", "ASK {}", "look-up")
+IN_PROCESS = "in the web process"
 
 
 def query_path(label: str) -> str:
@@ -147,9 +152,13 @@ def _summary(layer: str, files: list[Path], top: int) -> str:
 
 
 def run(data: Path, seconds: int, rounds: int, before: Path | None,
-        profiled: bool = False) -> str:
+        profiled: bool = False, in_process: bool = False) -> str:
     servers = {"flgraph": Server("--data", str(data), "--per-client", "0", wait=600)}
     try:
+        if in_process:
+            servers[IN_PROCESS] = Server("--data", str(data), "--per-client", "0",
+                                         "--query-workers", "0", "--public-workers", "0",
+                                         wait=600)
         if before is not None:
             servers["before"] = Server("--data", str(data), "--per-client", "0", wait=600,
                                        env={"PYTHONPATH": str(before)})
@@ -173,7 +182,7 @@ def table(data: Path, samples, seconds: int, rounds: int, before: Path | None) -
     def med(name: str, label: str, key: str) -> float:
         return statistics.median(s[key] for s in samples[(name, label)])
 
-    names = [name for name in ("flgraph", "before") if (name, "/health") in samples]
+    names = [name for name in ("flgraph", IN_PROCESS, "before") if (name, "/health") in samples]
     lines = [f"wrk -t2 -c8, {seconds} s per sample, medians of {rounds} rounds; every query "
              "a new text (no cache). CPU ms per request: web processes (granian, the front "
              "door, Flask, the hand-off) and engine (query workers). Load average (1 min) "
@@ -202,10 +211,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", type=Path, help="another checkout's src/ directory")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also a server running queries in its web processes")
     parser.add_argument("--profile", action="store_true",
                         help="also sample each layer with py-spy during a look-up run")
     args = parser.parse_args()
-    body = run(args.data, args.seconds, args.rounds, args.before, args.profile)
+    body = run(args.data, args.seconds, args.rounds, args.before, args.profile,
+               args.in_process)
     print(body)
     record("Request costs by layer (bench/request_costs.py)", body)
 
