@@ -1,6 +1,7 @@
 """Where a new query's time goes: CPU per request in each layer of ``flgraph serve``.
 
     python bench/request_costs.py [--data FILE] [--seconds 5] [--rounds 3] [--before SRC]
+        [--in-process] [--profile]
 
 Throughput on this machine is bounded by CPU (2 cores, wrk on the same machine), so the
 cost of a request is the CPU it takes, summed over the processes that serve it. For
